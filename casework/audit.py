@@ -1,0 +1,166 @@
+"""The tamper-evident audit trail: append-only events, each hashed with the previous
+event's hash, so that changing, removing or reordering any event breaks the chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from casework.i18n import N_
+from db.models import AuditEvent, AuditHead
+from db.types import utcnow
+
+GENESIS_HASH = "0" * 64
+
+
+def event_hash(
+    *,
+    event_id: int,
+    case_id: int | None,
+    actor_id: int | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    detail: dict[str, Any],
+    created_at: datetime,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON form of the event and the previous hash."""
+    body = json.dumps(
+        {
+            "id": event_id,
+            "case_id": case_id,
+            "actor_id": actor_id,
+            "action": action,
+            "from": from_status,
+            "to": to_status,
+            "detail": detail,
+            "at": created_at.isoformat(timespec="microseconds"),
+            "prev": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _lock_head(session: Session) -> AuditHead:
+    # FOR UPDATE serialises appenders on PostgreSQL; on SQLite the write transaction
+    # already holds the database's single write lock.
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record_event(
+    session: Session,
+    *,
+    action: str,
+    actor_id: int | None,
+    case_id: int | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the chain inside the caller's transaction."""
+    head = _lock_head(session)
+    created_at = at or utcnow()
+    detail = dict(detail or {})
+    event_id = head.last_id + 1
+    digest = event_hash(
+        event_id=event_id,
+        case_id=case_id,
+        actor_id=actor_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail,
+        created_at=created_at,
+        prev_hash=head.last_hash,
+    )
+    event = AuditEvent(
+        id=event_id,
+        case_id=case_id,
+        actor_id=actor_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail,
+        created_at=created_at,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    head.last_id = event_id
+    head.last_hash = digest
+    session.add(event)
+    session.add(head)
+    return event
+
+
+PROBLEM_HASH = N_("its content does not match its hash (the event was changed)")
+PROBLEM_LINK = N_("it does not follow the event before it (an event was removed or reordered)")
+PROBLEM_GAP = N_("events are missing before it")
+PROBLEM_TAIL = N_("the newest events are missing (the chain is shorter than recorded)")
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    intact: bool
+    events_checked: int
+    first_broken_id: int | None = None
+    problem: str | None = None  # a message id; translate on display
+
+
+def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
+    """Walk the whole chain in order and report the first event that breaks it."""
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    last_id = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        for event in rows:
+            if event.id != expected_id:
+                return ChainReport(False, checked, event.id, PROBLEM_GAP)
+            if event.prev_hash != expected_prev:
+                return ChainReport(False, checked, event.id, PROBLEM_LINK)
+            recomputed = event_hash(
+                event_id=event.id,
+                case_id=event.case_id,
+                actor_id=event.actor_id,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                detail=event.detail,
+                created_at=event.created_at,
+                prev_hash=event.prev_hash,
+            )
+            if recomputed != event.hash:
+                return ChainReport(False, checked, event.id, PROBLEM_HASH)
+            expected_prev = event.hash
+            expected_id += 1
+            checked += 1
+            last_id = event.id
+        session.expunge_all()
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.last_id != last_id or head.last_hash != expected_prev):
+        return ChainReport(False, checked, last_id + 1, PROBLEM_TAIL)
+    return ChainReport(True, checked)

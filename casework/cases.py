@@ -1,0 +1,658 @@
+"""Case services: filing, every lifecycle action, comments. Each checks permission and
+scope, enforces the transition table and the case version, writes an audit event and
+commits; a refused call changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from casework import sla
+from casework.actors import Actor, case_scope, may_see_internal
+from casework.audit import record_event
+from casework.errors import (
+    CaseNotFound,
+    InvalidTransition,
+    PermissionDenied,
+    StaleVersion,
+    ValidationError,
+)
+from casework.i18n import N_
+from casework.notifications import notify_case_parties, notify_platform
+from casework.references import next_reference
+from casework.roles import OrgKind, Role
+from casework.schemas import DecisionIn, ReportIn
+from casework.taxonomy import phase_on, sla_policy
+from casework.transactions import rolls_back
+from casework.validation import clean_decision, clean_report, required_text
+from casework.workflow import STATUS_LABELS, Action, Status, find_transition
+from db.engine import begin_write
+from db.models import Case, CaseUrl, Comment, Decision, Evidence, Region
+from db.types import utcnow
+
+MAX_REASON = 4000
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_case(*, session: Session, actor: Actor, case_id: int) -> Case:
+    """One case, if `actor` may see it. Missing and out-of-scope look the same."""
+    case = session.exec(select(Case).where(Case.id == case_id, case_scope(actor))).first()
+    if case is None:
+        raise CaseNotFound()
+    return case
+
+
+def case_urls(*, session: Session, actor: Actor, case_id: int) -> list[CaseUrl]:
+    get_case(session=session, actor=actor, case_id=case_id)
+    return list(
+        session.exec(select(CaseUrl).where(CaseUrl.case_id == case_id).order_by(CaseUrl.id))
+    )
+
+
+def case_comments(*, session: Session, actor: Actor, case_id: int) -> list[Comment]:
+    """The conversation as `actor` may read it: internal comments only inside the
+    organisation that wrote them."""
+    get_case(session=session, actor=actor, case_id=case_id)
+    query = select(Comment).where(Comment.case_id == case_id)
+    if not may_see_internal(actor):
+        query = query.where(
+            (Comment.visibility == "shared") | (Comment.organisation_id == actor.organisation_id)
+        )
+    return list(session.exec(query.order_by(Comment.created_at, Comment.id)))
+
+
+def case_decisions(*, session: Session, actor: Actor, case_id: int) -> list[Decision]:
+    get_case(session=session, actor=actor, case_id=case_id)
+    return list(
+        session.exec(select(Decision).where(Decision.case_id == case_id).order_by(Decision.id))
+    )
+
+
+def case_evidence(*, session: Session, actor: Actor, case_id: int) -> list[Evidence]:
+    get_case(session=session, actor=actor, case_id=case_id)
+    return list(
+        session.exec(select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id))
+    )
+
+
+# --- filing ----------------------------------------------------------------------------
+
+
+@rolls_back
+def file_report(
+    *, session: Session, actor: Actor, report: ReportIn, now: datetime | None = None
+) -> Case:
+    """File a new case in `new` from an officer's report."""
+    if not actor.is_supervisory_caseworker:
+        raise PermissionDenied()
+    now = now or utcnow()
+    begin_write(session)
+    cleaned, urls = clean_report(session, report, now=now)
+    if actor.region_code and not _inside_region(session, actor.region_code, cleaned):
+        raise ValidationError({"province_code": N_("Choose a region inside your office's area.")})
+    if cleaned["priority"] is None:
+        cleaned["priority"] = _default_priority(session, cleaned)
+    phase = phase_on(session, _local_day(session, cleaned, now))
+    case = Case(
+        reference=next_reference(session, now.year),
+        reporting_organisation_id=actor.organisation_id,
+        created_by_id=actor.user_id,
+        election_code=phase.election_code if phase else None,
+        phase=phase.phase if phase else None,
+        created_at=now,
+        updated_at=now,
+        first_seen_at=cleaned.pop("first_seen_at") or now,
+        **cleaned,
+    )
+    case.content_key = urls[0].canonical_key if urls else None
+    session.add(case)
+    session.flush()
+    for url in urls:
+        url.case_id = case.id
+        url.created_at = now
+        session.add(url)
+    record_event(
+        session,
+        action="case_filed",
+        actor_id=actor.user_id,
+        case_id=case.id,
+        to_status=Status.NEW,
+        at=now,
+        detail={
+            "reference": case.reference,
+            "platform": case.platform_code,
+            "category": case.category_code,
+            "priority": case.priority,
+        },
+    )
+    session.commit()
+    return case
+
+
+def _inside_region(session: Session, region_code: str, cleaned: dict[str, Any]) -> bool:
+    if "." in region_code:
+        return cleaned.get("regency_code") == region_code
+    return cleaned.get("province_code") == region_code
+
+
+def _zone_of(session: Session, province_code: str | None) -> str:
+    region = session.get(Region, province_code) if province_code else None
+    return region.time_zone if region else "Asia/Jakarta"
+
+
+def _local_day(session: Session, cleaned: dict[str, Any], now: datetime):
+    from zoneinfo import ZoneInfo
+
+    moment = cleaned.get("posted_at") or now
+    return moment.astimezone(ZoneInfo(_zone_of(session, cleaned.get("province_code")))).date()
+
+
+def _default_priority(session: Session, cleaned: dict[str, Any]) -> str:
+    from casework.taxonomy import all_phases
+
+    phases = [(p.phase, p.starts_on, p.ends_on) for p in all_phases(session)]
+    zone = _zone_of(session, cleaned.get("province_code"))
+    return sla.default_priority(cleaned.get("posted_at"), phases, zone)
+
+
+# --- the lifecycle ---------------------------------------------------------------------
+
+
+def _transition(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    action: Action,
+    *,
+    now: datetime | None,
+    detail: dict[str, Any] | None = None,
+    mutate: Callable[[Case, datetime], None] | None = None,
+) -> Case:
+    now = now or utcnow()
+    begin_write(session)
+    case = get_case(session=session, actor=actor, case_id=case_id)
+    transition = find_transition(case.status, action)
+    if transition is None:
+        raise InvalidTransition(status=STATUS_LABELS[Status(case.status)])
+    if actor.role not in transition.roles:
+        raise PermissionDenied()
+    if case.version != version:
+        raise StaleVersion()
+    source = case.status
+    # One flush per action, so the version moves by exactly one.
+    with session.no_autoflush:
+        case.status = transition.target
+        case.updated_at = now
+        if mutate is not None:
+            mutate(case, now)
+    session.add(case)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        session.rollback()
+        raise StaleVersion() from error
+    record_event(
+        session,
+        action=action,
+        actor_id=actor.user_id,
+        case_id=case.id,
+        from_status=source,
+        to_status=transition.target,
+        detail=detail or {},
+        at=now,
+    )
+    return case
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except StaleDataError as error:
+        session.rollback()
+        raise StaleVersion() from error
+
+
+def _comment(session: Session, actor: Actor, case: Case, body: str, visibility: str, now: datetime):
+    session.add(
+        Comment(
+            case_id=case.id,
+            author_id=actor.user_id,
+            organisation_id=actor.organisation_id,
+            visibility=visibility,
+            body=body,
+            created_at=now,
+        )
+    )
+
+
+@rolls_back
+def start_review(*, session: Session, actor: Actor, case_id: int, version: int, now=None) -> Case:
+    """An officer takes a new case into review."""
+    case = _transition(session, actor, case_id, version, Action.START_REVIEW, now=now)
+    _commit(session)
+    return case
+
+
+@rolls_back
+def refer_to_platform(
+    *, session: Session, actor: Actor, case_id: int, version: int, note: str = "", now=None
+) -> Case:
+    """Send the case to its platform; the SLA clock starts."""
+    note = (note or "").strip()[:MAX_REASON]
+
+    def start_clock(case: Case, at: datetime) -> None:
+        case.referred_at = at
+        case.sla_due_at = sla.due_at(at, case.priority, sla_policy(session, case.platform_code))
+        case.sla_paused_since = None
+        case.sla_paused_seconds = 0
+        case.acknowledged_at = case.decided_at = None
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.REFER_TO_PLATFORM,
+        now=now,
+        mutate=start_clock,
+        detail={"note": note} if note else {},
+    )
+    if note:
+        _comment(session, actor, case, note, "shared", case.updated_at)
+    notify_platform(session, case, kind="case_referred")
+    _commit(session)
+    return case
+
+
+@rolls_back
+def reject_case(
+    *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
+) -> Case:
+    """Close a report as out of scope or not a violation; a reason is required."""
+    reason = required_text(reason, "reason", MAX_REASON)
+
+    def close(case: Case, at: datetime) -> None:
+        case.closed_at = at
+        case.outcome = "rejected"
+        case.closing_note = reason
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.REJECT,
+        now=now,
+        mutate=close,
+        detail={"reason": reason},
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def merge_case(
+    *, session: Session, actor: Actor, case_id: int, version: int, into_case_id: int, now=None
+) -> Case:
+    """Merge a duplicate into the surviving case: its URLs, evidence and comments move
+    over, the report count adds up, and both audit trails record it."""
+    if into_case_id == case_id:
+        raise ValidationError({"into_case_id": N_("A case cannot be merged into itself.")})
+    begin_write(session)
+    survivor = get_case(session=session, actor=actor, case_id=into_case_id)
+    if survivor.status == Status.MERGED:
+        raise ValidationError(
+            {"into_case_id": N_("That case was itself merged; choose the case it was merged into.")}
+        )
+
+    def move(case: Case, at: datetime) -> None:
+        case.merged_into_id = survivor.id
+        case.closed_at = at
+        case.outcome = "merged"
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.MERGE,
+        now=now,
+        mutate=move,
+        detail={"into": survivor.reference},
+    )
+    for model in (CaseUrl, Evidence, Comment):
+        for row in session.exec(select(model).where(model.case_id == case.id)):
+            row.case_id = survivor.id
+            session.add(row)
+    survivor.report_count += case.report_count
+    survivor.updated_at = case.updated_at
+    session.add(survivor)
+    record_event(
+        session,
+        action="case_absorbed",
+        actor_id=actor.user_id,
+        case_id=survivor.id,
+        detail={"merged": case.reference},
+        at=case.updated_at,
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def acknowledge(*, session: Session, actor: Actor, case_id: int, version: int, now=None) -> Case:
+    """The platform's liaison confirms receipt."""
+
+    def stamp(case: Case, at: datetime) -> None:
+        case.acknowledged_at = case.acknowledged_at or at
+
+    case = _transition(session, actor, case_id, version, Action.ACKNOWLEDGE, now=now, mutate=stamp)
+    notify_case_parties(session, case, kind="case_acknowledged", exclude=actor.user_id)
+    _commit(session)
+    return case
+
+
+@rolls_back
+def request_information(
+    *, session: Session, actor: Actor, case_id: int, version: int, question: str, now=None
+) -> Case:
+    """The platform asks the officer a question; the SLA clock pauses until answered."""
+    question = required_text(question, "question", MAX_REASON)
+
+    def pause(case: Case, at: datetime) -> None:
+        case.sla_paused_since = at
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.REQUEST_INFORMATION,
+        now=now,
+        mutate=pause,
+        detail={"question": question},
+    )
+    _comment(session, actor, case, question, "shared", case.updated_at)
+    notify_case_parties(session, case, kind="information_requested", exclude=actor.user_id)
+    _commit(session)
+    return case
+
+
+@rolls_back
+def provide_information(
+    *, session: Session, actor: Actor, case_id: int, version: int, answer: str, now=None
+) -> Case:
+    """The officer answers the platform's question; the SLA clock resumes."""
+    answer = required_text(answer, "answer", MAX_REASON)
+
+    def resume(case: Case, at: datetime) -> None:
+        if case.sla_paused_since is not None and case.sla_due_at is not None:
+            case.sla_due_at, case.sla_paused_seconds = sla.resume(
+                case.sla_due_at, case.sla_paused_since, case.sla_paused_seconds, at
+            )
+        case.sla_paused_since = None
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.PROVIDE_INFORMATION,
+        now=now,
+        mutate=resume,
+        detail={"answer": answer},
+    )
+    _comment(session, actor, case, answer, "shared", case.updated_at)
+    notify_platform(session, case, kind="information_provided")
+    _commit(session)
+    return case
+
+
+@rolls_back
+def record_decision(
+    *, session: Session, actor: Actor, case_id: int, version: int, decision: DecisionIn, now=None
+) -> Case:
+    """The platform records what it did and why (statement of reasons)."""
+    cleaned = clean_decision(session, decision)
+
+    def decide(case: Case, at: datetime) -> None:
+        decided_at = cleaned["decided_at"] or at
+        if decided_at > at:
+            raise ValidationError({"decided_at": N_("The decision time cannot be in the future.")})
+        case.acknowledged_at = case.acknowledged_at or decided_at
+        case.decided_at = decided_at
+        case.outcome = cleaned["decisions"][0]
+        cleaned["decided_at"] = decided_at
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.RECORD_DECISION,
+        now=now,
+        mutate=decide,
+        detail={"decisions": cleaned["decisions"], "ground": cleaned["ground"]},
+    )
+    session.add(
+        Decision(
+            case_id=case.id,
+            issued_by="platform",
+            recorded_by_id=actor.user_id,
+            created_at=case.updated_at,
+            **cleaned,
+        )
+    )
+    notify_case_parties(session, case, kind="decision_recorded", exclude=actor.user_id)
+    _commit(session)
+    return case
+
+
+@rolls_back
+def contest_decision(
+    *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
+) -> Case:
+    """The officer disagrees with the decision; the platform must look again."""
+    reason = required_text(reason, "reason", MAX_REASON)
+
+    def reopen_clock(case: Case, at: datetime) -> None:
+        case.contest_count += 1
+        case.decided_at = None
+        # The platform gets a fresh deadline for the second look.
+        case.sla_due_at = sla.due_at(at, case.priority, sla_policy(session, case.platform_code))
+        case.sla_paused_since = None
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.CONTEST_DECISION,
+        now=now,
+        mutate=reopen_clock,
+        detail={"reason": reason},
+    )
+    _comment(session, actor, case, reason, "shared", case.updated_at)
+    notify_platform(session, case, kind="decision_contested")
+    _commit(session)
+    return case
+
+
+@rolls_back
+def escalate_to_regulator(
+    *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
+) -> Case:
+    """A lead hands the case to the regulator: allowed once the platform missed its
+    deadline or a decision was contested twice."""
+    reason = required_text(reason, "reason", MAX_REASON)
+
+    def check_and_stamp(case: Case, at: datetime) -> None:
+        breached = sla.is_breached(
+            due=case.sla_due_at,
+            decided_at=case.decided_at,
+            paused_since=case.sla_paused_since,
+            now=at,
+        )
+        if not breached and case.contest_count < 2:
+            raise InvalidTransition(
+                N_("Escalation needs a missed deadline or a decision contested twice.")
+            )
+        case.escalated_at = at
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.ESCALATE,
+        now=now,
+        mutate=check_and_stamp,
+        detail={"reason": reason},
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def record_regulator_order(
+    *, session: Session, actor: Actor, case_id: int, version: int, order: str, now=None
+) -> Case:
+    """The regulator records the order it issued on an escalated case."""
+    order = required_text(order, "order", MAX_REASON)
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.RECORD_REGULATOR_ORDER,
+        now=now,
+        detail={"order": order},
+    )
+    _comment(session, actor, case, order, "shared", case.updated_at)
+    notify_platform(session, case, kind="regulator_order")
+    _commit(session)
+    return case
+
+
+@rolls_back
+def close_case(
+    *, session: Session, actor: Actor, case_id: int, version: int, note: str = "", now=None
+) -> Case:
+    """The officer verifies the outcome and closes the case."""
+    note = (note or "").strip()[:MAX_REASON]
+
+    def close(case: Case, at: datetime) -> None:
+        case.closed_at = at
+        case.closing_note = note or None
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.CLOSE,
+        now=now,
+        mutate=close,
+        detail={"note": note} if note else {},
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def reopen_case(
+    *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
+) -> Case:
+    """Content reappeared or new evidence arrived: the case comes back."""
+    reason = required_text(reason, "reason", MAX_REASON)
+
+    def reopen(case: Case, at: datetime) -> None:
+        case.closed_at = None
+        case.outcome = None
+
+    case = _transition(
+        session,
+        actor,
+        case_id,
+        version,
+        Action.REOPEN,
+        now=now,
+        mutate=reopen,
+        detail={"reason": reason},
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def resume_review(*, session: Session, actor: Actor, case_id: int, version: int, now=None) -> Case:
+    case = _transition(session, actor, case_id, version, Action.RESUME_REVIEW, now=now)
+    _commit(session)
+    return case
+
+
+# --- conversation ----------------------------------------------------------------------
+
+MAX_COMMENT = 10_000
+
+
+@rolls_back
+def add_comment(
+    *, session: Session, actor: Actor, case_id: int, body: str, visibility: str = "shared", now=None
+) -> Comment:
+    """Add a comment, shared with both parties or internal to the author's organisation."""
+    if visibility not in ("shared", "internal"):
+        raise ValidationError({"visibility": N_("Choose shared or internal.")})
+    if actor.role in (Role.OBSERVER, Role.ADMIN):
+        raise PermissionDenied()
+    body = required_text(body, "body", MAX_COMMENT)
+    now = now or utcnow()
+    begin_write(session)
+    case = get_case(session=session, actor=actor, case_id=case_id)
+    comment = Comment(
+        case_id=case.id,
+        author_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        visibility=visibility,
+        body=body,
+        created_at=now,
+    )
+    session.add(comment)
+    session.flush()
+    record_event(
+        session,
+        action="comment_added",
+        actor_id=actor.user_id,
+        case_id=case.id,
+        at=now,
+        detail={"comment_id": comment.id, "visibility": visibility},
+    )
+    if visibility == "shared" and actor.organisation_kind == OrgKind.PLATFORM:
+        notify_case_parties(session, case, kind="comment_added", exclude=actor.user_id)
+    _commit(session)
+    return comment
+
+
+ACTION_SERVICES = {
+    Action.START_REVIEW: start_review,
+    Action.REFER_TO_PLATFORM: refer_to_platform,
+    Action.REJECT: reject_case,
+    Action.MERGE: merge_case,
+    Action.ACKNOWLEDGE: acknowledge,
+    Action.REQUEST_INFORMATION: request_information,
+    Action.PROVIDE_INFORMATION: provide_information,
+    Action.RECORD_DECISION: record_decision,
+    Action.CONTEST_DECISION: contest_decision,
+    Action.ESCALATE: escalate_to_regulator,
+    Action.RECORD_REGULATOR_ORDER: record_regulator_order,
+    Action.CLOSE: close_case,
+    Action.REOPEN: reopen_case,
+    Action.RESUME_REVIEW: resume_review,
+}

@@ -1,0 +1,44 @@
+"""Input models of the services: what a form or an API call hands over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ReportIn(BaseModel):
+    """A new report as an officer files it."""
+
+    title: str = ""
+    description: str = ""
+    platform_code: str = ""
+    urls: list[str] = Field(default_factory=list)
+    account_handle: str | None = None
+    account_class: str | None = None
+    content_type: str | None = None
+    posted_at: datetime | None = None
+    first_seen_at: datetime | None = None
+    reach: int | None = None
+    category_code: str = ""
+    legal_ground: str | None = None
+    source: str = "own_patrol"
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    priority: str | None = None  # None: derived from the election calendar
+
+
+class DecisionIn(BaseModel):
+    """A platform decision in the shape of a DSA statement of reasons."""
+
+    decisions: list[str] = Field(default_factory=list)
+    ground: str = "terms"  # law | terms
+    legal_reference: str | None = None
+    policy_reference: str | None = None
+    explanation: str = ""
+    territorial_scope: str = "ID"
+    automated_detection: bool = False
+    automated_decision: bool = False
+    decided_at: datetime | None = None

@@ -1,0 +1,170 @@
+"""Input checks shared by the services. Each failure names the field and a message id,
+so a form can show it next to what the user typed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from casework.errors import ValidationError
+from casework.i18n import N_
+from casework.schemas import DecisionIn, ReportIn
+from casework.sla import Priority
+from db.models import CaseUrl, Platform, Region, TaxonomyTerm
+
+REQUIRED = N_("This field is required.")
+TOO_LONG = N_("This is too long.")
+MAX_URLS = 20
+MAX_URL_LENGTH = 2048
+
+
+def required_text(value: str | None, field: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: REQUIRED})
+    if len(text) > max_length:
+        raise ValidationError({field: TOO_LONG})
+    return text
+
+
+def _optional_text(value: str | None, max_length: int) -> str | None:
+    text = (value or "").strip()
+    return text[:max_length] or None
+
+
+def _term_exists(session: Session, kind: str, code: str | None) -> bool:
+    if not code:
+        return False
+    term = session.get(TaxonomyTerm, (kind, code))
+    return term is not None and term.active
+
+
+def check_url(url: str) -> str | None:
+    """A message id when `url` is not an acceptable link to content, else None."""
+    if len(url) > MAX_URL_LENGTH:
+        return TOO_LONG
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return N_("Enter a web address starting with http:// or https://.")
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        return N_("Enter a web address starting with http:// or https://.")
+    return None
+
+
+def clean_report(
+    session: Session, report: ReportIn, *, now: datetime
+) -> tuple[dict[str, Any], list[CaseUrl]]:
+    """Check a report; raise one ValidationError listing every bad field."""
+    errors: dict[str, str] = {}
+    title = (report.title or "").strip()
+    if not title:
+        errors["title"] = REQUIRED
+    elif len(title) > 300:
+        errors["title"] = TOO_LONG
+    if len(report.description or "") > 20_000:
+        errors["description"] = TOO_LONG
+    platform = session.get(Platform, report.platform_code) if report.platform_code else None
+    if platform is None or not platform.active:
+        errors["platform_code"] = N_("Choose a platform.")
+    if not _term_exists(session, "category", report.category_code):
+        errors["category_code"] = N_("Choose a category.")
+    if not _term_exists(session, "source", report.source):
+        errors["source"] = N_("Choose a source.")
+    for kind, value, field in (
+        ("account_class", report.account_class, "account_class"),
+        ("content_type", report.content_type, "content_type"),
+    ):
+        if value and not _term_exists(session, kind, value):
+            errors[field] = N_("Choose a value from the list.")
+    province = session.get(Region, report.province_code) if report.province_code else None
+    if report.province_code and (province is None or province.level != "province"):
+        errors["province_code"] = N_("Choose a province.")
+    if report.regency_code:
+        regency = session.get(Region, report.regency_code)
+        if (
+            regency is None
+            or regency.level != "regency"
+            or regency.province_code != report.province_code
+        ):
+            errors["regency_code"] = N_("Choose a regency or city of the chosen province.")
+    if report.priority is not None and report.priority not in tuple(Priority):
+        errors["priority"] = N_("Choose a value from the list.")
+    for field, moment in (("posted_at", report.posted_at), ("first_seen_at", report.first_seen_at)):
+        if moment is not None and moment.tzinfo is None:
+            errors[field] = N_("Give the time with its time zone.")
+        elif moment is not None and moment > now:
+            errors[field] = N_("This time is in the future.")
+    if report.reach is not None and report.reach < 0:
+        errors["reach"] = N_("Enter zero or a positive number.")
+    urls = [u.strip() for u in report.urls if u and u.strip()]
+    if len(urls) > MAX_URLS:
+        errors["urls"] = N_("At most 20 links per report.")
+    for url in urls:
+        problem = check_url(url)
+        if problem:
+            errors["urls"] = problem
+            break
+    if errors:
+        raise ValidationError(errors)
+    cleaned = {
+        "title": title,
+        "description": (report.description or "").strip(),
+        "platform_code": platform.code,
+        "account_handle": _optional_text(report.account_handle, 200),
+        "account_class": report.account_class or None,
+        "content_type": report.content_type or None,
+        "posted_at": report.posted_at,
+        "first_seen_at": report.first_seen_at,
+        "reach": report.reach,
+        "category_code": report.category_code,
+        "legal_ground": _optional_text(report.legal_ground, 300),
+        "source": report.source,
+        "reporter_name": _optional_text(report.reporter_name, 200),
+        "reporter_contact": _optional_text(report.reporter_contact, 200),
+        "province_code": report.province_code or None,
+        "regency_code": report.regency_code or None,
+        "priority": report.priority,
+    }
+    rows = [CaseUrl(case_id=0, url=url, platform_code=platform.code) for url in dict.fromkeys(urls)]
+    return cleaned, rows
+
+
+GROUNDS = ("law", "terms")
+
+
+def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    decisions = list(dict.fromkeys(decision.decisions))
+    if not decisions:
+        errors["decisions"] = N_("Choose at least one decision.")
+    elif any(not _term_exists(session, "decision_type", code) for code in decisions):
+        errors["decisions"] = N_("Choose a value from the list.")
+    elif "no_action" in decisions and len(decisions) > 1:
+        errors["decisions"] = N_("'No action' cannot be combined with other decisions.")
+    if decision.ground not in GROUNDS:
+        errors["ground"] = N_("Choose law or terms of service.")
+    if decision.ground == "law" and not (decision.legal_reference or "").strip():
+        errors["legal_reference"] = N_("Name the law the decision rests on.")
+    if decision.ground == "terms" and not (decision.policy_reference or "").strip():
+        errors["policy_reference"] = N_("Name the policy the decision rests on.")
+    if len(decision.explanation or "") > 10_000:
+        errors["explanation"] = TOO_LONG
+    if decision.decided_at is not None and decision.decided_at.tzinfo is None:
+        errors["decided_at"] = N_("Give the time with its time zone.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "decisions": decisions,
+        "ground": decision.ground,
+        "legal_reference": _optional_text(decision.legal_reference, 300),
+        "policy_reference": _optional_text(decision.policy_reference, 300),
+        "explanation": (decision.explanation or "").strip(),
+        "territorial_scope": _optional_text(decision.territorial_scope, 100) or "ID",
+        "automated_detection": decision.automated_detection,
+        "automated_decision": decision.automated_decision,
+        "decided_at": decision.decided_at,
+    }

@@ -1,0 +1,1 @@
+"""Data layer: settings, engine, SQLModel tables, migrations, seed data."""

@@ -1,0 +1,62 @@
+"""One typed settings object, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'pantau.db'}"
+DEVELOPMENT_SECRET = "pantau-development-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    """Pantau's configuration. Every field can be set as an environment variable
+    (`DATABASE_URL`, `PANTAU_DEMO_MODE`, …) or in an ignored `.env` file."""
+
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_SQLITE_URL,
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL; an SQLite file under ./data/ by default.",
+    )
+    environment: str = Field(default="development", description="development or production.")
+    demo_mode: bool = Field(
+        default=True,
+        description="Seed demo cases and demo accounts on an empty database.",
+    )
+    demo_case_count: int = Field(default=2400, ge=0, description="Cases in the demo seed.")
+    secret_key: str = Field(
+        default=DEVELOPMENT_SECRET, description="Signs session cookies; set it in production."
+    )
+    default_language: str = Field(default="id", description="id or en.")
+    default_time_zone: str = Field(default="Asia/Jakarta", description="Shown zone by default.")
+    sla_urgent_hours: float = Field(default=4, gt=0, description="Default urgent deadline.")
+    sla_normal_hours: float = Field(default=24, gt=0, description="Default normal deadline.")
+    evidence_max_bytes: int = Field(
+        default=25 * 1024 * 1024, gt=0, description="Largest evidence file accepted."
+    )
+    page_size: int = Field(default=50, ge=10, le=500, description="Rows per queue page.")
+
+    @model_validator(mode="after")
+    def _refuse_development_defaults_in_production(self) -> Settings:
+        # A production deployment with the published development secret would let anyone
+        # forge session cookies, so refuse to start rather than warn.
+        if self.environment == "production":
+            if self.secret_key == DEVELOPMENT_SECRET:
+                raise ValueError("PANTAU_SECRET_KEY must be set in production")
+            if self.demo_mode:
+                raise ValueError("PANTAU_DEMO_MODE must be false in production")
+        if self.default_language not in ("id", "en"):
+            raise ValueError("PANTAU_DEFAULT_LANGUAGE must be 'id' or 'en'")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, validated on first use."""
+    return Settings()

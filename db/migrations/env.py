@@ -1,0 +1,37 @@
+"""Alembic environment: the target is SQLModel's metadata; SQLite gets batch mode."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import db.models  # noqa: F401 - registers every table on SQLModel.metadata
+from db.engine import build_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = build_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Pantau runs migrations online only")
+run_migrations_online()

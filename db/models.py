@@ -1,0 +1,296 @@
+"""SQLModel tables. Status, role and kind columns hold codes that `casework` validates;
+labels are translated at the edge, never stored in a language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime, utcnow
+
+
+def _ts(**kwargs: Any):
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _created_at():
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+# --- taxonomy and calendar -------------------------------------------------------------
+
+
+class Platform(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=100)
+    sla_urgent_hours: float = Field(default=4)
+    sla_normal_hours: float = Field(default=24)
+    # The platform organisation whose liaisons answer for it (Meta runs several).
+    operator_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+
+
+class TaxonomyTerm(SQLModel, table=True):
+    """Categories, content types, account classes, sources and decision types: one
+    admin-editable list per `kind`, labelled in both languages."""
+
+    __tablename__ = "taxonomy_term"
+    kind: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=64)
+    label_id: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    legal_grounds: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+
+
+class Region(SQLModel, table=True):
+    """Provinces (code `32`) and regencies/cities (code `32.73`), Kemendagri codes."""
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=120)
+    level: str = Field(max_length=16)  # province | regency
+    province_code: str = Field(index=True, max_length=4)
+    time_zone: str = Field(max_length=32)
+
+
+class Election(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=120)
+    voting_day: date
+
+
+class ElectionPhase(SQLModel, table=True):
+    __tablename__ = "election_phase"
+    __table_args__ = (UniqueConstraint("election_code", "phase"),)
+    id: int | None = Field(default=None, primary_key=True)
+    election_code: str = Field(foreign_key="election.code", max_length=32)
+    phase: str = Field(max_length=32)  # campaign | quiet_period | voting | recapitulation
+    starts_on: date
+    ends_on: date  # inclusive
+
+
+# --- organisations and people ----------------------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=20)  # supervisory | platform | regulator
+    # Supervisory offices: None is the national office, else a province or regency code.
+    region_code: str | None = Field(default=None, max_length=16)
+    active: bool = Field(default=True)
+    created_at: datetime = _created_at()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "pantau_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=120, unique=True)
+    display_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    role: str = Field(max_length=20)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    language: str = Field(default="id", max_length=8)
+    time_zone: str = Field(default="Asia/Jakarta", max_length=32)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = Field(default=True)
+    is_demo: bool = Field(default=False)
+    created_at: datetime = _created_at()
+
+
+# --- cases -----------------------------------------------------------------------------
+
+_case_version = Column("version", Integer, nullable=False, default=1)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case_file"
+    __table_args__ = (
+        Index("ix_case_status_updated", "status", "updated_at"),
+        Index("ix_case_platform_status", "platform_code", "status"),
+        Index("ix_case_province_created", "province_code", "created_at"),
+    )
+    # SQLAlchemy adds `AND version = :old` to every UPDATE and raises when no row
+    # matches, so two writers can never both win, whatever the services checked.
+    __mapper_args__ = {"version_id_col": _case_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    version: int = Field(default=1, sa_column=_case_version)
+    status: str = Field(default="new", max_length=20)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # origin
+    source: str = Field(max_length=32)
+    reporter_name: str | None = Field(default=None, max_length=200)
+    reporter_contact: str | None = Field(default=None, max_length=200)
+    reporting_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    assignee_id: int | None = Field(default=None, foreign_key="pantau_user.id", index=True)
+    report_count: int = Field(default=1)
+    # content
+    platform_code: str = Field(foreign_key="platform.code", max_length=32)
+    content_key: str | None = Field(default=None, max_length=300, index=True)
+    account_handle: str | None = Field(default=None, max_length=200, index=True)
+    account_class: str | None = Field(default=None, max_length=64)
+    content_type: str | None = Field(default=None, max_length=64)
+    posted_at: datetime | None = _ts(default=None)
+    first_seen_at: datetime | None = _ts(default=None)
+    reach: int | None = Field(default=None)
+    # allegation
+    category_code: str = Field(max_length=64, index=True)
+    legal_ground: str | None = Field(default=None, max_length=300)
+    election_code: str | None = Field(default=None, foreign_key="election.code", max_length=32)
+    phase: str | None = Field(default=None, max_length=32)
+    province_code: str | None = Field(default=None, max_length=4)
+    regency_code: str | None = Field(default=None, max_length=16)
+    priority: str = Field(default="normal", max_length=16)
+    # lifecycle and SLA
+    created_at: datetime = _created_at()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    referred_at: datetime | None = _ts(default=None)
+    acknowledged_at: datetime | None = _ts(default=None)
+    decided_at: datetime | None = _ts(default=None)
+    closed_at: datetime | None = _ts(default=None)
+    escalated_at: datetime | None = _ts(default=None)
+    sla_due_at: datetime | None = _ts(default=None, index=True)
+    sla_paused_since: datetime | None = _ts(default=None)
+    sla_paused_seconds: int = Field(default=0)
+    contest_count: int = Field(default=0)
+    merged_into_id: int | None = Field(default=None, foreign_key="case_file.id")
+    outcome: str | None = Field(default=None, max_length=64)
+    closing_note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class CaseUrl(SQLModel, table=True):
+    __tablename__ = "case_url"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    canonical_key: str | None = Field(default=None, max_length=300, index=True)
+    platform_code: str | None = Field(default=None, max_length=32)
+    needs_review: bool = Field(default=False)
+    created_at: datetime = _created_at()
+
+
+class CaseLink(SQLModel, table=True):
+    """Related cases: one narrative seen on several platforms, or a duplicate kept open."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    other_case_id: int = Field(foreign_key="case_file.id", index=True)
+    kind: str = Field(default="related", max_length=16)
+    created_at: datetime = _created_at()
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """Evidence bytes, stored once per SHA-256 however many cases cite them."""
+
+    __tablename__ = "evidence_blob"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    mime_type: str = Field(max_length=100)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created_at()
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    sha256: str = Field(foreign_key="evidence_blob.sha256", max_length=64, index=True)
+    file_name: str = Field(max_length=255)
+    mime_type: str = Field(max_length=100)
+    size: int
+    captured_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    captured_at: datetime | None = _ts(default=None)
+    uploaded_by_kind: str = Field(default="supervisory", max_length=20)
+    created_at: datetime = _created_at()
+
+
+class Comment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    author_id: int = Field(foreign_key="pantau_user.id")
+    organisation_id: int = Field(foreign_key="organisation.id")
+    visibility: str = Field(default="shared", max_length=16)  # shared | internal
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _created_at()
+
+
+class Decision(SQLModel, table=True):
+    """A platform's (or the regulator's) decision, shaped like the EU DSA statement of
+    reasons so that it can be exported to that schema."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    issued_by: str = Field(default="platform", max_length=16)  # platform | regulator
+    decisions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ground: str = Field(max_length=16)  # law | terms
+    legal_reference: str | None = Field(default=None, max_length=300)
+    policy_reference: str | None = Field(default=None, max_length=300)
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    territorial_scope: str = Field(default="ID", max_length=100)
+    automated_detection: bool = Field(default=False)
+    automated_decision: bool = Field(default=False)
+    decided_at: datetime = _ts()
+    recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+
+
+# --- audit, counters, notifications ----------------------------------------------------
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; `hash` covers this event's content and `prev_hash`. `id` is the
+    position in the chain, assigned by the writer under the chain-head lock."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_case_id", "case_id", "id"),)
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int | None = Field(default=None, foreign_key="case_file.id")
+    actor_id: int | None = Field(default=None, foreign_key="pantau_user.id", index=True)
+    action: str = Field(max_length=48, index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row every audit writer locks: the chain's length and last hash."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int = Field(default=0)
+    last_hash: str = Field(max_length=64)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    __tablename__ = "reference_counter"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_value: int = Field(default=0)
+
+
+class Notification(SQLModel, table=True):
+    """Stored as a kind plus parameters so each reader sees it in their own language."""
+
+    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="pantau_user.id")
+    case_id: int | None = Field(default=None, foreign_key="case_file.id")
+    kind: str = Field(max_length=48)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _created_at()
+    read_at: datetime | None = _ts(default=None)
+
+
+ALL_TABLES = SQLModel.metadata

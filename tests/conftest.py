@@ -1,0 +1,74 @@
+"""Shared fixtures.
+
+Every test that needs a database gets a fresh one: SQLite in memory by default, or,
+when `DATABASE_URL` names a PostgreSQL server, a schema of its own on that server
+(created before the test, dropped after). Migrations build the schema, so each test
+also proves that the migrations produce what the models describe."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from casework.taxonomy import seed_reference_data
+from db.engine import build_engine
+from db.migrate import upgrade_to_head
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = DATABASE_URL.startswith(("postgresql", "postgres:"))
+
+
+def _postgres_engine(schema: str) -> Engine:
+    url = make_url(build_engine(DATABASE_URL).url)
+    admin = build_engine(DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = build_engine(
+        url.set(query={**url.query, "options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
+    )
+    return engine
+
+
+def _drop_postgres_schema(schema: str) -> None:
+    admin = build_engine(DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    """A migrated, empty database of its own for one test (SQLite or PostgreSQL)."""
+    if ON_POSTGRES:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        engine = _postgres_engine(schema)
+        try:
+            upgrade_to_head(engine)
+            yield engine
+        finally:
+            engine.dispose()
+            _drop_postgres_schema(schema)
+    else:
+        engine = build_engine("sqlite://")
+        upgrade_to_head(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on a fresh database with the reference data (taxonomy, regions,
+    calendar, platforms) seeded, as on a first start."""
+    with Session(engine, expire_on_commit=False) as session:
+        seed_reference_data(session)
+        session.commit()
+        yield session
