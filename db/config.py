@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, gt=0, description="Largest evidence file accepted."
     )
     page_size: int = Field(default=50, ge=10, le=500, description="Rows per queue page.")
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_means_default(cls, value: str | None) -> str:
+        # `DATABASE_URL=` (set but empty) is how shells and CI say "not set".
+        return value.strip() if value and value.strip() else DEFAULT_SQLITE_URL
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

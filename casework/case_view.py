@@ -1,0 +1,127 @@
+"""Everything the case page shows, gathered by one service call and trimmed to what
+the viewer may see (the reporter's identity stays with the supervisory body)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from casework import sla
+from casework.actors import Actor, may_see_internal
+from casework.cases import case_decisions, case_evidence, case_urls, get_case
+from casework.taxonomy import term_label
+from casework.timeline import TimelineEntry, case_timeline
+from casework.workflow import Action, allowed_actions
+from db.models import Case, CaseUrl, Decision, Evidence, Platform, Region, TaxonomyTerm, User
+from db.types import utcnow
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: int
+    reference: str
+    version: int
+    status: str
+    title: str
+    description: str
+    platform: str
+    category: str
+    legal_ground: str | None
+    account_handle: str | None
+    account_class: str | None
+    content_type: str | None
+    source: str
+    province: str | None
+    regency: str | None
+    priority: str
+    election_code: str | None
+    phase: str | None
+    posted_at: datetime | None
+    first_seen_at: datetime | None
+    created_at: datetime
+    reach: int | None
+    report_count: int
+    assignee: str | None
+    reporter_name: str | None  # None for viewers outside the supervisory body
+    reporter_contact: str | None
+    merged_into: str | None
+    outcome: str | None
+    closing_note: str | None
+    clock: sla.Clock
+    urls: list[CaseUrl]
+    evidence: list[Evidence]
+    decisions: list[Decision]
+    timeline: list[TimelineEntry]
+    actions: list[Action]
+
+
+def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
+    if not code:
+        return None
+    term = session.get(TaxonomyTerm, (kind, code))
+    return term_label(term, language) if term else code
+
+
+def load_case_view(
+    *, session: Session, actor: Actor, case_id: int, now: datetime | None = None
+) -> CaseView:
+    """The case page's content for `actor`, or CaseNotFound."""
+    case: Case = get_case(session=session, actor=actor, case_id=case_id)
+    language = actor.language
+    insider = may_see_internal(actor)
+    platform = session.get(Platform, case.platform_code)
+    province = session.get(Region, case.province_code) if case.province_code else None
+    regency = session.get(Region, case.regency_code) if case.regency_code else None
+    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    merged_into = (
+        session.exec(select(Case.reference).where(Case.id == case.merged_into_id)).first()
+        if case.merged_into_id
+        else None
+    )
+    clock = sla.clock(
+        referred_at=case.referred_at,
+        due=case.sla_due_at,
+        decided_at=case.decided_at,
+        paused_since=case.sla_paused_since,
+        paused_seconds=case.sla_paused_seconds,
+        now=now or utcnow(),
+    )
+    return CaseView(
+        case_id=case.id,
+        reference=case.reference,
+        version=case.version,
+        status=case.status,
+        title=case.title,
+        description=case.description,
+        platform=platform.name if platform else case.platform_code,
+        category=_label(session, "category", case.category_code, language),
+        legal_ground=case.legal_ground,
+        account_handle=case.account_handle,
+        account_class=_label(session, "account_class", case.account_class, language),
+        content_type=_label(session, "content_type", case.content_type, language),
+        source=_label(session, "source", case.source, language),
+        province=province.name if province else None,
+        regency=regency.name if regency else None,
+        priority=case.priority,
+        election_code=case.election_code,
+        phase=case.phase,
+        posted_at=case.posted_at,
+        first_seen_at=case.first_seen_at,
+        created_at=case.created_at,
+        reach=case.reach,
+        report_count=case.report_count,
+        assignee=assignee.display_name if assignee else None,
+        reporter_name=case.reporter_name if insider else None,
+        reporter_contact=case.reporter_contact if insider else None,
+        merged_into=merged_into,
+        outcome=case.outcome,
+        closing_note=case.closing_note if insider else None,
+        clock=clock,
+        urls=case_urls(session=session, actor=actor, case_id=case.id),
+        evidence=case_evidence(session=session, actor=actor, case_id=case.id),
+        decisions=case_decisions(session=session, actor=actor, case_id=case.id),
+        timeline=case_timeline(session=session, actor=actor, case_id=case.id),
+        actions=allowed_actions(case.status, actor.role),
+    )

@@ -1,0 +1,667 @@
+"""A deterministic, realistic demo: organisations, demo accounts for every role, and
+cases across the Pemilu 2024 timeline in every lifecycle state.
+
+Every case's history is a walk through the transition table, each step checked
+against it, so the demo holds only histories the real services could have written.
+Rows are bulk-inserted (the benchmark seeds 100,000 cases the same way) and the audit
+events are chained exactly as `casework.audit.record_event` chains them."""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+
+from casework import sla
+from casework.audit import GENESIS_HASH, event_hash
+from casework.demo_content import (
+    ACCOUNT_CLASS_WEIGHTS,
+    CATEGORY_WEIGHTS,
+    COMMENT_ANSWERS,
+    COMMENT_QUESTIONS,
+    CONTENT_TYPE_BY_PLATFORM,
+    CONTEST_REASONS,
+    HANDLE_STEMS,
+    PLATFORM_WEIGHTS,
+    POLICY_REFERENCES,
+    PROVINCE_WEIGHTS,
+    SOURCE_WEIGHTS,
+    TITLES,
+)
+from casework.references import format_reference
+from casework.roles import OrgKind, Role
+from casework.seed_taxonomy import ELECTIONS
+from casework.workflow import Action, Status, find_transition
+from db.engine import begin_write
+from db.models import (
+    AuditEvent,
+    AuditHead,
+    Case,
+    CaseUrl,
+    Comment,
+    Decision,
+    Organisation,
+    Platform,
+    ReferenceCounter,
+    Region,
+    User,
+)
+
+TIMELINE_START = datetime(2023, 11, 28, 1, 0, tzinfo=UTC)  # 08:00 WIB, first campaign day
+TIMELINE_END = datetime(2024, 3, 20, 10, 0, tzinfo=UTC)  # last recapitulation day
+
+# (username, display name, role, organisation name)
+DEMO_ACCOUNTS = [
+    ("demo.officer", "Rina Wulandari", Role.OFFICER, "Bawaslu RI"),
+    ("demo.lead", "Agus Setiawan", Role.LEAD, "Bawaslu RI"),
+    ("demo.admin", "Sari Admin", Role.ADMIN, "Bawaslu RI"),
+    ("demo.officer.jabar", "Dewi Lestari", Role.OFFICER, "Bawaslu Provinsi Jawa Barat"),
+    ("demo.liaison.tiktok", "Kevin Tan (TikTok)", Role.LIAISON, "TikTok Indonesia"),
+    ("demo.liaison.meta", "Nadia Putri (Meta)", Role.LIAISON, "Meta"),
+    ("demo.liaison.youtube", "Bima Pratama (YouTube)", Role.LIAISON, "Google (YouTube)"),
+    ("demo.liaison.x", "Laras Sari (X)", Role.LIAISON, "X Corp."),
+    ("demo.liaison.telegram", "Yusuf Hakim (Telegram)", Role.LIAISON, "Telegram"),
+    ("demo.regulator", "Hendra Gunawan (Komdigi)", Role.REGULATOR, "Komdigi"),
+    ("demo.observer", "Maya Anggraini (Mafindo)", Role.OBSERVER, "Mafindo"),
+]
+
+DEMO_ORGANISATIONS = [
+    ("Bawaslu RI", OrgKind.SUPERVISORY, None),
+    ("Bawaslu Provinsi Jawa Barat", OrgKind.SUPERVISORY, "32"),
+    ("Bawaslu Provinsi DKI Jakarta", OrgKind.SUPERVISORY, "31"),
+    ("Komdigi", OrgKind.REGULATOR, None),
+    ("Mafindo", OrgKind.PARTNER, None),
+]
+
+DECISION_WEIGHTS = {
+    "removed": 45,
+    "geo_blocked": 10,
+    "visibility_reduced": 8,
+    "labelled": 8,
+    "account_suspended": 5,
+    "age_restricted": 2,
+    "monetisation_restricted": 2,
+    "no_action": 20,
+}
+
+# End states of a case filed long ago, and of one filed in the last fortnight.
+SETTLED_END_STATES = {
+    "closed": 60,
+    "decided": 6,
+    "rejected": 9,
+    "merged": 3,
+    "reopened": 2,
+    "escalated": 3,
+    "contested": 2,
+    "closed_after_contest": 6,
+    "closed_after_escalation": 3,
+    "in_review": 1,
+    "sent": 1,
+    "acknowledged": 1,
+    "info_requested": 1,
+    "new": 1,
+}
+RECENT_END_STATES = {
+    "new": 10,
+    "in_review": 12,
+    "sent": 14,
+    "acknowledged": 10,
+    "info_requested": 8,
+    "decided": 14,
+    "contested": 5,
+    "escalated": 5,
+    "closed": 14,
+    "rejected": 5,
+    "merged": 2,
+    "reopened": 1,
+}
+
+
+@dataclass
+class DemoCast:
+    officer: int
+    lead: int
+    regional_officer: int
+    regional_org: int
+    national_org: int
+    regulator: int
+    liaison_by_platform: dict[str, int]
+
+
+@dataclass
+class _Plan:
+    case: dict[str, Any]
+    urls: list[dict[str, Any]]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def ensure_demo_accounts(session: Session) -> DemoCast:
+    """Create the demo organisations and accounts that are missing."""
+    orgs: dict[str, Organisation] = {}
+    for name, kind, region in DEMO_ORGANISATIONS:
+        org = session.exec(select(Organisation).where(Organisation.name == name)).first()
+        if org is None:
+            org = Organisation(name=name, kind=kind, region_code=region)
+            session.add(org)
+            session.flush()
+        orgs[name] = org
+    users: dict[str, User] = {}
+    for username, display, role, org_name in DEMO_ACCOUNTS:
+        org = (
+            orgs.get(org_name)
+            or session.exec(select(Organisation).where(Organisation.name == org_name)).one()
+        )
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            user = User(
+                username=username,
+                display_name=display,
+                role=role,
+                organisation_id=org.id,
+                is_demo=True,
+                email=f"{username}@demo.pantau.invalid",
+            )
+            session.add(user)
+            session.flush()
+        users[username] = user
+    platform_rows = session.exec(select(Platform)).all()
+    liaison_of_org = {u.organisation_id: u.id for u in users.values() if u.role == Role.LIAISON}
+    return DemoCast(
+        officer=users["demo.officer"].id,
+        lead=users["demo.lead"].id,
+        regional_officer=users["demo.officer.jabar"].id,
+        regional_org=orgs["Bawaslu Provinsi Jawa Barat"].id,
+        national_org=orgs["Bawaslu RI"].id,
+        regulator=users["demo.regulator"].id,
+        liaison_by_platform={p.code: liaison_of_org[p.operator_id] for p in platform_rows},
+    )
+
+
+def seed_demo(
+    session: Session, *, case_count: int, seed: int = 2024, chunk_size: int = 5000
+) -> int:
+    """Seed `case_count` demo cases (and the demo accounts); returns the cases added."""
+    begin_write(session)
+    cast = ensure_demo_accounts(session)
+    session.commit()
+    generator = CaseGenerator(session, cast, seed=seed)
+    added = 0
+    for chunk in generator.plans(case_count, chunk_size=chunk_size):
+        begin_write(session)
+        write_plans(session, chunk)
+        session.commit()
+        added += len(chunk)
+    return added
+
+
+class CaseGenerator:
+    """Plans case histories; holds the random source so the demo is reproducible."""
+
+    def __init__(self, session: Session, cast: DemoCast, *, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.cast = cast
+        self.policies = {
+            p.code: sla.SlaPolicy(p.sla_urgent_hours, p.sla_normal_hours)
+            for p in session.exec(select(Platform))
+        }
+        regions = session.exec(select(Region)).all()
+        self.zone = {r.code: r.time_zone for r in regions if r.level == "province"}
+        self.regencies: dict[str, list[str]] = {}
+        for r in regions:
+            if r.level == "regency":
+                self.regencies.setdefault(r.province_code, []).append(r.code)
+        self.region_names = {r.code: r.name for r in regions}
+        self.phases = [
+            (phase, start, end) for _, _, _, phases in ELECTIONS for phase, start, end in phases
+        ]
+        self.next_id = (session.exec(select(func.max(Case.id))).one() or 0) + 1
+        self.counters = {row.year: row.last_value for row in session.exec(select(ReferenceCounter))}
+        self.handles = self._handle_pool()
+        self.survivors: list[tuple[int, str]] = []
+
+    def _handle_pool(self) -> list[str]:
+        pool = []
+        for stem in HANDLE_STEMS:
+            pool.append(stem)
+            for suffix in ("id", "official", "24", "2024", "news", "real"):
+                pool.append(f"{stem}.{suffix}")
+        self.rng.shuffle(pool)
+        return pool
+
+    def _pick(self, weights: dict[str, int]) -> str:
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def _moment(self) -> datetime:
+        # Busier near the quiet period and voting day, quieter over the new year.
+        while True:
+            offset = self.rng.random() * (TIMELINE_END - TIMELINE_START).total_seconds()
+            moment = TIMELINE_START + timedelta(seconds=offset)
+            day = moment.date().isoformat()
+            weight = 1.0
+            if "2024-02-05" <= day <= "2024-02-17":
+                weight = 4.0
+            elif "2023-12-24" <= day <= "2024-01-02":
+                weight = 0.5
+            if self.rng.random() * 4.0 <= weight:
+                return moment
+
+    def plans(self, count: int, *, chunk_size: int) -> Iterator[list[_Plan]]:
+        moments = sorted(self._moment() for _ in range(count))
+        for start in range(0, count, chunk_size):
+            yield [self._plan(moment) for moment in moments[start : start + chunk_size]]
+
+    def _plan(self, filed_at: datetime) -> _Plan:
+        rng = self.rng
+        case_id = self.next_id
+        self.next_id += 1
+        year = filed_at.year
+        self.counters[year] = self.counters.get(year, 0) + 1
+        platform = self._pick(PLATFORM_WEIGHTS)
+        category = self._pick(CATEGORY_WEIGHTS)
+        province = self._pick(PROVINCE_WEIGHTS)
+        regency = rng.choice(self.regencies[province])
+        # Zipf-like: a few accounts are behind many cases (repeat offenders).
+        handle = self.handles[min(int(rng.paretovariate(1.2)) - 1, len(self.handles) - 1)]
+        if platform in ("x", "telegram"):
+            handle = handle.replace(".", "_")
+        posted_at = filed_at - timedelta(minutes=rng.randint(10, 36 * 60))
+        priority = sla.default_priority(posted_at, self.phases, self.zone[province])
+        regional = province == "32" and rng.random() < 0.5
+        officer = self.cast.regional_officer if regional else self.cast.officer
+        url, key = self._url(platform, handle)
+        place = self.region_names[regency].replace("Kabupaten ", "").replace("Kota ", "")
+        case = {
+            "id": case_id,
+            "reference": format_reference(year, self.counters[year]),
+            "status": Status.NEW.value,
+            "title": rng.choice(TITLES[category]).format(place=place),
+            "description": f"Temuan {('patroli siber', 'aduan masyarakat')[rng.random() < 0.3]} "
+            f"atas akun @{handle}. Konten diunggah {posted_at:%d-%m-%Y}.",
+            "source": self._pick(SOURCE_WEIGHTS),
+            "reporter_name": None,
+            "reporter_contact": None,
+            "reporting_organisation_id": self.cast.regional_org
+            if regional
+            else self.cast.national_org,
+            "created_by_id": officer,
+            "assignee_id": officer if rng.random() < 0.7 else None,
+            "report_count": 1 + (rng.random() < 0.15) * rng.randint(1, 4),
+            "platform_code": platform,
+            "content_key": key,
+            "account_handle": f"@{handle}",
+            "account_class": self._pick(ACCOUNT_CLASS_WEIGHTS),
+            "content_type": rng.choice(CONTENT_TYPE_BY_PLATFORM[platform]),
+            "posted_at": posted_at,
+            "first_seen_at": filed_at - timedelta(minutes=rng.randint(1, 120)),
+            "reach": int(rng.lognormvariate(8, 2)),
+            "category_code": category,
+            "legal_ground": None,
+            "election_code": "pemilu2024",
+            "phase": self._phase_of(filed_at, province),
+            "province_code": province,
+            "regency_code": regency,
+            "priority": priority.value,
+            "created_at": filed_at,
+            "updated_at": filed_at,
+            "referred_at": None,
+            "acknowledged_at": None,
+            "decided_at": None,
+            "closed_at": None,
+            "escalated_at": None,
+            "sla_due_at": None,
+            "sla_paused_since": None,
+            "sla_paused_seconds": 0,
+            "contest_count": 0,
+            "merged_into_id": None,
+            "outcome": None,
+            "closing_note": None,
+            "version": 1,
+        }
+        if case["source"] == "public_complaint":
+            case["reporter_name"] = rng.choice(["Budi S.", "Siti R.", "Andi P.", "Wahyu N."])
+            case["reporter_contact"] = f"08{rng.randint(1000000000, 9999999999)}"
+        plan = _Plan(
+            case=case,
+            urls=[
+                {
+                    "case_id": case_id,
+                    "url": url,
+                    "canonical_key": key,
+                    "platform_code": platform,
+                    "needs_review": False,
+                    "created_at": filed_at,
+                }
+            ],
+        )
+        plan.events.append(
+            self._event(
+                case,
+                None,
+                "case_filed",
+                officer,
+                filed_at,
+                {
+                    "reference": case["reference"],
+                    "platform": platform,
+                    "category": category,
+                    "priority": case["priority"],
+                },
+                to_status=Status.NEW,
+            )
+        )
+        recent = filed_at > TIMELINE_END - timedelta(days=14)
+        self._walk(plan, self._pick(RECENT_END_STATES if recent else SETTLED_END_STATES), officer)
+        if case["status"] != Status.MERGED:
+            self.survivors.append((case_id, case["reference"]))
+        return plan
+
+    def _phase_of(self, moment: datetime, province: str) -> str | None:
+        from zoneinfo import ZoneInfo
+
+        day = moment.astimezone(ZoneInfo(self.zone[province])).date()
+        for phase, start, end in self.phases:
+            if start <= day <= end:
+                return phase
+        return None
+
+    def _url(self, platform: str, handle: str) -> tuple[str, str]:
+        rng = self.rng
+        digits = "".join(rng.choices(string.digits, k=19))
+        code = "".join(rng.choices(string.ascii_letters + string.digits + "_-", k=11))
+        if platform == "tiktok":
+            return f"https://www.tiktok.com/@{handle}/video/{digits}", f"tiktok:video:{digits}"
+        if platform == "facebook":
+            return (
+                f"https://www.facebook.com/{handle}/posts/{digits[:16]}",
+                f"facebook:post:{digits[:16]}",
+            )
+        if platform == "instagram":
+            return f"https://www.instagram.com/p/{code}/", f"instagram:post:{code}"
+        if platform == "threads":
+            return f"https://www.threads.net/@{handle}/post/{code}", f"threads:post:{code}"
+        if platform == "youtube":
+            return f"https://www.youtube.com/watch?v={code}", f"youtube:video:{code}"
+        if platform == "x":
+            return f"https://x.com/{handle}/status/{digits}", f"x:status:{digits}"
+        number = rng.randint(100, 99999)
+        return f"https://t.me/{handle}/{number}", f"telegram:{handle.lower()}/{number}"
+
+    # -- the walk through the lifecycle ------------------------------------------------
+
+    def _event(self, case, from_status, action, actor, at, detail, to_status=None) -> dict:
+        return {
+            "case_id": case["id"],
+            "actor_id": actor,
+            "action": str(action),
+            "from_status": from_status,
+            "to_status": str(to_status) if to_status else None,
+            "detail": detail,
+            "created_at": at,
+        }
+
+    def _step(
+        self,
+        plan: _Plan,
+        action: Action,
+        actor: int,
+        role: Role,
+        at: datetime,
+        detail: dict | None = None,
+    ) -> None:
+        case = plan.case
+        transition = find_transition(case["status"], action)
+        if transition is None or role not in transition.roles:
+            raise AssertionError(f"demo walk broke the transition table: {case['status']} {action}")
+        plan.events.append(
+            self._event(
+                case, case["status"], action, actor, at, detail or {}, to_status=transition.target
+            )
+        )
+        case["status"] = transition.target.value
+        case["updated_at"] = at
+        case["version"] += 1
+
+    def _walk(self, plan: _Plan, end: str, officer: int) -> None:
+        rng, case, cast = self.rng, plan.case, self.cast
+        liaison = cast.liaison_by_platform[case["platform_code"]]
+        policy = self.policies[case["platform_code"]]
+        t = case["created_at"]
+        hours = lambda a, b: timedelta(hours=rng.uniform(a, b))  # noqa: E731
+        if end == "new":
+            return
+        t += hours(0.2, 8)
+        self._step(plan, Action.START_REVIEW, officer, Role.OFFICER, t)
+        if end == "in_review":
+            return
+        if end == "rejected":
+            t += hours(0.5, 24)
+            reason = "Bukan pelanggaran pemilu; konten satire yang jelas."
+            self._step(plan, Action.REJECT, officer, Role.OFFICER, t, {"reason": reason})
+            case.update(closed_at=t, outcome="rejected", closing_note=reason)
+            return
+        if end == "merged" and self.survivors:
+            into_id, into_ref = rng.choice(self.survivors[-200:])
+            t += hours(0.5, 12)
+            self._step(plan, Action.MERGE, cast.lead, Role.LEAD, t, {"into": into_ref})
+            case.update(merged_into_id=into_id, closed_at=t, outcome="merged")
+            return
+        if end == "merged":
+            return
+        # Referral starts the SLA clock.
+        t += hours(0.5, 20)
+        self._step(plan, Action.REFER_TO_PLATFORM, officer, Role.OFFICER, t)
+        case.update(referred_at=t, sla_due_at=sla.due_at(t, case["priority"], policy))
+        if end == "sent":
+            return
+        budget = policy.hours_for(case["priority"])
+        late = rng.random() < 0.2
+        if end in ("escalated", "closed_after_escalation"):
+            if rng.random() < 0.5:
+                t += hours(0.1, 0.3 * budget)
+                self._acknowledge(plan, liaison, t)
+            t = max(t, case["sla_due_at"]) + hours(1, 72)
+            self._step(
+                plan,
+                Action.ESCALATE,
+                cast.lead,
+                Role.LEAD,
+                t,
+                {"reason": "Platform melewati tenggat tanpa keputusan."},
+            )
+            case["escalated_at"] = t
+            if rng.random() < 0.6:
+                t += hours(2, 48)
+                self._step(
+                    plan,
+                    Action.RECORD_REGULATOR_ORDER,
+                    cast.regulator,
+                    Role.REGULATOR,
+                    t,
+                    {"order": "Perintah pemutusan akses kepada platform."},
+                )
+                self._comment(plan, cast.regulator, "Perintah pemutusan akses kepada platform.", t)
+            if end == "escalated":
+                return
+            t += hours(2, 48)
+            self._decide(plan, liaison, t, forced="removed")
+            t += hours(2, 72)
+            self._step(plan, Action.CLOSE, officer, Role.OFFICER, t)
+            case["closed_at"] = t
+            return
+        t += hours(0.1, 0.4 * budget)
+        self._acknowledge(plan, liaison, t)
+        if end == "acknowledged":
+            return
+        if end == "info_requested" or rng.random() < 0.25:
+            t += hours(0.1, 0.2 * budget)
+            question = rng.choice(COMMENT_QUESTIONS)
+            self._step(
+                plan, Action.REQUEST_INFORMATION, liaison, Role.LIAISON, t, {"question": question}
+            )
+            self._comment(plan, liaison, question, t)
+            case["sla_paused_since"] = t
+            if end == "info_requested":
+                return
+            paused_from = t
+            t += hours(1, 30)
+            answer = rng.choice(COMMENT_ANSWERS)
+            self._step(
+                plan, Action.PROVIDE_INFORMATION, officer, Role.OFFICER, t, {"answer": answer}
+            )
+            self._comment(plan, officer, answer, t)
+            case["sla_due_at"], case["sla_paused_seconds"] = sla.resume(
+                case["sla_due_at"], paused_from, case["sla_paused_seconds"], t
+            )
+            case["sla_paused_since"] = None
+        t = self._decision_time(case, t, late)
+        self._decide(plan, liaison, t)
+        if end == "decided":
+            return
+        if end in ("contested", "closed_after_contest"):
+            t += hours(2, 48)
+            reason = rng.choice(CONTEST_REASONS)
+            self._step(plan, Action.CONTEST_DECISION, officer, Role.OFFICER, t, {"reason": reason})
+            self._comment(plan, officer, reason, t)
+            case["contest_count"] += 1
+            case["decided_at"] = None
+            case["sla_due_at"] = sla.due_at(t, case["priority"], policy)
+            if end == "contested":
+                return
+            t += hours(0.2, 0.3 * budget)
+            self._acknowledge(plan, liaison, t)
+            t = self._decision_time(case, t, rng.random() < 0.15)
+            self._decide(plan, liaison, t, forced="removed")
+        t += hours(2, 96)
+        self._step(plan, Action.CLOSE, officer, Role.OFFICER, t)
+        case["closed_at"] = t
+        if end == "reopened":
+            t += hours(24, 300)
+            self._step(
+                plan,
+                Action.REOPEN,
+                officer,
+                Role.OFFICER,
+                t,
+                {"reason": "Konten yang sama diunggah ulang."},
+            )
+            case.update(closed_at=None, outcome=None)
+
+    def _acknowledge(self, plan: _Plan, liaison: int, t: datetime) -> None:
+        self._step(plan, Action.ACKNOWLEDGE, liaison, Role.LIAISON, t)
+        plan.case["acknowledged_at"] = plan.case["acknowledged_at"] or t
+
+    def _decision_time(self, case: dict, t: datetime, late: bool) -> datetime:
+        due = case["sla_due_at"]
+        if late or t >= due:
+            return max(t, due) + timedelta(hours=self.rng.uniform(0.5, 40))
+        return t + (due - t) * self.rng.uniform(0.1, 0.95)
+
+    def _decide(self, plan: _Plan, liaison: int, t: datetime, forced: str | None = None) -> None:
+        case = plan.case
+        decision = forced or self._pick(DECISION_WEIGHTS)
+        ground = "terms" if self.rng.random() < 0.8 else "law"
+        self._step(
+            plan,
+            Action.RECORD_DECISION,
+            liaison,
+            Role.LIAISON,
+            t,
+            {"decisions": [decision], "ground": ground},
+        )
+        case.update(decided_at=t, outcome=decision)
+        case["acknowledged_at"] = case["acknowledged_at"] or t
+        plan.decisions.append(
+            {
+                "case_id": case["id"],
+                "issued_by": "platform",
+                "decisions": [decision],
+                "ground": ground,
+                "legal_reference": "UU 7/2017 Pasal 280 ayat (1)" if ground == "law" else None,
+                "policy_reference": POLICY_REFERENCES[case["platform_code"]]
+                if ground == "terms"
+                else None,
+                "explanation": "Konten melanggar ketentuan integritas pemilu."
+                if decision != "no_action"
+                else "Konten tidak melanggar kebijakan kami.",
+                "territorial_scope": "ID",
+                "automated_detection": self.rng.random() < 0.1,
+                "automated_decision": False,
+                "decided_at": t,
+                "recorded_by_id": liaison,
+                "created_at": t,
+            }
+        )
+
+    def _comment(self, plan: _Plan, author: int, body: str, t: datetime) -> None:
+        plan.comments.append(
+            {
+                "case_id": plan.case["id"],
+                "author_id": author,
+                "organisation_id": None,
+                "visibility": "shared",
+                "body": body,
+                "created_at": t,
+            }
+        )
+
+
+def write_plans(session: Session, plans: list[_Plan]) -> None:
+    """Bulk-insert planned cases with their rows, chaining their audit events."""
+    author_org = dict(session.exec(select(User.id, User.organisation_id)).all())
+    session.execute(insert(Case), [p.case for p in plans])
+    session.execute(insert(CaseUrl), [u for p in plans for u in p.urls])
+    comments = [c for p in plans for c in p.comments]
+    for comment in comments:
+        comment["organisation_id"] = author_org[comment["author_id"]]
+    if comments:
+        session.execute(insert(Comment), comments)
+    decisions = [d for p in plans for d in p.decisions]
+    if decisions:
+        session.execute(insert(Decision), decisions)
+
+    head = session.get(AuditHead, 1)
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
+        session.add(head)
+    events = sorted((e for p in plans for e in p.events), key=lambda e: e["created_at"])
+    last_id, last_hash = head.last_id, head.last_hash
+    for event in events:
+        last_id += 1
+        event["id"] = last_id
+        event["prev_hash"] = last_hash
+        event["hash"] = last_hash = event_hash(
+            event_id=last_id,
+            case_id=event["case_id"],
+            actor_id=event["actor_id"],
+            action=event["action"],
+            from_status=event["from_status"],
+            to_status=event["to_status"],
+            detail=event["detail"],
+            created_at=event["created_at"],
+            prev_hash=event["prev_hash"],
+        )
+    if events:
+        session.execute(insert(AuditEvent), events)
+    head.last_id, head.last_hash = last_id, last_hash
+    session.add(head)
+
+    years: dict[int, int] = {}
+    for plan in plans:
+        _, year, number = plan.case["reference"].split("-")
+        years[int(year)] = max(years.get(int(year), 0), int(number))
+    for year, number in years.items():
+        counter = session.get(ReferenceCounter, year)
+        if counter is None:
+            session.add(ReferenceCounter(year=year, last_value=number))
+        else:
+            counter.last_value = max(counter.last_value, number)
+            session.add(counter)
+    session.flush()

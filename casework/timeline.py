@@ -1,0 +1,80 @@
+"""A case's single timeline: lifecycle events and comments, as the viewer may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from casework.actors import Actor, may_see_internal
+from casework.cases import case_comments, get_case
+from db.models import AuditEvent, Organisation, User
+
+# Event details a platform or regulator may read: what is also shared with them anyway.
+# Rejection reasons, merge notes and the like stay with the supervisory body.
+SHARED_DETAIL_KEYS = frozenset({"decisions", "ground", "question", "answer", "order"})
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # event | comment
+    who: str
+    organisation: str
+    action: str | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    text: str | None = None
+    visibility: str | None = None
+    detail: dict | None = None
+
+
+def case_timeline(*, session: Session, actor: Actor, case_id: int) -> list[TimelineEntry]:
+    """Events and comments of one case, oldest first."""
+    get_case(session=session, actor=actor, case_id=case_id)
+    people = {
+        user.id: (user.display_name, org.name)
+        for user, org in session.exec(
+            select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+        )
+    }
+    insider = may_see_internal(actor)
+    entries: list[TimelineEntry] = []
+    for event in session.exec(
+        select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
+    ):
+        if event.action == "comment_added":
+            continue  # the comment itself is on the timeline
+        who, org = people.get(event.actor_id, ("—", "—"))
+        detail = (
+            event.detail
+            if insider
+            else {k: v for k, v in event.detail.items() if k in SHARED_DETAIL_KEYS}
+        )
+        entries.append(
+            TimelineEntry(
+                at=event.created_at,
+                kind="event",
+                who=who,
+                organisation=org,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                detail=detail,
+            )
+        )
+    for comment in case_comments(session=session, actor=actor, case_id=case_id):
+        who, org = people.get(comment.author_id, ("—", "—"))
+        entries.append(
+            TimelineEntry(
+                at=comment.created_at,
+                kind="comment",
+                who=who,
+                organisation=org,
+                text=comment.body,
+                visibility=comment.visibility,
+            )
+        )
+    entries.sort(key=lambda e: (e.at, 0 if e.kind == "event" else 1))
+    return entries

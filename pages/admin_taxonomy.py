@@ -1,0 +1,226 @@
+"""Taxonomy, election calendar and SLA deadlines: edited by leads and admins."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from casework.errors import DomainError
+from casework.roles import Role
+from casework.seed_taxonomy import TAXONOMY
+from casework.taxonomy import (
+    PHASE_LABELS,
+    TAXONOMY_KIND_LABELS,
+    all_phases,
+    platforms,
+    terms,
+    update_phase,
+    update_platform_sla,
+    update_term,
+)
+from db.engine import session_scope
+from pages import ui
+
+
+def render() -> None:
+    _ = ui.gettext()
+    actor = ui.current_actor()
+    st.title(_("Taxonomy and calendar"))
+    ui.show_flash()
+    tabs = st.tabs([_("Lists"), _("Election calendar"), _("SLA deadlines")])
+    with tabs[0]:
+        _lists(actor)
+    with tabs[1]:
+        _calendar(actor)
+    with tabs[2]:
+        _deadlines(actor)
+
+
+def _report(errors: list[str]) -> None:
+    _ = ui.gettext()
+    if errors:
+        for message in errors:
+            st.error(message)
+    else:
+        ui.flash(_("Saved."))
+        st.rerun()
+
+
+def _lists(actor) -> None:
+    _ = ui.gettext()
+    kind = st.selectbox(
+        _("List"),
+        list(TAXONOMY),
+        format_func=lambda k: _(TAXONOMY_KIND_LABELS[k]),
+        key="taxonomy_kind",
+    )
+    with session_scope() as session:
+        rows = terms(session, kind, active_only=False)
+    original = {
+        t.code: {
+            "code": t.code,
+            "label_id": t.label_id,
+            "label_en": t.label_en,
+            "legal_grounds": "; ".join(t.legal_grounds),
+            "active": t.active,
+        }
+        for t in rows
+    }
+    edited = st.data_editor(
+        list(original.values()),
+        num_rows="dynamic",
+        key=f"taxonomy_editor_{kind}",
+        width="stretch",
+        column_config={
+            "code": st.column_config.TextColumn(_("Code"), required=True, max_chars=64),
+            "label_id": st.column_config.TextColumn(_("Label (Bahasa Indonesia)"), required=True),
+            "label_en": st.column_config.TextColumn(_("Label (English)"), required=True),
+            "legal_grounds": st.column_config.TextColumn(_("Legal grounds (separated by ;)")),
+            "active": st.column_config.CheckboxColumn(_("Active"), default=True),
+        },
+    )
+    st.caption(
+        _("Terms are never deleted, so old cases keep their meaning: clear 'Active' instead.")
+    )
+    if st.button(_("Save changes"), key=f"taxonomy_save_{kind}"):
+        errors: list[str] = []
+        for row in edited:
+            code = (row.get("code") or "").strip()
+            before = original.get(code)
+            values = {
+                "label_id": row.get("label_id") or "",
+                "label_en": row.get("label_en") or "",
+                "legal_grounds": row.get("legal_grounds") or "",
+                "active": bool(row.get("active")),
+            }
+            if before is not None and all(before[k] == values[k] for k in values):
+                continue
+            try:
+                with session_scope() as session:
+                    update_term(
+                        session=session,
+                        actor=actor,
+                        kind=kind,
+                        code=code,
+                        label_id=values["label_id"],
+                        label_en=values["label_en"],
+                        legal_grounds=values["legal_grounds"].split(";"),
+                        active=values["active"],
+                    )
+            except DomainError as error:
+                detail = "; ".join(_(m) for m in getattr(error, "field_errors", {}).values())
+                errors.append(f"{ui.plain(code) or '—'}: {error.translated(_)} {detail}")
+        _report(errors)
+
+
+def _calendar(actor) -> None:
+    _ = ui.gettext()
+    with session_scope() as session:
+        phases = all_phases(session)
+    original = {p.id: p for p in phases}
+    edited = st.data_editor(
+        [
+            {
+                "id": p.id,
+                "election": p.election_code,
+                "phase": _(PHASE_LABELS.get(p.phase, p.phase)),
+                "starts_on": p.starts_on,
+                "ends_on": p.ends_on,
+            }
+            for p in phases
+        ],
+        disabled=["id", "election", "phase"],
+        hide_index=True,
+        key="taxonomy_calendar",
+        width="stretch",
+        column_config={
+            "id": None,
+            "election": st.column_config.TextColumn(_("Election")),
+            "phase": st.column_config.TextColumn(_("Phase")),
+            "starts_on": st.column_config.DateColumn(
+                _("Starts on"), required=True, format="DD/MM/YYYY"
+            ),
+            "ends_on": st.column_config.DateColumn(
+                _("Ends on"), required=True, format="DD/MM/YYYY"
+            ),
+        },
+    )
+    if st.button(_("Save calendar"), key="taxonomy_calendar_save"):
+        errors = []
+        for row in edited:
+            phase = original[row["id"]]
+            if (phase.starts_on, phase.ends_on) == (row["starts_on"], row["ends_on"]):
+                continue
+            try:
+                with session_scope() as session:
+                    update_phase(
+                        session=session,
+                        actor=actor,
+                        phase_id=phase.id,
+                        starts_on=row["starts_on"],
+                        ends_on=row["ends_on"],
+                    )
+            except DomainError as error:
+                errors.append(f"{phase.election_code} {phase.phase}: {error.translated(_)}")
+        _report(errors)
+
+
+def _deadlines(actor) -> None:
+    _ = ui.gettext()
+    with session_scope() as session:
+        rows = platforms(session, active_only=False)
+    st.caption(
+        _(
+            "Hours from referral to decision, per platform agreement. The clock pauses while "
+            "information is requested."
+        )
+    )
+    edited = st.data_editor(
+        [
+            {
+                "code": p.code,
+                "name": p.name,
+                "urgent": p.sla_urgent_hours,
+                "normal": p.sla_normal_hours,
+            }
+            for p in rows
+        ],
+        disabled=["code", "name"] if actor.role == Role.ADMIN else True,
+        hide_index=True,
+        key="taxonomy_sla",
+        width="stretch",
+        column_config={
+            "code": None,
+            "name": st.column_config.TextColumn(_("Platform")),
+            "urgent": st.column_config.NumberColumn(
+                _("Urgent (hours)"), min_value=0.25, max_value=720
+            ),
+            "normal": st.column_config.NumberColumn(
+                _("Normal (hours)"), min_value=0.25, max_value=720
+            ),
+        },
+    )
+    if actor.role != Role.ADMIN:
+        st.caption(_("Only administrators change deadlines."))
+        return
+    if st.button(_("Save deadlines"), key="taxonomy_sla_save"):
+        errors = []
+        by_code = {p.code: p for p in rows}
+        for row in edited:
+            platform = by_code[row["code"]]
+            if (platform.sla_urgent_hours, platform.sla_normal_hours) == (
+                row["urgent"],
+                row["normal"],
+            ):
+                continue
+            try:
+                with session_scope() as session:
+                    update_platform_sla(
+                        session=session,
+                        actor=actor,
+                        platform_code=platform.code,
+                        urgent_hours=float(row["urgent"] or 0),
+                        normal_hours=float(row["normal"] or 0),
+                    )
+            except DomainError as error:
+                errors.append(f"{platform.name}: {error.translated(_)}")
+        _report(errors)

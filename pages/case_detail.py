@@ -1,0 +1,336 @@
+"""The case page: the record, its clock, the actions the viewer may take, the timeline."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from casework import sla
+from casework.case_view import CaseView, load_case_view
+from casework.cases import ACTION_SERVICES, add_comment
+from casework.errors import CaseNotFound, DomainError, StaleVersion
+from casework.i18n import N_
+from casework.schemas import DecisionIn
+from casework.taxonomy import PHASE_LABELS, term_label, terms
+from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
+from db.engine import session_scope
+from pages import registry, ui
+
+# What each action asks for: (keyword of the service, label message id, required).
+ACTION_INPUTS = {
+    Action.REFER_TO_PLATFORM: ("note", N_("Note to the platform (optional)"), False),
+    Action.REJECT: ("reason", N_("Why is this not a violation or out of scope?"), True),
+    Action.REQUEST_INFORMATION: ("question", N_("Your question to the officer"), True),
+    Action.PROVIDE_INFORMATION: ("answer", N_("Your answer to the platform"), True),
+    Action.CONTEST_DECISION: ("reason", N_("Why do you contest the decision?"), True),
+    Action.ESCALATE: ("reason", N_("Why escalate to the regulator?"), True),
+    Action.RECORD_REGULATOR_ORDER: ("order", N_("The order issued"), True),
+    Action.CLOSE: ("note", N_("Closing note (optional)"), False),
+    Action.REOPEN: ("reason", N_("Why reopen?"), True),
+}
+
+
+def _case_id() -> int | None:
+    raw = st.query_params.get("id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def render() -> None:
+    _ = ui.gettext()
+    actor = ui.current_actor()
+    case_id = _case_id()
+    st.page_link(registry.page("queue"), label=_("Back to the queue"), icon=":material/arrow_back:")
+    ui.show_flash()
+    if case_id is None:
+        st.info(_("No case selected. Open a case from the queue."))
+        return
+    try:
+        with session_scope() as session:
+            view = load_case_view(
+                session=session, actor=actor, case_id=case_id, language=ui.language()
+            )
+    except CaseNotFound as error:
+        ui.show_error(error)
+        return
+    _header(view, actor)
+    left, right = st.columns([3, 2])
+    with left:
+        _details(view, actor)
+        _decisions(view, actor)
+        _timeline(view, actor)
+    with right:
+        _actions(view, actor)
+        _comment_form(view, actor)
+
+
+def _header(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    st.title(f"{view.reference}")
+    st.subheader(ui.plain(view.title), anchor=False)
+    clock = view.clock
+    columns = st.columns(4)
+    columns[0].metric(_("Status"), _(STATUS_LABELS[Status(view.status)]))
+    columns[1].metric(_("Platform"), view.platform)
+    columns[2].metric(_("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
+    clock_text = _(sla.CLOCK_LABELS[clock.state])
+    delta = None
+    if clock.remaining is not None and clock.state != sla.ClockState.NOT_STARTED:
+        hours = clock.remaining.total_seconds() / 3600
+        delta = (
+            _("{hours:.1f} h left").format(hours=hours)
+            if hours >= 0
+            else _("{hours:.1f} h late").format(hours=-hours)
+        )
+    columns[3].metric(
+        _("SLA"),
+        clock_text,
+        delta=delta,
+        delta_color="normal"
+        if clock.remaining is None or clock.remaining.total_seconds() >= 0
+        else "inverse",
+    )
+    if clock.due_at is not None:
+        st.caption(
+            _("Decision due {due}").format(due=ui.format_time(clock.due_at, actor))
+            + (
+                " · " + _("paused while information is requested")
+                if clock.state == sla.ClockState.PAUSED
+                else ""
+            )
+        )
+    if view.merged_into:
+        st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
+
+
+def _details(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    with st.container(border=True):
+        st.markdown(f"**{_('Description')}**")
+        st.text(view.description or "—")
+        rows = [
+            (_("Category"), view.category),
+            (_("Legal ground"), view.legal_ground),
+            (_("Account"), view.account_handle),
+            (_("Account class"), view.account_class),
+            (_("Content type"), view.content_type),
+            (_("Source"), view.source),
+            (_("Province"), view.province),
+            (_("Regency/city"), view.regency),
+            (
+                _("Election phase"),
+                _(PHASE_LABELS[view.phase]) if view.phase in PHASE_LABELS else None,
+            ),
+            (_("Posted"), ui.format_time(view.posted_at, actor) if view.posted_at else None),
+            (_("First seen"), ui.format_time(view.first_seen_at, actor)),
+            (_("Filed"), ui.format_time(view.created_at, actor)),
+            (_("Reach at capture"), f"{view.reach:,}" if view.reach is not None else None),
+            (_("Reports"), str(view.report_count)),
+            (_("Assignee"), view.assignee),
+        ]
+        if view.reporter_name or view.reporter_contact:
+            rows.append(
+                (
+                    _("Reporter"),
+                    " · ".join(x for x in (view.reporter_name, view.reporter_contact) if x),
+                )
+            )
+        st.dataframe(
+            [{_("Field"): k, _("Value"): v or "—"} for k, v in rows],
+            hide_index=True,
+            width="stretch",
+        )
+        if view.urls:
+            st.markdown(f"**{_('Links')}**")
+            st.dataframe(
+                [{_("Link"): u.url, _("Content key"): u.canonical_key or "—"} for u in view.urls],
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _decisions(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    if not view.decisions:
+        return
+    with session_scope() as session:
+        labels = {
+            t.code: term_label(t, ui.language())
+            for t in terms(session, "decision_type", active_only=False)
+        }
+    st.markdown(f"**{_('Platform decision')}**")
+    for decision in view.decisions:
+        with st.container(border=True):
+            st.write(", ".join(labels.get(code, code) for code in decision.decisions))
+            ground = _("Law") if decision.ground == "law" else _("Terms of service")
+            reference = decision.legal_reference or decision.policy_reference or ""
+            st.caption(
+                f"{ground}: {ui.plain(reference)} · {ui.format_time(decision.decided_at, actor)}"
+            )
+            if decision.explanation:
+                st.text(decision.explanation)
+
+
+def _timeline(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    st.markdown(f"**{_('Timeline')}**")
+    for entry in reversed(view.timeline):
+        when = ui.format_time(entry.at, actor)
+        with st.container(border=True):
+            if entry.kind == "comment":
+                marker = _("Internal") if entry.visibility == "internal" else _("Shared")
+                icon = "🔒" if entry.visibility == "internal" else "💬"
+                st.caption(
+                    f"{icon} {marker} · {ui.plain(entry.who)} "
+                    f"({ui.plain(entry.organisation)}) · {when}"
+                )
+                st.text(entry.text)
+            else:
+                label = (
+                    _(ACTION_LABELS[Action(entry.action)])
+                    if entry.action in set(Action)
+                    else _("Case filed")
+                    if entry.action == "case_filed"
+                    else ui.plain(entry.action)
+                )
+                status = (
+                    f" → {_(STATUS_LABELS[Status(entry.to_status)])}" if entry.to_status else ""
+                )
+                st.caption(f"{when} · {ui.plain(entry.who)} ({ui.plain(entry.organisation)})")
+                st.markdown(f"**{label}**{status}")
+                reason = next(
+                    (
+                        entry.detail.get(k)
+                        for k in ("reason", "note")
+                        if entry.detail and entry.detail.get(k)
+                    ),
+                    None,
+                )
+                if reason:
+                    st.text(reason)
+
+
+def _run_action(view: CaseView, actor, action: Action, **inputs) -> None:
+    _ = ui.gettext()
+    service = ACTION_SERVICES[action]
+    try:
+        with session_scope() as session:
+            service(
+                session=session, actor=actor, case_id=view.case_id, version=view.version, **inputs
+            )
+    except StaleVersion as error:
+        ui.flash(error.translated(_), "warning")
+        st.rerun()
+    except DomainError as error:
+        ui.show_error(error)
+        for message in ui.validation_errors(error).values():
+            st.caption(f":red[{ui.plain(_(message))}]")
+        return
+    ui.flash(_("Done: {action}.").format(action=_(ACTION_LABELS[action])))
+    st.rerun()
+
+
+def _actions(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    st.markdown(f"**{_('Actions')}**")
+    if not view.actions:
+        st.caption(_("No action is open to you in this state."))
+        return
+    for action in view.actions:
+        label = _(ACTION_LABELS[action])
+        with st.expander(label):
+            if action == Action.RECORD_DECISION:
+                _decision_form(view, actor)
+            elif action == Action.MERGE:
+                with st.form(f"case_action_{action}"):
+                    target = st.text_input(_("Reference of the case to keep"), max_chars=32)
+                    if st.form_submit_button(label):
+                        _merge(view, actor, target)
+            elif action in ACTION_INPUTS:
+                keyword, prompt, _required = ACTION_INPUTS[action]
+                with st.form(f"case_action_{action}"):
+                    text = st.text_area(_(prompt), max_chars=4000)
+                    if st.form_submit_button(label):
+                        _run_action(view, actor, action, **{keyword: text})
+            else:
+                if st.button(label, key=f"case_action_{action}"):
+                    _run_action(view, actor, action)
+
+
+def _merge(view: CaseView, actor, reference: str) -> None:
+    from casework.queries import CaseFilters, list_cases
+
+    _ = ui.gettext()
+    with session_scope() as session:
+        page = list_cases(
+            session=session, actor=actor, filters=CaseFilters(text=reference.strip()), page_size=5
+        )
+    match = next((c for c in page.rows if c.reference == reference.strip().upper()), None)
+    if match is None:
+        st.error(_("No case with that reference is available to you."))
+        return
+    _run_action(view, actor, Action.MERGE, into_case_id=match.id)
+
+
+def _decision_form(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    with session_scope() as session:
+        types = terms(session, "decision_type")
+    labels = {t.code: term_label(t, ui.language()) for t in types}
+    with st.form("case_decision_form"):
+        decisions = st.multiselect(_("Decision"), list(labels), format_func=labels.get)
+        ground = st.radio(
+            _("Ground"),
+            ["terms", "law"],
+            format_func=lambda g: _("Terms of service") if g == "terms" else _("Law"),
+            horizontal=True,
+        )
+        legal = st.text_input(_("Legal reference"), max_chars=300)
+        policy = st.text_input(_("Policy reference"), max_chars=300)
+        explanation = st.text_area(_("Explanation"), max_chars=10000)
+        scope = st.text_input(_("Territorial scope"), value="ID", max_chars=100)
+        detection = st.checkbox(_("Detected by automated means"))
+        automated = st.checkbox(_("Decided by automated means"))
+        if st.form_submit_button(_("Record decision")):
+            _run_action(
+                view,
+                actor,
+                Action.RECORD_DECISION,
+                decision=DecisionIn(
+                    decisions=decisions,
+                    ground=ground,
+                    legal_reference=legal,
+                    policy_reference=policy,
+                    explanation=explanation,
+                    territorial_scope=scope,
+                    automated_detection=detection,
+                    automated_decision=automated,
+                ),
+            )
+
+
+def _comment_form(view: CaseView, actor) -> None:
+    _ = ui.gettext()
+    st.markdown(f"**{_('Add a comment')}**")
+    with st.form("case_comment_form", clear_on_submit=False):
+        body = st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
+        visibility = st.radio(
+            _("Visible to"),
+            ["shared", "internal"],
+            horizontal=True,
+            format_func=lambda v: _("Both parties") if v == "shared" else _("My organisation only"),
+        )
+        if st.form_submit_button(_("Post comment")):
+            try:
+                with session_scope() as session:
+                    add_comment(
+                        session=session,
+                        actor=actor,
+                        case_id=view.case_id,
+                        body=body,
+                        visibility=visibility,
+                    )
+            except DomainError as error:
+                ui.show_error(error)
+                return
+            st.session_state.pop("case_comment_body", None)
+            ui.flash(_("Comment posted."))
+            st.rerun()

@@ -1,0 +1,183 @@
+"""The "new report" form: what an officer found, filed as a case in one go."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from casework.cases import file_report
+from casework.errors import DomainError
+from casework.schemas import ReportIn
+from casework.sla import PRIORITY_LABELS, Priority
+from casework.taxonomy import platforms, provinces, regencies, term_label, terms
+from db.engine import session_scope
+from pages import registry, ui
+
+ERRORS_KEY = "report_errors"
+AUTO = "auto"
+
+
+def _options(session, kind: str, language: str) -> dict[str, str]:
+    return {t.code: term_label(t, language) for t in terms(session, kind)}
+
+
+def render() -> None:
+    _ = ui.gettext()
+    actor = ui.current_actor()
+    lang = ui.language()
+    st.title(_("New report"))
+    ui.show_flash()
+    errors = st.session_state.get(ERRORS_KEY, {})
+    with session_scope() as session:
+        platform_names = {p.code: p.name for p in platforms(session)}
+        categories = {t.code: t for t in terms(session, "category")}
+        sources = _options(session, "source", lang)
+        classes = _options(session, "account_class", lang)
+        content_types = _options(session, "content_type", lang)
+        province_names = {p.code: p.name for p in provinces(session)}
+        if actor.region_code:
+            # A regional office files inside its own area.
+            province_names = {
+                k: v for k, v in province_names.items() if k == actor.region_code.split(".")[0]
+            }
+        chosen_province = st.session_state.get("report_province") or next(
+            iter(province_names), None
+        )
+        regency_names = (
+            {r.code: r.name for r in regencies(session, chosen_province)} if chosen_province else {}
+        )
+
+    st.text_input(_("Title"), key="report_title", max_chars=300)
+    ui.field_error(errors, "title")
+    st.text_area(_("Description"), key="report_description", max_chars=20000)
+    ui.field_error(errors, "description")
+    st.text_area(_("Links to the content (one per line)"), key="report_urls", max_chars=20000)
+    ui.field_error(errors, "urls")
+
+    columns = st.columns(3)
+    with columns[0]:
+        st.selectbox(
+            _("Platform"),
+            list(platform_names),
+            format_func=platform_names.get,
+            key="report_platform",
+            index=None,
+            placeholder=_("Choose…"),
+        )
+        ui.field_error(errors, "platform_code")
+        st.text_input(_("Account handle"), key="report_handle", max_chars=200)
+        st.selectbox(
+            _("Account class"),
+            [""] + list(classes),
+            format_func=lambda c: classes.get(c, "—"),
+            key="report_account_class",
+        )
+        st.selectbox(
+            _("Content type"),
+            [""] + list(content_types),
+            format_func=lambda c: content_types.get(c, "—"),
+            key="report_content_type",
+        )
+    with columns[1]:
+        category_labels = {code: term_label(t, lang) for code, t in categories.items()}
+        category = st.selectbox(
+            _("Category"),
+            list(category_labels),
+            format_func=category_labels.get,
+            key="report_category",
+            index=None,
+            placeholder=_("Choose…"),
+        )
+        ui.field_error(errors, "category_code")
+        suggestions = categories[category].legal_grounds if category in categories else []
+        st.selectbox(
+            _("Legal ground"),
+            [""] + suggestions,
+            key="report_legal_ground",
+            format_func=lambda g: g or "—",
+            accept_new_options=True,
+        )
+        st.selectbox(
+            _("Priority"),
+            [AUTO, Priority.NORMAL.value, Priority.URGENT.value],
+            format_func=lambda p: (
+                _("From the election calendar") if p == AUTO else _(PRIORITY_LABELS[Priority(p)])
+            ),
+            key="report_priority",
+        )
+    with columns[2]:
+        st.selectbox(
+            _("Province"),
+            list(province_names),
+            format_func=province_names.get,
+            key="report_province",
+        )
+        ui.field_error(errors, "province_code")
+        st.selectbox(
+            _("Regency/city"),
+            [""] + list(regency_names),
+            format_func=lambda r: regency_names.get(r, "—"),
+            key="report_regency",
+        )
+        ui.field_error(errors, "regency_code")
+        st.date_input(_("Posted on"), value=None, key="report_posted_date", format="DD/MM/YYYY")
+        st.time_input(_("Posted at (your time zone)"), value=None, key="report_posted_time")
+        ui.field_error(errors, "posted_at")
+        st.number_input(_("Reach at capture"), min_value=0, value=None, step=1, key="report_reach")
+
+    columns = st.columns(3)
+    columns[0].selectbox(_("Source"), list(sources), format_func=sources.get, key="report_source")
+    columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
+    columns[2].text_input(
+        _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
+    )
+
+    if st.button(_("File report"), type="primary", key="report_submit"):
+        _submit(actor)
+
+
+def _posted_at(actor) -> datetime | None:
+    day = st.session_state.get("report_posted_date")
+    if day is None:
+        return None
+    moment = st.session_state.get("report_posted_time") or time(0, 0)
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(actor.time_zone))
+
+
+def _submit(actor) -> None:
+    _ = ui.gettext()
+    state = st.session_state
+    priority = state.get("report_priority")
+    report = ReportIn(
+        title=state.get("report_title", ""),
+        description=state.get("report_description", ""),
+        urls=(state.get("report_urls") or "").splitlines(),
+        platform_code=state.get("report_platform") or "",
+        account_handle=state.get("report_handle"),
+        account_class=state.get("report_account_class") or None,
+        content_type=state.get("report_content_type") or None,
+        category_code=state.get("report_category") or "",
+        legal_ground=state.get("report_legal_ground") or None,
+        priority=None if priority == AUTO else priority,
+        province_code=state.get("report_province") or None,
+        regency_code=state.get("report_regency") or None,
+        posted_at=_posted_at(actor),
+        reach=state.get("report_reach"),
+        source=state.get("report_source") or "",
+        reporter_name=state.get("report_reporter_name"),
+        reporter_contact=state.get("report_reporter_contact"),
+    )
+    try:
+        with session_scope() as session:
+            case = file_report(session=session, actor=actor, report=report)
+    except DomainError as error:
+        # Nothing typed is lost: the widgets keep their values; messages show per field.
+        state[ERRORS_KEY] = ui.validation_errors(error)
+        ui.flash(error.translated(_), "error")
+        st.rerun()
+    for key in [k for k in state.keys() if str(k).startswith("report_")]:
+        del state[key]
+    ui.flash(_("Filed as {reference}.").format(reference=case.reference))
+    st.switch_page(registry.page("case"), query_params={"id": str(case.id)})

@@ -1,0 +1,114 @@
+"""Every page, who may open it, and under which heading. The router builds the
+navigation from here; a page that is not listed for a role does not exist for them."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+from casework.i18n import N_
+from casework.roles import Role
+
+ALL = frozenset(Role)
+CASEWORK = frozenset({Role.OFFICER, Role.LEAD})
+CASE_READERS = frozenset({Role.OFFICER, Role.LEAD, Role.LIAISON, Role.REGULATOR})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    url_path: str
+    module: str
+    title: str  # message id
+    icon: str
+    roles: frozenset[Role]
+    section: str  # message id
+    hidden: bool = False  # reachable by link only (the case page)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "queue", "pages.case_queue", N_("Case queue"), ":material/inbox:", CASE_READERS, N_("Cases")
+    ),
+    PageSpec(
+        "case",
+        "pages.case_detail",
+        N_("Case"),
+        ":material/description:",
+        CASE_READERS,
+        N_("Cases"),
+        hidden=True,
+    ),
+    PageSpec(
+        "new-report",
+        "pages.new_report",
+        N_("New report"),
+        ":material/add_circle:",
+        CASEWORK,
+        N_("Cases"),
+    ),
+    PageSpec(
+        "dashboard",
+        "pages.dashboard",
+        N_("Dashboard"),
+        ":material/monitoring:",
+        frozenset({Role.OFFICER, Role.LEAD, Role.LIAISON, Role.OBSERVER, Role.ADMIN}),
+        N_("Insight"),
+    ),
+    PageSpec(
+        "reports",
+        "pages.reports",
+        N_("Transparency reports"),
+        ":material/summarize:",
+        frozenset({Role.OFFICER, Role.LEAD, Role.OBSERVER, Role.ADMIN}),
+        N_("Insight"),
+    ),
+    PageSpec(
+        "taxonomy",
+        "pages.admin_taxonomy",
+        N_("Taxonomy and calendar"),
+        ":material/category:",
+        frozenset({Role.LEAD, Role.ADMIN}),
+        N_("Administration"),
+    ),
+    PageSpec(
+        "users",
+        "pages.admin_users",
+        N_("Users and organisations"),
+        ":material/group:",
+        frozenset({Role.ADMIN}),
+        N_("Administration"),
+    ),
+    PageSpec("account", "pages.account", N_("My account"), ":material/person:", ALL, N_("Account")),
+)
+
+SIGN_IN = PageSpec("sign-in", "pages.sign_in", N_("Sign in"), ":material/login:", ALL, "")
+
+BY_PATH = {spec.url_path: spec for spec in PAGES}
+
+
+def specs_for(role: Role | None) -> list[PageSpec]:
+    """The pages `role` may open; signed out (None) that is only the sign-in page."""
+    if role is None:
+        return [SIGN_IN]
+    return [spec for spec in PAGES if role in spec.roles]
+
+
+def st_page(spec: PageSpec, gettext, *, default: bool = False) -> st.Page:
+    module = importlib.import_module(spec.module)
+    return st.Page(
+        module.render,
+        title=gettext(spec.title),
+        icon=spec.icon,
+        url_path=spec.url_path,
+        default=default,
+        visibility="hidden" if spec.hidden else "visible",
+    )
+
+
+def page(url_path: str) -> st.Page:
+    """A page object for links and switch_page (the same page the router registered)."""
+    from pages.ui import gettext
+
+    return st_page(BY_PATH[url_path], gettext())

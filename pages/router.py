@@ -1,0 +1,56 @@
+"""Pantau's main script: who is signed in → their role → their pages → run the one
+asked for. A page not built here for this user does not exist for them, whatever URL
+they open; services check permissions again on every call."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The project root, for `streamlit run pages/router.py` and AppTest without an install.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from casework.i18n import LANGUAGE_NAMES, LANGUAGES  # noqa: E402
+from casework.roles import ROLE_LABELS  # noqa: E402
+from pages import registry, ui  # noqa: E402
+
+
+def _sidebar(actor) -> None:
+    _ = ui.gettext()
+    with st.sidebar:
+        st.selectbox(
+            _("Language"),
+            LANGUAGES,
+            format_func=LANGUAGE_NAMES.get,
+            key=ui.LANGUAGE_KEY,
+        )
+        if actor is not None:
+            st.caption(
+                f"{ui.plain(actor.display_name)} · {_(ROLE_LABELS[actor.role])}  \n"
+                f"{ui.plain(actor.organisation_name)}"
+            )
+            if st.button(_("Sign out"), icon=":material/logout:", key="router_sign_out"):
+                ui.sign_out()
+                st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Pantau", page_icon=":material/shield:", layout="wide")
+    ui.language()  # initialises the session's language before any widget reads it
+    actor = ui.current_actor()
+    _ = ui.gettext()
+    specs = registry.specs_for(actor.role if actor else None)
+    sections: dict[str, list] = {}
+    for index, spec in enumerate(specs):
+        title = _(spec.section) if spec.section else ""
+        sections.setdefault(title, []).append(registry.st_page(spec, _, default=index == 0))
+    navigation = st.navigation(sections)
+    _sidebar(actor)
+    navigation.run()
+
+
+main()

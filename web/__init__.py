@@ -1,0 +1,1 @@
+"""HTTP routes that app.py mounts beside Streamlit (health now; sign-in and API later)."""
