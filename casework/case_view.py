@@ -65,11 +65,16 @@ def _label(session: Session, kind: str, code: str | None, language: str) -> str 
 
 
 def load_case_view(
-    *, session: Session, actor: Actor, case_id: int, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    language: str | None = None,
+    now: datetime | None = None,
 ) -> CaseView:
-    """The case page's content for `actor`, or CaseNotFound."""
+    """The case page's content for `actor` (labels in `language`), or CaseNotFound."""
     case: Case = get_case(session=session, actor=actor, case_id=case_id)
-    language = actor.language
+    language = language or actor.language
     insider = may_see_internal(actor)
     platform = session.get(Platform, case.platform_code)
     province = session.get(Region, case.province_code) if case.province_code else None

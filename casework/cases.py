@@ -178,13 +178,15 @@ def _transition(
     now = now or utcnow()
     begin_write(session)
     case = get_case(session=session, actor=actor, case_id=case_id)
+    # The version first: someone acting on a page drawn before another's change must
+    # hear "it changed", not a puzzling "not possible in this state".
+    if case.version != version:
+        raise StaleVersion()
     transition = find_transition(case.status, action)
     if transition is None:
         raise InvalidTransition(status=STATUS_LABELS[Status(case.status)])
     if actor.role not in transition.roles:
         raise PermissionDenied()
-    if case.version != version:
-        raise StaleVersion()
     source = case.status
     # One flush per action, so the version moves by exactly one.
     with session.no_autoflush:

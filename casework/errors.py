@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from casework.i18n import N_
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
 
-    msgid: str = "The action could not be completed."
+    msgid: str = N_("The action could not be completed.")
 
     def __init__(self, msgid: str | None = None, **params: Any) -> None:
         self.msgid = msgid or type(self).msgid
@@ -23,22 +25,22 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
-    msgid = "You are not allowed to do this."
+    msgid = N_("You are not allowed to do this.")
 
 
 class CaseNotFound(DomainError):
     """Raised alike for a missing case and a case outside the actor's scope, so that
     nobody can learn whether a case they may not see exists."""
 
-    msgid = "No case with that reference is available to you."
+    msgid = N_("No case with that reference is available to you.")
 
 
 class InvalidTransition(DomainError):
-    msgid = "This action is not possible while the case is {status}."
+    msgid = N_("This action is not possible while the case is {status}.")
 
 
 class StaleVersion(DomainError):
-    msgid = (
+    msgid = N_(
         "Someone else changed this case while you were working on it. "
         "The page now shows the current state; please check it and try again."
     )
@@ -47,7 +49,7 @@ class StaleVersion(DomainError):
 class ValidationError(DomainError):
     """Bad input; `field_errors` maps each field to a message id."""
 
-    msgid = "Please correct the highlighted fields."
+    msgid = N_("Please correct the highlighted fields.")
 
     def __init__(self, field_errors: dict[str, str], msgid: str | None = None, **params: Any):
         self.field_errors = field_errors

@@ -51,6 +51,12 @@ def render() -> None:
     except CaseNotFound as error:
         ui.show_error(error)
         return
+    # Action widgets are drawn from the state the user last saw. If the case changed
+    # since, a click on them still reaches the service with the old version and is
+    # refused with a clear message, instead of the button silently vanishing.
+    seen_key = f"case_seen_{view.case_id}"
+    seen = st.session_state.get(seen_key) or (view.version, view.actions)
+    st.session_state[seen_key] = seen
     _header(view, actor)
     left, right = st.columns([3, 2])
     with left:
@@ -58,8 +64,11 @@ def render() -> None:
         _decisions(view, actor)
         _timeline(view, actor)
     with right:
-        _actions(view, actor)
+        _actions(view, actor, version=seen[0], actions=seen[1])
         _comment_form(view, actor)
+    if seen[0] != view.version:
+        st.session_state[seen_key] = (view.version, view.actions)
+        st.rerun()
 
 
 def _header(view: CaseView, actor) -> None:
@@ -208,15 +217,14 @@ def _timeline(view: CaseView, actor) -> None:
                     st.text(reason)
 
 
-def _run_action(view: CaseView, actor, action: Action, **inputs) -> None:
+def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
     _ = ui.gettext()
     service = ACTION_SERVICES[action]
     try:
         with session_scope() as session:
-            service(
-                session=session, actor=actor, case_id=view.case_id, version=view.version, **inputs
-            )
+            service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
     except StaleVersion as error:
+        st.session_state.pop(f"case_seen_{view.case_id}", None)
         ui.flash(error.translated(_), "warning")
         st.rerun()
     except DomainError as error:
@@ -224,38 +232,39 @@ def _run_action(view: CaseView, actor, action: Action, **inputs) -> None:
         for message in ui.validation_errors(error).values():
             st.caption(f":red[{ui.plain(_(message))}]")
         return
+    st.session_state.pop(f"case_seen_{view.case_id}", None)
     ui.flash(_("Done: {action}.").format(action=_(ACTION_LABELS[action])))
     st.rerun()
 
 
-def _actions(view: CaseView, actor) -> None:
+def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Actions')}**")
-    if not view.actions:
+    if not actions:
         st.caption(_("No action is open to you in this state."))
         return
-    for action in view.actions:
+    for action in actions:
         label = _(ACTION_LABELS[action])
         with st.expander(label):
             if action == Action.RECORD_DECISION:
-                _decision_form(view, actor)
+                _decision_form(view, actor, version)
             elif action == Action.MERGE:
                 with st.form(f"case_action_{action}"):
                     target = st.text_input(_("Reference of the case to keep"), max_chars=32)
                     if st.form_submit_button(label):
-                        _merge(view, actor, target)
+                        _merge(view, actor, target, version)
             elif action in ACTION_INPUTS:
                 keyword, prompt, _required = ACTION_INPUTS[action]
                 with st.form(f"case_action_{action}"):
                     text = st.text_area(_(prompt), max_chars=4000)
                     if st.form_submit_button(label):
-                        _run_action(view, actor, action, **{keyword: text})
+                        _run_action(view, actor, action, version, **{keyword: text})
             else:
                 if st.button(label, key=f"case_action_{action}"):
-                    _run_action(view, actor, action)
+                    _run_action(view, actor, action, version)
 
 
-def _merge(view: CaseView, actor, reference: str) -> None:
+def _merge(view: CaseView, actor, reference: str, version: int) -> None:
     from casework.queries import CaseFilters, list_cases
 
     _ = ui.gettext()
@@ -267,10 +276,10 @@ def _merge(view: CaseView, actor, reference: str) -> None:
     if match is None:
         st.error(_("No case with that reference is available to you."))
         return
-    _run_action(view, actor, Action.MERGE, into_case_id=match.id)
+    _run_action(view, actor, Action.MERGE, version, into_case_id=match.id)
 
 
-def _decision_form(view: CaseView, actor) -> None:
+def _decision_form(view: CaseView, actor, version: int) -> None:
     _ = ui.gettext()
     with session_scope() as session:
         types = terms(session, "decision_type")
@@ -294,6 +303,7 @@ def _decision_form(view: CaseView, actor) -> None:
                 view,
                 actor,
                 Action.RECORD_DECISION,
+                version,
                 decision=DecisionIn(
                     decisions=decisions,
                     ground=ground,

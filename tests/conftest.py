@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -43,6 +44,23 @@ def _drop_postgres_schema(schema: str) -> None:
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@contextmanager
+def fresh_database_url(directory) -> Iterator[str]:
+    """The URL of a new, empty database: an SQLite file in `directory`, or a schema of
+    its own on the PostgreSQL server named by `DATABASE_URL` (dropped afterwards)."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{directory}/pantau-{uuid.uuid4().hex[:8]}.db"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = _postgres_engine(schema)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        _drop_postgres_schema(schema)
 
 
 @pytest.fixture

@@ -1,0 +1,84 @@
+"""The case page: shows what the viewer may see and runs the actions they may take."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db import engine as engine_module
+from db.models import Case
+from tests.pages.conftest import app_as, open_page
+
+
+def _case(**where) -> Case:
+    with Session(engine_module.get_engine()) as session:
+        query = select(Case)
+        for field, value in where.items():
+            query = query.where(getattr(Case, field) == value)
+        return session.exec(query.order_by(Case.id)).first()
+
+
+def _open_case(username: str, case_id: int):
+    at = app_as(username).run()
+    at.query_params["id"] = str(case_id)
+    return open_page(at, "case")
+
+
+def test_an_officer_sees_the_case_record_and_its_timeline(demo_database):
+    case = _case(status="closed")
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception
+    assert at.title[0].value == case.reference
+    assert "Timeline" in [m.value.strip("*") for m in at.markdown]
+
+
+def test_a_liaison_cannot_open_another_platforms_case_by_id(demo_database):
+    with Session(engine_module.get_engine()) as session:
+        case = session.exec(
+            select(Case).where(Case.platform_code != "tiktok", Case.referred_at.is_not(None))
+        ).first()
+    at = _open_case("demo.liaison.tiktok", case.id)
+    assert not at.exception
+    assert [e.value for e in at.error] == ["No case with that reference is available to you."]
+    assert case.reference not in [t.value for t in at.title]
+
+
+def test_an_officer_starts_the_review_of_a_new_case_from_the_page(demo_database):
+    case = _case(status="new")
+    at = _open_case("demo.officer", case.id)
+    at.button(key="case_action_start_review").click().run()
+    assert not at.exception
+    assert _case(id=case.id).status == "in_review"
+    assert _case(id=case.id).version == case.version + 1
+
+
+def test_a_rejection_without_a_reason_is_refused_and_nothing_changes(demo_database):
+    case = _case(status="in_review")
+    at = _open_case("demo.officer", case.id)
+    form_submit = next(b for b in at.button if b.label == "Reject")
+    form_submit.click().run()
+    assert not at.exception
+    assert any("required" in c.value for c in at.caption)
+    assert _case(id=case.id).status == "in_review"
+
+
+def test_a_stale_page_is_refused_with_a_message_and_shows_the_current_state(demo_database):
+    case = _case(status="new")
+    at = _open_case("demo.officer", case.id)
+    # Someone else acts on the case after this page was drawn.
+    other = _open_case("demo.lead", case.id)
+    other.button(key="case_action_start_review").click().run()
+    at.button(key="case_action_start_review").click().run()
+    assert not at.exception
+    assert any("changed this case" in w.value for w in at.warning)
+    assert _case(id=case.id).version == case.version + 1
+
+
+def test_comments_are_rendered_as_text_never_as_markdown(demo_database):
+    case = _case(status="acknowledged")
+    at = _open_case("demo.officer", case.id)
+    at.text_area(key="case_comment_body").input("![x](http://127.0.0.1:9/beacon.png) **bold**")
+    next(b for b in at.button if b.label == "Post comment").click().run()
+    assert not at.exception, at.exception
+    texts = [t.value for t in at.text]
+    assert "![x](http://127.0.0.1:9/beacon.png) **bold**" in texts
+    assert not any("beacon.png" in m.value for m in at.markdown)

@@ -1,0 +1,38 @@
+"""The new-report page: files a case, and on bad input keeps what was typed."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db import engine as engine_module
+from db.models import Case
+from tests.pages.conftest import app_as, open_page
+
+
+def test_a_report_missing_its_title_is_refused_and_keeps_what_was_typed(demo_database):
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    at.text_area(key="report_description").input("Video lama diunggah ulang").run()
+    at.text_area(key="report_urls").input("javascript:alert(1)").run()
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    assert at.text_area(key="report_description").value == "Video lama diunggah ulang"
+    captions = " ".join(c.value for c in at.caption)
+    assert "This field is required" in captions
+    assert "http" in captions  # the link message
+
+
+def test_a_complete_report_is_filed_and_opens_its_case(demo_database):
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    at.text_input(key="report_title").input("Ajakan golput di masa tenang").run()
+    at.text_area(key="report_urls").input(
+        "https://x.com/akun_contoh/status/1757000000000000000"
+    ).run()
+    at.selectbox(key="report_platform").set_value("x").run()
+    at.selectbox(key="report_category").set_value("out_of_schedule").run()
+    at.selectbox(key="report_province").set_value("31").run()
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    with Session(engine_module.get_engine()) as session:
+        case = session.exec(select(Case).where(Case.title == "Ajakan golput di masa tenang")).one()
+    assert case.platform_code == "x" and case.status == "new" and case.province_code == "31"
+    assert at.title[0].value == case.reference
