@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -26,7 +27,7 @@ from casework.notifications import notify_case_parties, notify_platform
 from casework.references import next_reference
 from casework.roles import OrgKind, Role
 from casework.schemas import DecisionIn, ReportIn
-from casework.taxonomy import phase_on, sla_policy
+from casework.taxonomy import all_phases, phase_on, sla_policy
 from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
@@ -96,9 +97,15 @@ def file_report(
     cleaned, urls = clean_report(session, report, now=now)
     if actor.region_code and not _inside_region(session, actor.region_code, cleaned):
         raise ValidationError({"province_code": N_("Choose a region inside your office's area.")})
+    # One read of the calendar and the zone serves both the phase and the priority.
+    phases = all_phases(session)
+    zone = _zone_of(session, cleaned.get("province_code"))
     if cleaned["priority"] is None:
-        cleaned["priority"] = _default_priority(session, cleaned)
-    phase = phase_on(session, _local_day(session, cleaned, now))
+        cleaned["priority"] = sla.default_priority(
+            cleaned.get("posted_at"), [(p.phase, p.starts_on, p.ends_on) for p in phases], zone
+        )
+    local_day = (cleaned.get("posted_at") or now).astimezone(ZoneInfo(zone)).date()
+    phase = phase_on(session, local_day, phases=phases)
     case = Case(
         reference=next_reference(session, now.year),
         reporting_organisation_id=actor.organisation_id,
@@ -144,21 +151,6 @@ def _inside_region(session: Session, region_code: str, cleaned: dict[str, Any]) 
 def _zone_of(session: Session, province_code: str | None) -> str:
     region = session.get(Region, province_code) if province_code else None
     return region.time_zone if region else "Asia/Jakarta"
-
-
-def _local_day(session: Session, cleaned: dict[str, Any], now: datetime):
-    from zoneinfo import ZoneInfo
-
-    moment = cleaned.get("posted_at") or now
-    return moment.astimezone(ZoneInfo(_zone_of(session, cleaned.get("province_code")))).date()
-
-
-def _default_priority(session: Session, cleaned: dict[str, Any]) -> str:
-    from casework.taxonomy import all_phases
-
-    phases = [(p.phase, p.starts_on, p.ends_on) for p in all_phases(session)]
-    zone = _zone_of(session, cleaned.get("province_code"))
-    return sla.default_priority(cleaned.get("posted_at"), phases, zone)
 
 
 # --- the lifecycle ---------------------------------------------------------------------

@@ -1,8 +1,6 @@
-"""The message catalogs kept in step with the source.
-
-    python -m casework.catalogs update   # merge new message ids into every `.po` file
-    python -m casework.catalogs check    # list untranslated ids; exit 1 if there are any
-"""
+"""The message catalogs kept in step with the source: `python -m casework.catalogs update`
+merges new message ids into every `.po` file; `... check` lists the untranslated ids and
+exits 1 if there are any."""
 
 from __future__ import annotations
 
@@ -24,20 +22,16 @@ IGNORED_PATHS = ("db/migrations",)
 
 
 def _extract_python(fileobj, keywords, comment_tags, options):
-    """Babel's Python extractor, plus the calls inside f-strings (`f"**{_('Links')}**"`),
-    which its tokenizer cannot see before Python 3.12. Duplicates merge in the catalog."""
+    # Babel's tokenizer cannot see calls inside f-strings (`f"**{_('Links')}**"`) before
+    # Python 3.12, so those are found in the syntax tree too; duplicates merge.
     yield from extract_python(fileobj, keywords, comment_tags, options)
     fileobj.seek(0)
-    tree = ast.parse(fileobj.read())
-    for fstring in (node for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)):
-        for call in ast.walk(fstring):
-            if isinstance(call, ast.Call) and getattr(call.func, "id", None) in keywords:
-                args = tuple(
-                    a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
-                    for a in call.args
-                )
-                if args and args[0]:
-                    yield call.lineno, call.func.id, args, []
+    fstrings = [n for n in ast.walk(ast.parse(fileobj.read())) if isinstance(n, ast.JoinedStr)]
+    for call in (node for fstring in fstrings for node in ast.walk(fstring)):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) in keywords:
+            args = tuple(a.value if isinstance(a, ast.Constant) else None for a in call.args)
+            if args and isinstance(args[0], str):
+                yield call.lineno, call.func.id, args, []
 
 
 METHOD_MAP = [(f"{folder}/**.py", _extract_python) for folder in SOURCE_DIRS]
@@ -46,10 +40,9 @@ METHOD_MAP.append(("app.py", _extract_python))
 
 def _walks_into(path: str) -> bool:
     relative = Path(path).relative_to(PROJECT_ROOT)
-    parts = relative.parts
-    if parts[0] not in SOURCE_DIRS or relative.as_posix().startswith(IGNORED_PATHS):
+    if relative.parts[0] not in SOURCE_DIRS or relative.as_posix().startswith(IGNORED_PATHS):
         return False
-    return not any(part in IGNORED_DIRS or part.startswith(".") for part in parts)
+    return not any(part in IGNORED_DIRS or part.startswith(".") for part in relative.parts)
 
 
 def extract_messages() -> Catalog:
@@ -57,10 +50,7 @@ def extract_messages() -> Catalog:
     source order, as a template catalog without translations."""
     template = Catalog(project="Pantau", domain=DOMAIN, charset="UTF-8", fuzzy=False)
     found = extract_from_dir(
-        PROJECT_ROOT,
-        method_map=METHOD_MAP,
-        keywords=KEYWORDS,
-        directory_filter=_walks_into,
+        PROJECT_ROOT, METHOD_MAP, keywords=KEYWORDS, directory_filter=_walks_into
     )
     for filename, lineno, message, comments, context in found:
         location = (Path(filename).as_posix(), lineno)
@@ -68,27 +58,11 @@ def extract_messages() -> Catalog:
     return template
 
 
-def _is_translated(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-    return not message.fuzzy and all(strings)
-
-
-def _singular(message_id: str | tuple[str, ...]) -> str:
-    return message_id[0] if isinstance(message_id, tuple | list) else message_id
-
-
 def read_catalog(language: str) -> Catalog:
     """The `.po` catalog of `language`, or an empty one when the file does not exist."""
     path = po_path(language)
     if not path.exists():
-        return Catalog(
-            locale=language,
-            domain=DOMAIN,
-            header_comment=f"# {language} translations for Pantau.\n#",
-            project="Pantau",
-            charset="UTF-8",
-            fuzzy=False,
-        )
+        return Catalog(locale=language, domain=DOMAIN, project="Pantau", charset="UTF-8")
     with path.open("rb") as handle:
         return read_po(handle, locale=language, domain=DOMAIN)
 
@@ -97,11 +71,17 @@ def write_catalog(language: str, catalog: Catalog) -> Path:
     """Write `catalog` as the `.po` file of `language`; returns its path."""
     path = po_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.charset = "UTF-8"  # read_po lowercases it; keep the spelling gettext documents
     with path.open("wb") as handle:
-        # Locations without line numbers: every edit elsewhere in a file would otherwise
-        # rewrite the catalogs, and several people change the source at once.
+        # No line numbers: an edit anywhere in a source file would otherwise rewrite the
+        # catalogs, and several people change the source at once.
         write_po(handle, catalog, ignore_obsolete=True, include_lineno=False, width=90)
     return path
+
+
+def _is_translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not message.fuzzy and all(strings)
 
 
 def missing_translations(language: str, template: Catalog | None = None) -> list[str]:
@@ -113,9 +93,9 @@ def missing_translations(language: str, template: Catalog | None = None) -> list
     for message in template:
         if not message.id:  # the header
             continue
-        translation = catalog.get(message.id, message.context)
-        if translation is None or not _is_translated(translation):
-            missing.append(_singular(message.id))
+        found = catalog.get(message.id, message.context)
+        if found is None or not _is_translated(found):
+            missing.append(message.id[0] if isinstance(message.id, tuple) else message.id)
     return missing
 
 
@@ -125,31 +105,29 @@ def update(language: str, template: Catalog | None = None) -> Path:
     kept, ids no longer in the source are dropped. Returns the path written."""
     template = template if template is not None else extract_messages()
     catalog = read_catalog(language)
-    # A catalog whose ids did not change stays byte for byte the same.
+    # Keeping the creation date leaves a catalog whose ids did not change byte-identical.
     catalog.update(template, update_creation_date=False)
     return write_catalog(language, catalog)
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = (argv if argv is not None else sys.argv[1:]) or ["check"]
+def main(argv: list[str]) -> int:
     template = extract_messages()
-    if command == ["update"]:
+    if argv == ["update"]:
         for language in LANGUAGES:
             path = update(language, template)
-            print(f"{language}: {len(template)} message ids -> {path.relative_to(PROJECT_ROOT)}")
+            print(f"{language}: {len(template)} message ids in {path.relative_to(PROJECT_ROOT)}")
         return 0
-    if command == ["check"]:
+    if argv == ["check"]:
         status = 0
         for language in LANGUAGES:
             missing = missing_translations(language, template)
             print(f"{language}: {len(missing)} of {len(template)} message ids untranslated")
-            for message_id in missing:
-                print(f"  {message_id!r}")
+            print("".join(f"  {message_id!r}\n" for message_id in missing), end="")
             status = 1 if missing else status
         return status
-    print("usage: python -m casework.catalogs [update|check]", file=sys.stderr)
+    print("usage: python -m casework.catalogs update|check", file=sys.stderr)
     return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

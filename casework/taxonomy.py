@@ -157,9 +157,12 @@ def all_phases(session: Session) -> list[ElectionPhase]:
     return list(session.exec(select(ElectionPhase).order_by(ElectionPhase.starts_on)))
 
 
-def phase_on(session: Session, day: date) -> ElectionPhase | None:
+def phase_on(
+    session: Session, day: date, *, phases: list[ElectionPhase] | None = None
+) -> ElectionPhase | None:
     """The election phase that `day` falls in, if any (the most specific one wins)."""
-    matches = [p for p in all_phases(session) if p.starts_on <= day <= p.ends_on]
+    candidates = all_phases(session) if phases is None else phases
+    matches = [p for p in candidates if p.starts_on <= day <= p.ends_on]
     if not matches:
         return None
     return min(matches, key=lambda p: p.ends_on - p.starts_on)

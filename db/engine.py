@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 from sqlmodel import Session, create_engine
 
 from db.config import get_settings
@@ -25,12 +25,15 @@ def _normalise_url(url: str) -> str:
     return url
 
 
-def build_engine(url: str) -> Engine:
+def build_engine(url: str, *, pooled: bool = True) -> Engine:
     """An engine for `url`, with SQLite set up for concurrent use (WAL, foreign keys,
-    busy timeout, write transactions that take the lock at BEGIN)."""
+    busy timeout, write transactions that take the lock at BEGIN). `pooled=False`
+    opens a new connection for every use (health probes)."""
     url = _normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if not pooled:
+            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     in_memory = parsed.database in (None, "", ":memory:")
@@ -39,7 +42,9 @@ def build_engine(url: str) -> Engine:
     else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **({} if pooled else {"poolclass": NullPool}),
         )
 
     @event.listens_for(engine, "connect")
@@ -72,6 +77,13 @@ def build_engine(url: str) -> Engine:
 def get_engine() -> Engine:
     """The process-wide engine for the configured `DATABASE_URL`."""
     return build_engine(get_settings().database_url)
+
+
+@lru_cache(maxsize=1)
+def get_probe_engine() -> Engine:
+    """An unpooled engine on the same database: a pooled connection can outlive the
+    database it was opened on (an SQLite file removed, a server restarted)."""
+    return build_engine(get_settings().database_url, pooled=False)
 
 
 def is_sqlite(engine_or_session) -> bool:

@@ -27,6 +27,7 @@ def _sidebar(actor) -> None:
             LANGUAGES,
             format_func=LANGUAGE_NAMES.get,
             key=ui.LANGUAGE_KEY,
+            on_change=ui.mark_language_chosen,
         )
         if actor is not None:
             st.caption(

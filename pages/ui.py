@@ -49,9 +49,19 @@ def current_actor() -> Actor | None:
         return None
 
 
+LANGUAGE_CHOSEN_KEY = "pantau_language_chosen"
+
+
 def sign_in_as(actor: Actor) -> None:
+    """Remember who signed in. Their saved language applies unless the visitor picked
+    one on the sign-in page: what they just chose is what they expect to keep."""
     st.session_state[USER_KEY] = actor.user_id
-    use_language(actor.language)
+    if not st.session_state.get(LANGUAGE_CHOSEN_KEY):
+        use_language(actor.language)
+
+
+def mark_language_chosen() -> None:
+    st.session_state[LANGUAGE_CHOSEN_KEY] = True
 
 
 def use_language(code: str) -> None:

@@ -8,14 +8,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from db.engine import get_engine
+from db.engine import get_probe_engine
 
 PROBE_TIMEOUT_SECONDS = 5
 
 
 def _probe_database() -> None:
-    with get_engine().connect() as connection:
-        connection.execute(text("SELECT 1"))
+    with get_probe_engine().connect() as connection:
+        # A table, not just SELECT 1: the schema must be there too.
+        connection.execute(text("SELECT last_id FROM audit_head LIMIT 1"))
 
 
 async def healthz(_request: Request) -> JSONResponse:

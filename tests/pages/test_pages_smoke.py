@@ -74,10 +74,19 @@ def test_a_deep_link_to_a_page_outside_the_role_never_renders_it(demo_database, 
     assert translator("en")(spec.title) not in [t.value for t in at.title]
 
 
-def test_demo_sign_in_button_signs_in_and_shows_the_queue(demo_database):
+def test_demo_sign_in_button_signs_in_and_shows_the_queue_in_the_users_language(demo_database):
     at = app_as(None).run()
     officer_button = next(b for b in at.button if b.label == "Continue as Officer")
     officer_button.click().run()
+    assert not at.exception
+    # The demo officer's saved language is Bahasa Indonesia.
+    assert translator("id")("Case queue") in [t.value for t in at.title]
+
+
+def test_a_language_picked_on_the_sign_in_page_is_kept_after_signing_in(demo_database):
+    at = app_as(None, language="id").run()
+    at.selectbox(key="pantau_language").set_value("en").run()
+    next(b for b in at.button if b.label == "Continue as Officer").click().run()
     assert not at.exception
     assert "Case queue" in [t.value for t in at.title]
 

@@ -12,6 +12,7 @@ from casework.cases import get_case
 from casework.errors import CaseNotFound
 from casework.roles import Role
 from casework.workflow import Action
+from db.models import Organisation
 from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
 
 A = Action
@@ -83,18 +84,13 @@ def test_a_liaison_of_an_operator_with_several_platforms_sees_each_of_them(sessi
     ) == (True, True, False)
 
 
-def _arguments_for(action):
-    return {
-        A.ACKNOWLEDGE: {},
-        A.RECORD_DECISION: {"decision": removal_decision()},
-        A.START_REVIEW: {},
-        A.CLOSE: {},
-    }[action]
-
-
-@pytest.mark.parametrize("action", [A.ACKNOWLEDGE, A.RECORD_DECISION], ids=str)
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [(A.ACKNOWLEDGE, {}), (A.RECORD_DECISION, {"decision": removal_decision()})],
+    ids=["acknowledge", "record_decision"],
+)
 def test_a_liaison_acting_on_another_platforms_case_gets_not_found_not_forbidden(
-    session, desk, action
+    session, desk, action, extra
 ):
     facebook_case = _sent(session, desk, platform_code="facebook", urls=[])
 
@@ -105,7 +101,7 @@ def test_a_liaison_acting_on_another_platforms_case_gets_not_found_not_forbidden
             case_id=facebook_case.id,
             version=facebook_case.version,
             now=facebook_case.updated_at + timedelta(minutes=5),
-            **_arguments_for(action),
+            **extra,
         )
 
     assert get_case(session=session, actor=desk.officer, case_id=facebook_case.id).status == "sent"
@@ -113,7 +109,13 @@ def test_a_liaison_acting_on_another_platforms_case_gets_not_found_not_forbidden
 
 @pytest.mark.parametrize(
     "reader",
-    [cases.get_case, cases.case_comments, cases.case_urls, cases.case_decisions, cases.case_evidence],
+    [
+        cases.get_case,
+        cases.case_comments,
+        cases.case_urls,
+        cases.case_decisions,
+        cases.case_evidence,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_every_reading_service_hides_an_out_of_scope_case(session, desk, reader):
@@ -144,9 +146,7 @@ def jakarta_case(session, desk):
 def test_a_regional_officer_cannot_read_a_case_of_another_province(session, jakarta_case):
     west_java = make_actor(session, role=Role.OFFICER, region_code="32")
 
-    assert _refusal(session, west_java, jakarta_case.id) == _refusal(
-        session, west_java, MISSING_ID
-    )
+    assert _refusal(session, west_java, jakarta_case.id) == _refusal(session, west_java, MISSING_ID)
 
 
 def test_a_regional_officer_cannot_act_on_a_case_of_another_province(session, jakarta_case):
@@ -222,19 +222,11 @@ def test_the_regulator_sees_only_cases_escalated_to_it(session, desk):
     )
 
 
-def test_a_regulator_role_outside_a_regulator_organisation_sees_nothing(session, desk):
+def test_a_regulator_role_in_a_supervisory_office_sees_no_escalated_case(session, desk):
     case = _sent(session, desk)
     case = advance(session, desk, case, A.ESCALATE, now=case.sla_due_at + timedelta(hours=1))
-    misplaced = make_actor(session, role=Role.REGULATOR, organisation=None, region_code=None)
-    stray = make_actor(
-        session, role=Role.REGULATOR, organisation=_supervisory_org_of(session, desk)
-    )
+    office = session.get(Organisation, desk.officer.organisation_id)
+    misfiled = make_actor(session, role=Role.REGULATOR, organisation=office)
 
-    assert _sees(session, misplaced, case)
-    assert not _sees(session, stray, case)
-
-
-def _supervisory_org_of(session, desk):
-    from db.models import Organisation
-
-    return session.get(Organisation, desk.officer.organisation_id)
+    assert _sees(session, desk.regulator, case)
+    assert not _sees(session, misfiled, case)

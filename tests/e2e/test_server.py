@@ -1,0 +1,58 @@
+"""The server a new user starts: healthy, seeded with the demo, and gated."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from pages import registry
+
+pytestmark = pytest.mark.browser
+
+
+def test_health_answers_ok_when_the_database_answers(server):
+    response = httpx.get(f"{server}/healthz", timeout=5)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_health_answers_503_when_the_database_is_gone(tmp_path):
+    from tests.e2e.conftest import start_server, stop_server
+
+    database = tmp_path / "gone.db"
+    process, base = start_server(f"sqlite:///{database}", log_path=tmp_path / "log.txt",
+                                 PANTAU_DEMO_CASE_COUNT="0")
+    try:
+        # Take the database away under the running server: a directory where the file was.
+        for suffix in ("", "-wal", "-shm"):
+            path = tmp_path / f"gone.db{suffix}"
+            if path.exists():
+                path.unlink()
+        database.mkdir()
+        response = httpx.get(f"{base}/healthz", timeout=10)
+        assert response.status_code == 503
+        assert response.json()["database"] == "down"
+    finally:
+        stop_server(process)
+
+
+def test_a_fresh_server_shows_the_demo_accounts_in_indonesian(server, page):
+    page.goto(server)
+    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.wait_for()
+    assert page.get_by_role("heading", name="Pantau").count() == 1
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda s: s.url_path)
+def test_a_deep_link_on_a_fresh_server_signed_out_shows_the_sign_in_page(server, page, spec):
+    page.goto(f"{server}/{spec.url_path}")
+    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.wait_for()
+    assert page.get_by_role("heading", name="Pantau").count() == 1
+    assert page.get_by_role("heading", name="Antrean kasus").count() == 0
+
+
+def test_an_officer_continues_from_the_demo_and_sees_the_queue(server, page):
+    page.goto(server)
+    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.click()
+    page.get_by_role("heading", name="Antrean kasus").wait_for()
+    page.get_by_text("kasus", exact=False).first.wait_for()
+    assert page.get_by_role("heading", name="Pantau").count() == 0
