@@ -22,7 +22,7 @@ from casework.errors import (
     StaleVersion,
     ValidationError,
 )
-from casework.i18n import N_
+from casework.i18n import N_, Translatable
 from casework.notifications import notify_case_parties, notify_platform
 from casework.references import next_reference
 from casework.roles import OrgKind, Role
@@ -176,7 +176,7 @@ def _transition(
         raise StaleVersion()
     transition = find_transition(case.status, action)
     if transition is None:
-        raise InvalidTransition(status=STATUS_LABELS[Status(case.status)])
+        raise InvalidTransition(status=Translatable(STATUS_LABELS[Status(case.status)]))
     if actor.role not in transition.roles:
         raise PermissionDenied()
     source = case.status

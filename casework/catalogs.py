@@ -107,6 +107,27 @@ def update(language: str, template: Catalog | None = None) -> Path:
     catalog = read_catalog(language)
     # Keeping the creation date leaves a catalog whose ids did not change byte-identical.
     catalog.update(template, update_creation_date=False)
+    if language == SOURCE_LANGUAGE:
+        # Message ids are English: the English catalog is the ids themselves.
+        for message in catalog:
+            if message.id and (not message.string or message.fuzzy):
+                message.string = message.id
+                message.flags.discard("fuzzy")
+    return write_catalog(language, catalog)
+
+
+SOURCE_LANGUAGE = "en"
+
+
+def translate(language: str, translations: dict[str, str]) -> Path:
+    """Set the translations of some message ids of `language` (for scripts and reviews)."""
+    catalog = read_catalog(language)
+    for message_id, text in translations.items():
+        message = catalog.get(message_id)
+        if message is None:
+            raise KeyError(message_id)
+        message.string = text
+        message.flags.discard("fuzzy")
     return write_catalog(language, catalog)
 
 

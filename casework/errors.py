@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.i18n import N_
+from casework.i18n import N_, Translatable
 
 
 class DomainError(Exception):
@@ -19,9 +19,15 @@ class DomainError(Exception):
         super().__init__(self.msgid.format(**params) if params else self.msgid)
 
     def translated(self, gettext) -> str:
-        """The message in the language of `gettext`."""
+        """The message in the language of `gettext`, its translatable parameters too."""
         text = gettext(self.msgid)
-        return text.format(**self.params) if self.params else text
+        if not self.params:
+            return text
+        params = {
+            key: gettext(value) if isinstance(value, Translatable) else value
+            for key, value in self.params.items()
+        }
+        return text.format(**params)
 
 
 class PermissionDenied(DomainError):

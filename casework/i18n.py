@@ -41,6 +41,11 @@ def N_(message: str) -> str:
     return message
 
 
+class Translatable(str):
+    """A message id passed as a parameter of another message (a status label inside an
+    error, say): translated along with the message it fills."""
+
+
 def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -90,5 +95,7 @@ def format_date(value: date | None, *, language: str) -> str:
     return _babel_format_date(value, "medium", locale=Locale.parse(language))
 
 
-def format_number(value: float | int, *, language: str) -> str:
-    return _babel_format_decimal(value, locale=Locale.parse(language))
+def format_number(value: float | int, *, language: str, decimals: int | None = None) -> str:
+    """`value` with the language's separators (`1.234,5` in Indonesian)."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return _babel_format_decimal(value, format=pattern, locale=Locale.parse(language))

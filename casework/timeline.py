@@ -9,11 +9,28 @@ from sqlmodel import Session, select
 
 from casework.actors import Actor, may_see_internal
 from casework.cases import case_comments, get_case
+from casework.i18n import N_
+from casework.workflow import ACTION_LABELS, Action
 from db.models import AuditEvent, Organisation, User
 
 # Event details a platform or regulator may read: what is also shared with them anyway.
 # Rejection reasons, merge notes and the like stay with the supervisory body.
 SHARED_DETAIL_KEYS = frozenset({"decisions", "ground", "question", "answer", "order"})
+
+# Events that are not lifecycle actions (those are labelled by ACTION_LABELS).
+EVENT_LABELS = {
+    "case_filed": N_("Case filed"),
+    "case_absorbed": N_("Another case was merged into this one"),
+    "comment_added": N_("Comment added"),
+}
+UNKNOWN_EVENT = N_("Other change")
+
+
+def event_label(action: str | None) -> str:
+    """The message id naming an event on the timeline (translate it on display)."""
+    if action in set(Action):
+        return ACTION_LABELS[Action(action)]
+    return EVENT_LABELS.get(action or "", UNKNOWN_EVENT)
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,8 @@ def _calendar(actor) -> None:
                         ends_on=row["ends_on"],
                     )
             except DomainError as error:
-                errors.append(f"{phase.election_code} {phase.phase}: {error.translated(_)}")
+                label = _(PHASE_LABELS.get(phase.phase, phase.phase))
+                errors.append(f"{phase.election_code} {label}: {error.translated(_)}")
         _report(errors)
 
 

@@ -11,6 +11,7 @@ from casework.errors import CaseNotFound, DomainError, StaleVersion
 from casework.i18n import N_
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
+from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
@@ -85,9 +86,9 @@ def _header(view: CaseView, actor) -> None:
     if clock.remaining is not None and clock.state != sla.ClockState.NOT_STARTED:
         hours = clock.remaining.total_seconds() / 3600
         delta = (
-            _("{hours:.1f} h left").format(hours=hours)
+            _("{hours} h left").format(hours=ui.hours(hours))
             if hours >= 0
-            else _("{hours:.1f} h late").format(hours=-hours)
+            else _("{hours} h late").format(hours=ui.hours(-hours))
         )
     columns[3].metric(
         _("SLA"),
@@ -131,7 +132,7 @@ def _details(view: CaseView, actor) -> None:
             (_("Posted"), ui.format_time(view.posted_at, actor) if view.posted_at else None),
             (_("First seen"), ui.format_time(view.first_seen_at, actor)),
             (_("Filed"), ui.format_time(view.created_at, actor)),
-            (_("Reach at capture"), f"{view.reach:,}" if view.reach is not None else None),
+            (_("Reach at capture"), ui.number(view.reach) if view.reach is not None else None),
             (_("Reports"), str(view.report_count)),
             (_("Assignee"), view.assignee),
         ]
@@ -193,13 +194,7 @@ def _timeline(view: CaseView, actor) -> None:
                 )
                 st.text(entry.text)
             else:
-                label = (
-                    _(ACTION_LABELS[Action(entry.action)])
-                    if entry.action in set(Action)
-                    else _("Case filed")
-                    if entry.action == "case_filed"
-                    else ui.plain(entry.action)
-                )
+                label = _(event_label(entry.action))
                 status = (
                     f" → {_(STATUS_LABELS[Status(entry.to_status)])}" if entry.to_status else ""
                 )

@@ -30,8 +30,8 @@ def _sla_badge(case, now, _) -> str:
     ):
         hours = clock.remaining.total_seconds() / 3600
         if hours >= 0:
-            return _("{hours:.0f} h left").format(hours=hours)
-        return _("overdue {hours:.0f} h").format(hours=-hours)
+            return _("{hours} h left").format(hours=ui.hours(hours, decimals=0))
+        return _("{hours} h late").format(hours=ui.hours(-hours, decimals=0))
     return _(sla.CLOCK_LABELS[clock.state])
 
 

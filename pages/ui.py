@@ -89,6 +89,15 @@ def format_time(value: datetime | None, actor: Actor | None) -> str:
     return i18n.format_datetime(value, language=language(), time_zone=zone)
 
 
+def hours(value: float, *, decimals: int = 1) -> str:
+    """A number of hours with the session language's separators."""
+    return i18n.format_number(round(value, decimals), language=language(), decimals=decimals)
+
+
+def number(value: int | float) -> str:
+    return i18n.format_number(value, language=language())
+
+
 def show_error(error: DomainError) -> None:
     _ = gettext()
     st.error(error.translated(_), icon=":material/error:")
