@@ -1,0 +1,82 @@
+"""The project's own promises, kept honest: commands, settings, layering."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from db.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _bash_blocks(text: str) -> list[str]:
+    return re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+
+
+def test_ci_runs_exactly_the_test_command_of_the_readme():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = re.search(r'^TEST_COMMAND="(.*)"$', ci, flags=re.M).group(1)
+    assert command in [
+        line.strip() for block in _bash_blocks(README) for line in block.splitlines()
+    ]
+
+
+def test_the_readme_run_command_installs_and_starts_the_app():
+    lines = [line.strip() for block in _bash_blocks(README) for line in block.splitlines()]
+    assert any("pip install -e ." in line and "streamlit run app.py" in line for line in lines)
+
+
+@pytest.mark.parametrize("field", sorted(Settings.model_fields))
+def test_every_setting_is_documented_in_the_readme(field):
+    info = Settings.model_fields[field]
+    variable = (
+        info.validation_alias
+        if isinstance(info.validation_alias, str)
+        else f"PANTAU_{field.upper()}"
+    )
+    assert f"`{variable}`" in README
+
+
+def test_secrets_and_local_data_are_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".streamlit/secrets.toml" in ignored
+    assert "/data/" in ignored and ".env" in ignored
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "casework").rglob("*.py")), ids=lambda p: p.name)
+def test_the_domain_never_imports_streamlit(path):
+    assert not any(name.split(".")[0] == "streamlit" for name in _imports(path))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_hold_no_sql(path):
+    forbidden = {"sqlalchemy", "sqlmodel", "db.models"}
+    assert not any(
+        name == f or name.startswith(f + ".") for name in _imports(path) for f in forbidden
+    )
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_page_modules_run_nothing_at_import(path):
+    if path.name == "router.py":
+        return  # the main script: running is its job
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            pytest.fail(f"{path.name}:{node.lineno} calls something at import")
