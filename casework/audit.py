@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -75,7 +75,9 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
     head = _lock_head(session)
-    created_at = at or utcnow()
+    # Hash the instant in UTC: the database hands it back in UTC, whatever zone the
+    # caller used, and verification must recompute the same text.
+    created_at = (at or utcnow()).astimezone(UTC)
     detail = dict(detail or {})
     event_id = head.last_id + 1
     digest = event_hash(
@@ -112,6 +114,9 @@ PROBLEM_HASH = N_("its content does not match its hash (the event was changed)")
 PROBLEM_LINK = N_("it does not follow the event before it (an event was removed or reordered)")
 PROBLEM_GAP = N_("events are missing before it")
 PROBLEM_TAIL = N_("the newest events are missing (the chain is shorter than recorded)")
+PROBLEM_NEWEST = N_("the newest event was changed (it no longer matches the recorded chain head)")
+PROBLEM_NO_HEAD = N_("the record of the chain's end is missing")
+PROBLEM_UNRECORDED = N_("it was added outside Pantau (the recorded chain ends before it)")
 
 
 @dataclass(frozen=True)
@@ -128,9 +133,23 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
     expected_id = 1
     checked = 0
     last_id = 0
+    columns = (
+        AuditEvent.id,
+        AuditEvent.case_id,
+        AuditEvent.actor_id,
+        AuditEvent.action,
+        AuditEvent.from_status,
+        AuditEvent.to_status,
+        AuditEvent.detail,
+        AuditEvent.created_at,
+        AuditEvent.prev_hash,
+        AuditEvent.hash,
+    )
     while True:
-        rows = session.exec(
-            select(AuditEvent)
+        # Plain rows, not entities: a walk over millions of events must neither fill
+        # nor clear the caller's identity map.
+        rows = session.execute(
+            select(*columns)
             .where(AuditEvent.id > last_id)
             .order_by(AuditEvent.id)
             .limit(batch_size)
@@ -159,8 +178,21 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
             expected_id += 1
             checked += 1
             last_id = event.id
-        session.expunge_all()
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.last_id != last_id or head.last_hash != expected_prev):
+    head = session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)
+    ).first()
+    if head is None:
+        # The migration creates the head row; without it the chain's end is unknown.
+        return ChainReport(
+            checked == 0,
+            checked,
+            None if checked == 0 else 1,
+            None if checked == 0 else PROBLEM_NO_HEAD,
+        )
+    if last_id < head.last_id:
         return ChainReport(False, checked, last_id + 1, PROBLEM_TAIL)
+    if last_id > head.last_id:
+        return ChainReport(False, head.last_id, head.last_id + 1, PROBLEM_UNRECORDED)
+    if head.last_hash != expected_prev:
+        return ChainReport(False, checked - 1, last_id, PROBLEM_NEWEST)
     return ChainReport(True, checked)

@@ -32,10 +32,13 @@ from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
 from db.engine import begin_write
-from db.models import Case, CaseUrl, Comment, Decision, Evidence, Region
+from db.models import Case, CaseUrl, Comment, Decision, Evidence, Organisation, Region
 from db.types import utcnow
 
 MAX_REASON = 4000
+# References carry the year as the national office counts it (WIB): a case filed at
+# 00:30 WIB on 1 January belongs to the new year.
+REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -60,11 +63,13 @@ def case_comments(*, session: Session, actor: Actor, case_id: int) -> list[Comme
     """The conversation as `actor` may read it: internal comments only inside the
     organisation that wrote them."""
     get_case(session=session, actor=actor, case_id=case_id)
-    query = select(Comment).where(Comment.case_id == case_id)
-    if not may_see_internal(actor):
-        query = query.where(
-            (Comment.visibility == "shared") | (Comment.organisation_id == actor.organisation_id)
-        )
+    visible = (Comment.visibility == "shared") | (Comment.organisation_id == actor.organisation_id)
+    if may_see_internal(actor):
+        # The supervisory body's offices share their internal notes with each other,
+        # never a platform's.
+        supervisory = select(Organisation.id).where(Organisation.kind == OrgKind.SUPERVISORY)
+        visible = visible | Comment.organisation_id.in_(supervisory)
+    query = select(Comment).where(Comment.case_id == case_id, visible)
     return list(session.exec(query.order_by(Comment.created_at, Comment.id)))
 
 
@@ -107,7 +112,7 @@ def file_report(
     local_day = (cleaned.get("posted_at") or now).astimezone(ZoneInfo(zone)).date()
     phase = phase_on(session, local_day, phases=phases)
     case = Case(
-        reference=next_reference(session, now.year),
+        reference=next_reference(session, now.astimezone(REFERENCE_ZONE).year),
         reporting_organisation_id=actor.organisation_id,
         created_by_id=actor.user_id,
         election_code=phase.election_code if phase else None,
@@ -247,6 +252,9 @@ def refer_to_platform(
         case.sla_paused_since = None
         case.sla_paused_seconds = 0
         case.acknowledged_at = case.decided_at = None
+        # A new referral (after a reopen) is a new round: earlier contests do not count
+        # towards escalation.
+        case.contest_count = 0
 
     case = _transition(
         session,

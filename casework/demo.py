@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.audit import GENESIS_HASH, event_hash
+from casework.cases import REFERENCE_ZONE
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
     CATEGORY_WEIGHTS,
@@ -262,7 +263,7 @@ class CaseGenerator:
         rng = self.rng
         case_id = self.next_id
         self.next_id += 1
-        year = filed_at.year
+        year = filed_at.astimezone(REFERENCE_ZONE).year
         self.counters[year] = self.counters.get(year, 0) + 1
         platform = self._pick(PLATFORM_WEIGHTS)
         category = self._pick(CATEGORY_WEIGHTS)

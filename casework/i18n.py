@@ -35,6 +35,9 @@ TIME_ZONES = {
 
 Translator = Callable[[str], str]
 
+# Indonesian writes hours and minutes with a period (PUEBI; Babel's `id` locale agrees).
+DATETIME_PATTERNS = {"id": "d MMM y HH.mm", "en": "d MMM y HH:mm"}
+
 
 def N_(message: str) -> str:
     """Marks a message for extraction without translating it (translated on display)."""
@@ -85,7 +88,9 @@ def format_datetime(value: datetime | None, *, language: str, time_zone: str) ->
     if value is None:
         return "—"
     local = value.astimezone(ZoneInfo(time_zone))
-    text = _babel_format_datetime(local, "d MMM y HH:mm", locale=Locale.parse(language))
+    text = _babel_format_datetime(
+        local, DATETIME_PATTERNS[normalise_language(language)], locale=Locale.parse(language)
+    )
     return f"{text} {zone_abbreviation(time_zone)}"
 
 

@@ -87,7 +87,8 @@ def clock(
             ClockState.PAUSED, due + paused_now, due - paused_since, paused_total + paused_now
         )
     remaining = due - now
-    state = ClockState.RUNNING if remaining > timedelta(0) else ClockState.BREACHED
+    # At the deadline itself the platform is still in time, as is_breached() says.
+    state = ClockState.RUNNING if remaining >= timedelta(0) else ClockState.BREACHED
     return Clock(state, due, remaining, paused_total)
 
 

@@ -268,13 +268,16 @@ def update_platform_sla(
     *, session: Session, actor: Actor, platform_code: str, urgent_hours: float, normal_hours: float
 ) -> Platform:
     """Set a platform agreement's deadlines (admins only)."""
-    if actor.role != Role.ADMIN:
+    # A platform's own admin must never loosen its own deadlines.
+    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
         raise PermissionDenied()
     errors = {}
     if not 0 < urgent_hours <= 720:
         errors["urgent_hours"] = N_("Enter a number of hours between 0 and 720.")
     if not 0 < normal_hours <= 720:
         errors["normal_hours"] = N_("Enter a number of hours between 0 and 720.")
+    if not errors and urgent_hours > normal_hours:
+        errors["urgent_hours"] = N_("The urgent deadline cannot be longer than the normal one.")
     if errors:
         raise ValidationError(errors)
     begin_write(session)

@@ -19,8 +19,12 @@ _serial = count(1)
 CAMPAIGN_NOW = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)
 
 
-def make_organisation(session: Session, *, kind: str = OrgKind.SUPERVISORY, **overrides) -> Organisation:
-    organisation = Organisation(name=overrides.pop("name", f"Org {next(_serial)}"), kind=kind, **overrides)
+def make_organisation(
+    session: Session, *, kind: str = OrgKind.SUPERVISORY, **overrides
+) -> Organisation:
+    organisation = Organisation(
+        name=overrides.pop("name", f"Org {next(_serial)}"), kind=kind, **overrides
+    )
     session.add(organisation)
     session.commit()
     return organisation
@@ -49,7 +53,9 @@ def make_user(
         elif role == Role.REGULATOR:
             organisation = make_organisation(session, kind=OrgKind.REGULATOR)
         else:
-            organisation = make_organisation(session, kind=OrgKind.SUPERVISORY, region_code=region_code)
+            organisation = make_organisation(
+                session, kind=OrgKind.SUPERVISORY, region_code=region_code
+            )
     n = next(_serial)
     user = User(
         username=overrides.pop("username", f"user{n}"),
@@ -83,7 +89,9 @@ def report(**overrides) -> ReportIn:
     return ReportIn(**values)
 
 
-def make_case(session: Session, *, actor: Actor | None = None, now: datetime = CAMPAIGN_NOW, **overrides) -> Case:
+def make_case(
+    session: Session, *, actor: Actor | None = None, now: datetime = CAMPAIGN_NOW, **overrides
+) -> Case:
     """A case filed through the real service by a national officer (or `actor`)."""
     actor = actor or make_actor(session, role=Role.OFFICER)
     return file_report(session=session, actor=actor, report=report(**overrides), now=now)

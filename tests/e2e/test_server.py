@@ -20,8 +20,9 @@ def test_health_answers_503_when_the_database_is_gone(tmp_path):
     from tests.e2e.conftest import start_server, stop_server
 
     database = tmp_path / "gone.db"
-    process, base = start_server(f"sqlite:///{database}", log_path=tmp_path / "log.txt",
-                                 PANTAU_DEMO_CASE_COUNT="0")
+    process, base = start_server(
+        f"sqlite:///{database}", log_path=tmp_path / "log.txt", PANTAU_DEMO_CASE_COUNT="0"
+    )
     try:
         # Take the database away under the running server: a directory where the file was.
         for suffix in ("", "-wal", "-shm"):

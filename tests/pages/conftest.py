@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from casework.bootstrap import prepare_database
-from db import config, engine as engine_module
+from db import config
+from db import engine as engine_module
 from db.models import User
 from pages import ui
 from tests.conftest import fresh_database_url

@@ -14,7 +14,9 @@ from casework.audit import (
     PROBLEM_GAP,
     PROBLEM_HASH,
     PROBLEM_LINK,
+    PROBLEM_NEWEST,
     PROBLEM_TAIL,
+    PROBLEM_UNRECORDED,
     event_hash,
     verify_chain,
 )
@@ -201,13 +203,6 @@ def test_a_rewritten_middle_event_with_a_recomputed_hash_breaks_the_next_link(ch
     assert _report(chain) == (False, 3, 4, PROBLEM_LINK)
 
 
-@pytest.mark.xfail(
-    reason="BUG: casework/audit.py verify_chain reports the tail mismatch at `last_id + 1` "
-    "whatever the mismatch is: a rewritten newest event (hash recomputed) is reported as "
-    "a missing event that does not exist instead of the event that changed; when "
-    "head.last_id == last_id but the hashes differ, report last_id with PROBLEM_HASH.",
-    strict=True,
-)
 def test_a_rewritten_newest_event_with_a_recomputed_hash_is_located(chain):
     forged = _rehash(_row(chain, LAST), detail={"reference": "PAN-2024-999999"})
     _tamper(
@@ -217,19 +212,9 @@ def test_a_rewritten_newest_event_with_a_recomputed_hash_is_located(chain):
         .values(detail=forged["detail"], hash=forged["hash"]),
     )
 
-    report = verify_chain(chain)
-
-    assert not report.intact
-    assert report.first_broken_id == LAST
+    assert _report(chain) == (False, LAST - 1, LAST, PROBLEM_NEWEST)
 
 
-@pytest.mark.xfail(
-    reason="BUG: casework/audit.py verify_chain reports an event appended behind the "
-    "services' back as 'the newest events are missing' at id last_id + 1 (which does not "
-    "exist) instead of locating the appended event; when the walk goes beyond "
-    "head.last_id, report head.last_id + 1 with its own message.",
-    strict=True,
-)
 def test_an_event_appended_behind_the_services_back_is_located(chain):
     last = _row(chain, LAST)
     forged = _rehash(
@@ -237,20 +222,9 @@ def test_an_event_appended_behind_the_services_back_is_located(chain):
     )
     _tamper(chain, EVENTS.insert().values(forged))
 
-    report = verify_chain(chain)
-
-    assert not report.intact
-    assert report.first_broken_id == LAST + 1
-    assert report.problem != PROBLEM_TAIL
+    assert _report(chain) == (False, LAST, LAST + 1, PROBLEM_UNRECORDED)
 
 
-@pytest.mark.xfail(
-    reason="BUG: casework/audit.py record_event hashes `created_at.isoformat()` in the zone "
-    "the caller passed, but the database returns it in UTC, so an untouched event "
-    "recorded with a non-UTC `now` fails verification; normalise with "
-    "`created_at = (at or utcnow()).astimezone(UTC)` before hashing.",
-    strict=True,
-)
 def test_an_event_recorded_with_a_local_time_still_verifies(session):
     local_now = CAMPAIGN_NOW.astimezone(ZoneInfo("Asia/Jakarta"))
     make_case(session, now=local_now)

@@ -361,6 +361,17 @@ def test_an_action_on_a_stale_version_is_refused_and_nothing_changes(session, de
     assert _snapshot(session, case) == before
 
 
+def test_acting_on_a_page_drawn_before_anothers_change_reports_the_change(session, desk):
+    case = make_case(session, actor=desk.officer)
+    drawn_version = case.version
+    case = advance(session, desk, case, A.START_REVIEW)  # someone else, meanwhile
+
+    with pytest.raises(StaleVersion):
+        _act(session, desk, "officer", case, A.START_REVIEW, version=drawn_version)
+
+    assert reload(session, case).version == drawn_version + 1
+
+
 @pytest.mark.parametrize(
     ("path", "action", "role", "argument"),
     [
@@ -817,13 +828,6 @@ def test_a_colleague_at_another_office_sees_the_supervisory_bodys_internal_notes
     assert {"Officer, shared.", "Officer, internal: pelapor anggota DPRD."} <= seen
 
 
-@pytest.mark.xfail(
-    reason="BUG: casework/cases.py case_comments skips the visibility filter for every "
-    "supervisory caseworker (may_see_internal), so officers read the platform's internal "
-    "notes; keep internal comments of other organisation kinds out, e.g. filter on "
-    "shared OR own organisation OR (internal AND author organisation is supervisory).",
-    strict=True,
-)
 def test_an_officer_never_sees_a_liaisons_internal_notes(session, desk, conversation):
     seen = [
         c.body for c in case_comments(session=session, actor=desk.officer, case_id=conversation.id)

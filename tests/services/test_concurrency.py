@@ -6,26 +6,28 @@ several identical actions on one case version exactly one wins."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from casework import cases
-from casework.audit import verify_chain
+from casework.audit import record_event, verify_chain
 from casework.cases import file_report
 from casework.errors import InvalidTransition, StaleVersion
-from casework.taxonomy import seed_reference_data
+from casework.roles import Role
+from casework.taxonomy import seed_reference_data, update_term
 from casework.workflow import Action
-from db.engine import build_engine
+from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Case, Comment
 from tests.conftest import ON_POSTGRES
-from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, report
+from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case, make_desk, report
 
 THREADS = 8
 CASES_PER_THREAD = 10
@@ -173,3 +175,73 @@ def test_of_identical_actions_on_one_version_exactly_one_wins(
             orders = session.exec(select(Comment).where(Comment.case_id == case.id)).all()
             assert [c.body for c in orders] == ["Perintah pemutusan akses."]
         assert verify_chain(session).intact
+
+
+def _wait_until_blocked_by(engine: Engine, blocker: Session, seconds: float = 10) -> None:
+    """Until another connection waits for a lock `blocker` holds (PostgreSQL), or a
+    moment (SQLite, where the waiter sits in its busy timeout and shows nowhere)."""
+    if not ON_POSTGRES:
+        time.sleep(0.5)
+        return
+    blocker_pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    deadline = time.monotonic() + seconds
+    with engine.connect() as probe:
+        while time.monotonic() < deadline:
+            waiting = probe.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE :blocker = ANY(pg_blocking_pids(pid))"
+                ),
+                {"blocker": blocker_pid},
+            ).scalar_one()
+            probe.commit()
+            if waiting:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second writer never waited for the first")
+
+
+@pytest.mark.xfail(
+    ON_POSTGRES,
+    reason="BUG: casework/audit.py _lock_head creates the chain head on first use; on "
+    "PostgreSQL two transactions writing the very first events both find no head row, "
+    "both INSERT it, and the second fails with IntegrityError (SQLite serialises writers "
+    "at BEGIN IMMEDIATE). Create the head row in the migration or seed, or INSERT it "
+    "with ON CONFLICT DO NOTHING before SELECT ... FOR UPDATE.",
+    strict=True,
+)
+def test_two_writers_of_the_very_first_audit_events_both_succeed(shared_engine):
+    with Session(shared_engine, expire_on_commit=False) as session:
+        admin = make_actor(session, role=Role.ADMIN)
+
+    outcome: list = []
+
+    def second_writer() -> None:
+        with Session(shared_engine) as session:
+            try:
+                term = update_term(
+                    session=session,
+                    actor=admin,
+                    kind="category",
+                    code="doxxing",
+                    label_id="Doksing",
+                    label_en="Doxxing",
+                )
+                outcome.append(term.code)
+            except Exception as error:  # asserted on below
+                outcome.append(error)
+
+    with Session(shared_engine) as first:
+        begin_write(first)
+        record_event(first, action="first_writer", actor_id=admin.user_id)
+        first.flush()
+        waiter = threading.Thread(target=second_writer)
+        waiter.start()
+        _wait_until_blocked_by(shared_engine, first)
+        first.commit()
+        waiter.join(timeout=60)
+
+    assert outcome == ["doxxing"]
+    with Session(shared_engine) as session:
+        report_ = verify_chain(session)
+        assert (report_.intact, report_.events_checked) == (True, 2)

@@ -414,13 +414,6 @@ def test_only_an_admin_may_set_a_platforms_deadlines(session, role):
     assert session.get(Platform, "tiktok").sla_urgent_hours == 4
 
 
-@pytest.mark.xfail(
-    reason="BUG: casework/taxonomy.py update_platform_sla checks only `actor.role == ADMIN`, "
-    "not the organisation kind (unlike _require_editor), so an admin-role account of a "
-    "platform organisation can loosen its own platform's deadlines; also require "
-    "`actor.organisation_kind == OrgKind.SUPERVISORY`.",
-    strict=True,
-)
 def test_an_admin_account_of_a_platform_may_not_set_its_own_deadlines(session):
     tiktok_operator = session.get(Organisation, session.get(Platform, "tiktok").operator_id)
     platform_admin = make_actor(session, role=Role.ADMIN, organisation=tiktok_operator)
