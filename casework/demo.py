@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
 from casework import sla
@@ -618,6 +618,14 @@ def write_plans(session: Session, plans: list[_Plan]) -> None:
     """Bulk-insert planned cases with their rows, chaining their audit events."""
     author_org = dict(session.exec(select(User.id, User.organisation_id)).all())
     session.execute(insert(Case), [p.case for p in plans])
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids were given explicitly (events and links point at them), which leaves the
+        # serial sequence behind: move it past them, or the next filing collides.
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('case_file', 'id'), (SELECT max(id) FROM case_file))"
+            )
+        )
     session.execute(insert(CaseUrl), [u for p in plans for u in p.urls])
     comments = [c for p in plans for c in p.comments]
     for comment in comments:

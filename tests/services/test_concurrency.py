@@ -201,15 +201,6 @@ def _wait_until_blocked_by(engine: Engine, blocker: Session, seconds: float = 10
     raise AssertionError("the second writer never waited for the first")
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="BUG: casework/audit.py _lock_head creates the chain head on first use; on "
-    "PostgreSQL two transactions writing the very first events both find no head row, "
-    "both INSERT it, and the second fails with IntegrityError (SQLite serialises writers "
-    "at BEGIN IMMEDIATE). Create the head row in the migration or seed, or INSERT it "
-    "with ON CONFLICT DO NOTHING before SELECT ... FOR UPDATE.",
-    strict=True,
-)
 def test_two_writers_of_the_very_first_audit_events_both_succeed(shared_engine):
     with Session(shared_engine, expire_on_commit=False) as session:
         admin = make_actor(session, role=Role.ADMIN)
