@@ -41,6 +41,21 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, gt=0, description="Largest evidence file accepted."
     )
     page_size: int = Field(default=50, ge=10, le=500, description="Rows per queue page.")
+    session_idle_minutes: int = Field(
+        default=120, ge=5, description="A session unused this long ends."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after sign-in, used or not."
+    )
+    lockout_threshold: int = Field(
+        default=5, ge=3, description="Failed passwords in a row before a user name is locked."
+    )
+    lockout_minutes: int = Field(default=15, ge=1, description="How long a lockout lasts.")
+    password_min_length: int = Field(default=12, ge=8, description="Shortest password accepted.")
+    demo_password: str = Field(
+        default="pantau-demo-2024",
+        description="Password of every demo account (demo mode only; shown on the sign-in page).",
+    )
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -89,6 +89,9 @@ class Organisation(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__ = "pantau_user"
+    __table_args__ = (
+        UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_user_oidc_identity"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=120, unique=True)
     display_name: str = Field(max_length=200)
@@ -99,6 +102,15 @@ class User(SQLModel, table=True):
     time_zone: str = Field(default="Asia/Jakarta", max_length=32)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True)
+    # False while an identity that signed in through a provider waits for an admin.
+    approved: bool = Field(default=True)
+    must_change_password: bool = Field(default=False)
+    password_changed_at: datetime | None = _ts(default=None)
+    last_sign_in_at: datetime | None = _ts(default=None)
+    oidc_issuer: str | None = Field(default=None, max_length=300)
+    oidc_subject: str | None = Field(default=None, max_length=300)
+    oidc_provider: str | None = Field(default=None, max_length=64)
+    email_verified: bool = Field(default=False)
     is_demo: bool = Field(default=False)
     created_at: datetime = _created_at()
 
@@ -291,6 +303,50 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _created_at()
     read_at: datetime | None = _ts(default=None)
+
+
+# --- sign-in ---------------------------------------------------------------------------
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored,
+    so a copy of the database cannot be replayed as a cookie."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="pantau_user.id", index=True)
+    method: str = Field(default="password", max_length=16)  # password | oidc | demo
+    created_at: datetime = _created_at()
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    revoked_at: datetime | None = _ts(default=None)
+    revoked_reason: str | None = Field(default=None, max_length=32)
+    user_agent: str | None = Field(default=None, max_length=300)
+    ip_address: str | None = Field(default=None, max_length=64)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed password attempts per user name, existing or not, so that lockout says
+    nothing about whether an account exists."""
+
+    __tablename__ = "sign_in_throttle"
+    username_key: str = Field(primary_key=True, max_length=120)
+    failures: int = Field(default=0)
+    last_failure_at: datetime | None = _ts(default=None)
+    locked_until: datetime | None = _ts(default=None)
+
+
+class EmailDomainRule(SQLModel, table=True):
+    """Every verified e-mail of `domain` signing in through a provider joins
+    `organisation_id` with `role`, pending an admin's approval."""
+
+    __tablename__ = "email_domain_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    domain: str = Field(max_length=200, unique=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    role: str = Field(max_length=20)
+    created_at: datetime = _created_at()
 
 
 ALL_TABLES = SQLModel.metadata
