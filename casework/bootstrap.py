@@ -32,7 +32,11 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         with Session(engine) as session:
             if session.exec(select(Case.id).limit(1)).first() is None:
                 log.info("seeding demo data (%s cases)", settings.demo_case_count)
-                seed_demo(session, case_count=settings.demo_case_count)
+                seed_demo(
+                    session,
+                    case_count=settings.demo_case_count,
+                    password=settings.demo_password,
+                )
     else:
         remove_demo_accounts(engine)
 

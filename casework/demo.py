@@ -144,8 +144,12 @@ class _Plan:
     decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
-def ensure_demo_accounts(session: Session) -> DemoCast:
-    """Create the demo organisations and accounts that are missing."""
+def ensure_demo_accounts(session: Session, *, password: str | None = None) -> DemoCast:
+    """Create the demo organisations and accounts that are missing; with `password`,
+    every demo account signs in with it (demo mode shows it on the sign-in page)."""
+    from casework.auth import hash_password
+
+    password_hash = hash_password(password) if password else None
     orgs: dict[str, Organisation] = {}
     for name, kind, region in DEMO_ORGANISATIONS:
         org = session.exec(select(Organisation).where(Organisation.name == name)).first()
@@ -168,6 +172,7 @@ def ensure_demo_accounts(session: Session) -> DemoCast:
                 role=role,
                 organisation_id=org.id,
                 is_demo=True,
+                password_hash=password_hash,
                 email=f"{username}@demo.pantau.invalid",
             )
             session.add(user)
@@ -187,11 +192,17 @@ def ensure_demo_accounts(session: Session) -> DemoCast:
 
 
 def seed_demo(
-    session: Session, *, case_count: int, seed: int = 2024, chunk_size: int = 5000
+    session: Session,
+    *,
+    case_count: int,
+    password: str | None = None,
+    seed: int = 2024,
+    chunk_size: int = 5000,
 ) -> int:
-    """Seed `case_count` demo cases (and the demo accounts); returns the cases added."""
+    """Seed `case_count` demo cases and the demo accounts (signing in with `password`);
+    returns the cases added."""
     begin_write(session)
-    cast = ensure_demo_accounts(session)
+    cast = ensure_demo_accounts(session, password=password)
     session.commit()
     generator = CaseGenerator(session, cast, seed=seed)
     added = 0
@@ -623,7 +634,8 @@ def write_plans(session: Session, plans: list[_Plan]) -> None:
         # serial sequence behind: move it past them, or the next filing collides.
         session.execute(
             text(
-                "SELECT setval(pg_get_serial_sequence('case_file', 'id'), (SELECT max(id) FROM case_file))"
+                "SELECT setval(pg_get_serial_sequence('case_file', 'id'), "
+                "(SELECT max(id) FROM case_file))"
             )
         )
     session.execute(insert(CaseUrl), [u for p in plans for u in p.urls])

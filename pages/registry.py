@@ -84,6 +84,9 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 SIGN_IN = PageSpec("sign-in", "pages.sign_in", N_("Sign in"), ":material/login:", ALL, "")
+WAITING = PageSpec(
+    "waiting", "pages.waiting", N_("Waiting for approval"), ":material/hourglass_empty:", ALL, ""
+)
 
 BY_PATH = {spec.url_path: spec for spec in PAGES}
 

@@ -22,29 +22,31 @@ from pages import registry, ui  # noqa: E402
 def _sidebar(actor) -> None:
     _ = ui.gettext()
     with st.sidebar:
-        st.selectbox(
-            _("Language"),
-            LANGUAGES,
-            format_func=LANGUAGE_NAMES.get,
-            key=ui.LANGUAGE_KEY,
-            on_change=ui.mark_language_chosen,
+        st.selectbox(_("Language"), LANGUAGES, format_func=LANGUAGE_NAMES.get, key=ui.LANGUAGE_KEY)
+        if actor is None:
+            return
+        st.caption(
+            f"{ui.plain(actor.display_name)} · {_(ROLE_LABELS[actor.role])}  \n"
+            f"{ui.plain(actor.organisation_name)}"
         )
-        if actor is not None:
-            st.caption(
-                f"{ui.plain(actor.display_name)} · {_(ROLE_LABELS[actor.role])}  \n"
-                f"{ui.plain(actor.organisation_name)}"
-            )
+        if st.user.is_logged_in and not st.context.cookies.get(ui.SESSION_COOKIE):
             if st.button(_("Sign out"), icon=":material/logout:", key="router_sign_out"):
-                ui.sign_out()
-                st.rerun()
+                st.logout()
+        else:
+            # The sign-out route revokes the session on the server, then clears the cookie.
+            st.link_button(_("Sign out"), "/signout", icon=":material/logout:")
 
 
 def main() -> None:
     st.set_page_config(page_title="Pantau", page_icon=":material/shield:", layout="wide")
-    ui.language()  # initialises the session's language before any widget reads it
-    actor = ui.current_actor()
+    actor = ui.resolve_actor()
+    st.session_state[ui.ACTOR_KEY] = actor
+    ui.start_language(actor)
     _ = ui.gettext()
-    specs = registry.specs_for(actor.role if actor else None)
+    if actor is None and ui.pending_identity() is not None:
+        specs = [registry.WAITING]
+    else:
+        specs = registry.specs_for(actor.role if actor else None)
     sections: dict[str, list] = {}
     for index, spec in enumerate(specs):
         title = _(spec.section) if spec.section else ""

@@ -9,12 +9,15 @@ from datetime import datetime
 import streamlit as st
 
 from casework import i18n
-from casework.actors import Actor, actor_for
+from casework.actors import Actor
+from casework.auth import SESSION_COOKIE, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
+from casework.identities import resolve_identity
 from db.config import get_settings
 from db.engine import session_scope
 
-USER_KEY = "pantau_user_id"
+ACTOR_KEY = "pantau_actor"
+PENDING_IDENTITY_KEY = "pantau_pending_identity"
 LANGUAGE_KEY = "pantau_language"
 FLASH_KEY = "pantau_flash"
 PENDING_LANGUAGE_KEY = "pantau_pending_language"
@@ -35,33 +38,39 @@ def gettext() -> i18n.Translator:
     return i18n.translator(language())
 
 
-def current_actor() -> Actor | None:
-    """The signed-in actor, re-read from the database on every run so that a
-    deactivated account or a changed role takes effect at once."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
+def resolve_actor() -> Actor | None:
+    """Who this browser is, checked against the database on every run: the session
+    cookie set by the sign-in route, else an identity provider's sign-in (st.user).
+    A revoked session, a deactivated account or an unapproved identity gets None."""
+    settings = get_settings()
+    st.session_state.pop(PENDING_IDENTITY_KEY, None)
+    token = st.context.cookies.get(SESSION_COOKIE)
+    with session_scope() as session:
+        actor = resolve_session(session=session, settings=settings, token=token)
+    if actor is not None:
+        return actor
+    if not st.user.is_logged_in:
         return None
+    claims = st.user.to_dict()
+    provider = str(claims.get("provider") or "oidc")
     try:
         with session_scope() as session:
-            return actor_for(session, user_id)
+            outcome = resolve_identity(session=session, provider=provider, claims=claims)
     except PermissionDenied:
-        st.session_state.pop(USER_KEY, None)
         return None
+    if outcome.pending:
+        st.session_state[PENDING_IDENTITY_KEY] = outcome.user_id
+    return outcome.actor
 
 
-LANGUAGE_CHOSEN_KEY = "pantau_language_chosen"
+def current_actor() -> Actor | None:
+    """The actor the router resolved at the start of this run."""
+    return st.session_state.get(ACTOR_KEY)
 
 
-def sign_in_as(actor: Actor) -> None:
-    """Remember who signed in. Their saved language applies unless the visitor picked
-    one on the sign-in page: what they just chose is what they expect to keep."""
-    st.session_state[USER_KEY] = actor.user_id
-    if not st.session_state.get(LANGUAGE_CHOSEN_KEY):
-        use_language(actor.language)
-
-
-def mark_language_chosen() -> None:
-    st.session_state[LANGUAGE_CHOSEN_KEY] = True
+def pending_identity() -> int | None:
+    """The user id of an identity that signed in but waits for an admin, if any."""
+    return st.session_state.get(PENDING_IDENTITY_KEY)
 
 
 def use_language(code: str) -> None:
@@ -69,10 +78,19 @@ def use_language(code: str) -> None:
     st.session_state[PENDING_LANGUAGE_KEY] = code
 
 
-def sign_out() -> None:
-    for key in list(st.session_state.keys()):
-        if key != LANGUAGE_KEY:
-            del st.session_state[key]
+LANGUAGE_COOKIE = "pantau_language"
+
+
+def start_language(actor: Actor | None) -> None:
+    """The language of a new browser session: the one picked on the sign-in page (a
+    cookie), else the account's saved one, else the server default."""
+    if LANGUAGE_KEY in st.session_state or PENDING_LANGUAGE_KEY in st.session_state:
+        return
+    picked = st.context.cookies.get(LANGUAGE_COOKIE)
+    if picked in i18n.LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = picked
+    elif actor is not None:
+        st.session_state[LANGUAGE_KEY] = i18n.normalise_language(actor.language)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")

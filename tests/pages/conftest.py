@@ -36,23 +36,42 @@ def demo_database(tmp_path_factory) -> Iterator[str]:
         monkeypatch.setenv("PANTAU_DEMO_CASE_COUNT", "120")
         _reset_process_caches()
         prepare_database(engine_module.get_engine(), config.get_settings())
+        link_demo_identities()
         yield url
         engine_module.get_engine().dispose()
         monkeypatch.undo()
         _reset_process_caches()
 
 
-def user_id(username: str) -> int:
+TEST_ISSUER = "https://idp.test.invalid"
+
+
+def link_demo_identities() -> None:
+    """Give every demo account an identity at the test provider (issuer + subject =
+    user name): AppTest signs in the way st.login does, through `st.user`, since it
+    cannot carry the session cookie of the password route."""
     with Session(engine_module.get_engine()) as session:
-        return session.exec(select(User.id).where(User.username == username)).one()
+        for user in session.exec(select(User).where(User.is_demo)):
+            user.oidc_issuer, user.oidc_subject = TEST_ISSUER, user.username
+            session.add(user)
+        session.commit()
 
 
-def app_as(username: str | None, *, language: str = "en") -> AppTest:
-    """An AppTest of the router, signed in as `username` (None: signed out)."""
+def identity(subject: str, **claims) -> dict:
+    return {"is_logged_in": True, "iss": TEST_ISSUER, "sub": subject, **claims}
+
+
+def app_as(username: str | None, *, language: str = "en", user: dict | None = None) -> AppTest:
+    """An AppTest of the router, signed in as demo account `username` (None: signed
+    out), or as the identity `user` when given."""
     at = AppTest.from_file(ROUTER, default_timeout=60)
     at.session_state[ui.LANGUAGE_KEY] = language
-    if username is not None:
-        at.session_state[ui.USER_KEY] = user_id(username)
+    if user is not None:
+        at.user = user
+    elif username is not None:
+        at.user = identity(username)
+    else:
+        at.user = {"is_logged_in": False}
     return at
 
 

@@ -7,6 +7,7 @@ import pytest
 from casework.i18n import translator
 from casework.roles import Role
 from pages import registry
+from pages import ui
 from tests.pages.conftest import app_as, open_page
 
 DEMO_USER_BY_ROLE = {
@@ -51,7 +52,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_page(demo_database):
     at = app_as(None).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Pantau"]
-    assert any("Continue as" in b.label for b in at.button)
+    assert [b.url for b in at.get("link_button")] == ["/signin?lang=en"]
 
 
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda s: s.url_path)
@@ -74,21 +75,13 @@ def test_a_deep_link_to_a_page_outside_the_role_never_renders_it(demo_database, 
     assert translator("en")(spec.title) not in [t.value for t in at.title]
 
 
-def test_demo_sign_in_button_signs_in_and_shows_the_queue_in_the_users_language(demo_database):
-    at = app_as(None).run()
-    officer_button = next(b for b in at.button if b.label == "Continue as Officer")
-    officer_button.click().run()
+def test_a_signed_in_user_without_a_chosen_language_gets_their_saved_one(demo_database):
+    at = app_as("demo.officer")
+    del at.session_state[ui.LANGUAGE_KEY]
+    at.run()
     assert not at.exception
     # The demo officer's saved language is Bahasa Indonesia.
     assert translator("id")("Case queue") in [t.value for t in at.title]
-
-
-def test_a_language_picked_on_the_sign_in_page_is_kept_after_signing_in(demo_database):
-    at = app_as(None, language="id").run()
-    at.selectbox(key="pantau_language").set_value("en").run()
-    next(b for b in at.button if b.label == "Continue as Officer").click().run()
-    assert not at.exception
-    assert "Case queue" in [t.value for t in at.title]
 
 
 def test_switching_the_language_translates_the_page(demo_database):
