@@ -1,13 +1,10 @@
-"""Accounts as the sign-in screens need them. Real sign-in (passwords, OIDC, server-side
-sessions) replaces the demo chooser in the sign-in issue; until then demo mode offers
-"continue as" one of the demo accounts, and outside demo mode nobody gets in."""
+"""Accounts as the sign-in page and the account page need them."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
 from casework.actors import Actor, actor_for
-from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import LANGUAGES, N_, TIME_ZONES
 from casework.transactions import rolls_back
@@ -30,20 +27,6 @@ def demo_accounts(*, session: Session, settings: Settings) -> list[tuple[User, O
 
 
 @rolls_back
-def continue_as_demo(*, session: Session, settings: Settings, user_id: int) -> Actor:
-    """Start a demo session as one of the demo accounts (demo mode only)."""
-    if not settings.demo_mode:
-        raise PermissionDenied()
-    user = session.get(User, user_id)
-    if user is None or not user.is_demo or not user.active:
-        raise PermissionDenied()
-    begin_write(session)
-    record_event(session, action="demo_sign_in", actor_id=user.id)
-    session.commit()
-    return actor_for(session, user.id)
-
-
-@rolls_back
 def update_preferences(*, session: Session, actor: Actor, language: str, time_zone: str) -> Actor:
     """Change the signed-in user's language and time zone."""
     errors = {}
@@ -63,9 +46,11 @@ def update_preferences(*, session: Session, actor: Actor, language: str, time_zo
 
 def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisation]]:
     """Every account with its organisation (admins only)."""
-    from casework.roles import Role
+    from casework.access import log_denied
+    from casework.roles import OrgKind, Role
 
-    if actor.role != Role.ADMIN:
+    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
+        log_denied(actor, "list_users")
         raise PermissionDenied()
     return list(
         session.exec(

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from casework import sla
+from casework.access import log_denied
 from casework.actors import Actor, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.errors import (
@@ -48,6 +49,7 @@ def get_case(*, session: Session, actor: Actor, case_id: int) -> Case:
     """One case, if `actor` may see it. Missing and out-of-scope look the same."""
     case = session.exec(select(Case).where(Case.id == case_id, case_scope(actor))).first()
     if case is None:
+        log_denied(actor, "read_case", case_id=case_id)
         raise CaseNotFound()
     return case
 
@@ -96,6 +98,7 @@ def file_report(
 ) -> Case:
     """File a new case in `new` from an officer's report."""
     if not actor.is_supervisory_caseworker:
+        log_denied(actor, "file_report")
         raise PermissionDenied()
     now = now or utcnow()
     begin_write(session)
@@ -183,6 +186,7 @@ def _transition(
     if transition is None:
         raise InvalidTransition(status=Translatable(STATUS_LABELS[Status(case.status)]))
     if actor.role not in transition.roles:
+        log_denied(actor, str(action), case_id=case_id)
         raise PermissionDenied()
     source = case.status
     # One flush per action, so the version moves by exactly one.
@@ -613,6 +617,7 @@ def add_comment(
     if visibility not in ("shared", "internal"):
         raise ValidationError({"visibility": N_("Choose shared or internal.")})
     if actor.role in (Role.OBSERVER, Role.ADMIN):
+        log_denied(actor, "add_comment", case_id=case_id)
         raise PermissionDenied()
     body = required_text(body, "body", MAX_COMMENT)
     now = now or utcnow()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
@@ -146,6 +147,15 @@ def regencies(session: Session, province_code: str) -> list[Region]:
     )
 
 
+def region_rows(session: Session, province_code: str) -> list[Region]:
+    """A province followed by its regencies and cities."""
+    return list(
+        session.exec(
+            select(Region).where(Region.province_code == province_code).order_by(Region.code)
+        )
+    )
+
+
 def sla_policy(session: Session, platform_code: str) -> SlaPolicy:
     platform = session.get(Platform, platform_code)
     if platform is None:
@@ -175,6 +185,7 @@ _TAXONOMY_EDITORS = frozenset({Role.LEAD, Role.ADMIN})
 
 def _require_editor(actor: Actor) -> None:
     if actor.role not in _TAXONOMY_EDITORS or actor.organisation_kind != OrgKind.SUPERVISORY:
+        log_denied(actor, "edit_taxonomy")
         raise PermissionDenied()
 
 
@@ -270,6 +281,7 @@ def update_platform_sla(
     """Set a platform agreement's deadlines (admins only)."""
     # A platform's own admin must never loosen its own deadlines.
     if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
+        log_denied(actor, "update_platform_sla", platform=platform_code)
         raise PermissionDenied()
     errors = {}
     if not 0 < urgent_hours <= 720:

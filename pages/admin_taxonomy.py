@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework.errors import DomainError
+from casework.reference_edits import save_platform, save_region
 from casework.roles import Role
 from casework.seed_taxonomy import TAXONOMY
 from casework.taxonomy import (
@@ -12,6 +13,8 @@ from casework.taxonomy import (
     TAXONOMY_KIND_LABELS,
     all_phases,
     platforms,
+    provinces,
+    region_rows,
     terms,
     update_phase,
     update_platform_sla,
@@ -26,13 +29,19 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Taxonomy and calendar"))
     ui.show_flash()
-    tabs = st.tabs([_("Lists"), _("Election calendar"), _("SLA deadlines")])
+    tabs = st.tabs(
+        [_("Lists"), _("Election calendar"), _("SLA deadlines"), _("Platforms"), _("Regions")]
+    )
     with tabs[0]:
         _lists(actor)
     with tabs[1]:
         _calendar(actor)
     with tabs[2]:
         _deadlines(actor)
+    with tabs[3]:
+        _platforms(actor)
+    with tabs[4]:
+        _regions(actor)
 
 
 def _report(errors: list[str]) -> None:
@@ -224,4 +233,90 @@ def _deadlines(actor) -> None:
                     )
             except DomainError as error:
                 errors.append(f"{platform.name}: {error.translated(_)}")
+        _report(errors)
+
+
+def _platforms(actor) -> None:
+    _ = ui.gettext()
+    if actor.role != Role.ADMIN:
+        st.caption(_("Only administrators change platforms."))
+        return
+    with session_scope() as session:
+        rows = platforms(session, active_only=False)
+    original = {p.code: (p.name, p.active) for p in rows}
+    edited = st.data_editor(
+        [{"code": p.code, "name": p.name, "active": p.active} for p in rows],
+        num_rows="dynamic",
+        hide_index=True,
+        key="taxonomy_platforms",
+        width="stretch",
+        column_config={
+            "code": st.column_config.TextColumn(_("Code"), required=True, max_chars=32),
+            "name": st.column_config.TextColumn(_("Platform"), required=True, max_chars=100),
+            "active": st.column_config.CheckboxColumn(_("Active"), default=True),
+        },
+    )
+    st.caption(
+        _("Platforms are never deleted, so old cases keep their meaning: clear 'Active' instead.")
+    )
+    if st.button(_("Save platforms"), key="taxonomy_platforms_save"):
+        errors = []
+        for row in edited:
+            code = (row.get("code") or "").strip()
+            values = ((row.get("name") or "").strip(), bool(row.get("active")))
+            if original.get(code) == values:
+                continue
+            try:
+                with session_scope() as session:
+                    save_platform(
+                        session=session, actor=actor, code=code, name=values[0], active=values[1]
+                    )
+            except DomainError as error:
+                errors.append(f"{ui.plain(code) or '—'}: {error.translated(_)}")
+        _report(errors)
+
+
+def _regions(actor) -> None:
+    _ = ui.gettext()
+    with session_scope() as session:
+        province_rows = provinces(session)
+    names = {p.code: p.name for p in province_rows}
+    province = st.selectbox(
+        _("Province"), list(names), format_func=names.get, key="taxonomy_region_province"
+    )
+    with session_scope() as session:
+        rows = region_rows(session, province)
+    if actor.role != Role.ADMIN:
+        st.dataframe([{_("Code"): r.code, _("Name"): r.name} for r in rows], hide_index=True)
+        st.caption(_("Only administrators change regions."))
+        return
+    original = {r.code: r.name for r in rows}
+    edited = st.data_editor(
+        [{"code": r.code, "name": r.name} for r in rows],
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"taxonomy_regions_{province}",
+        width="stretch",
+        column_config={
+            "code": st.column_config.TextColumn(_("Code"), required=True, max_chars=16),
+            "name": st.column_config.TextColumn(_("Name"), required=True, max_chars=120),
+        },
+    )
+    st.caption(
+        _("Kemendagri codes cannot change once cases use them; add a regency with its new code.")
+    )
+    if st.button(_("Save regions"), key="taxonomy_regions_save"):
+        errors = []
+        for row in edited:
+            code = (row.get("code") or "").strip()
+            name = (row.get("name") or "").strip()
+            if original.get(code) == name:
+                continue
+            try:
+                with session_scope() as session:
+                    save_region(
+                        session=session, actor=actor, code=code, name=name, province_code=province
+                    )
+            except DomainError as error:
+                errors.append(f"{ui.plain(code) or '—'}: {error.translated(_)}")
         _report(errors)
