@@ -33,7 +33,16 @@ from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
 from db.engine import begin_write
-from db.models import Case, CaseUrl, Comment, Decision, Evidence, Organisation, Region
+from db.models import (
+    Case,
+    CaseReport,
+    CaseUrl,
+    Comment,
+    Decision,
+    Evidence,
+    Organisation,
+    Region,
+)
 from db.types import utcnow
 
 MAX_REASON = 4000
@@ -128,6 +137,19 @@ def file_report(
     case.content_key = urls[0].canonical_key if urls else None
     session.add(case)
     session.flush()
+    session.add(
+        CaseReport(
+            case_id=case.id,
+            source=case.source,
+            reporter_name=case.reporter_name,
+            reporter_contact=case.reporter_contact,
+            reporting_organisation_id=actor.organisation_id,
+            created_by_id=actor.user_id,
+            url=urls[0].url if urls else None,
+            received_at=now,
+            created_at=now,
+        )
+    )
     for url in urls:
         url.case_id = case.id
         url.created_at = now
@@ -333,7 +355,7 @@ def merge_case(
         mutate=move,
         detail={"into": survivor.reference},
     )
-    for model in (CaseUrl, Evidence, Comment):
+    for model in (CaseUrl, Evidence, Comment, CaseReport):
         for row in session.exec(select(model).where(model.case_id == case.id)):
             row.case_id = survivor.id
             session.add(row)

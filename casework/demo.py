@@ -44,6 +44,7 @@ from db.models import (
     AuditEvent,
     AuditHead,
     Case,
+    CaseReport,
     CaseUrl,
     Comment,
     Decision,
@@ -625,6 +626,36 @@ class CaseGenerator:
         )
 
 
+def _reports(plan: _Plan) -> list[dict[str, Any]]:
+    """One report per time the content was reported: the filing, then partners'."""
+    case = plan.case
+    first = {
+        "case_id": case["id"],
+        "source": case["source"],
+        "reporter_name": case["reporter_name"],
+        "reporter_contact": case["reporter_contact"],
+        "reporting_organisation_id": case["reporting_organisation_id"],
+        "created_by_id": case["created_by_id"],
+        "url": plan.urls[0]["url"],
+        "note": None,
+        "import_batch_id": None,
+        "received_at": case["created_at"],
+        "created_at": case["created_at"],
+    }
+    later = [
+        {
+            **first,
+            "source": "public_complaint",
+            "reporter_name": None,
+            "reporter_contact": None,
+            "received_at": case["created_at"] + timedelta(hours=index + 1),
+            "created_at": case["created_at"] + timedelta(hours=index + 1),
+        }
+        for index in range(case["report_count"] - 1)
+    ]
+    return [first, *later]
+
+
 def write_plans(session: Session, plans: list[_Plan]) -> None:
     """Bulk-insert planned cases with their rows, chaining their audit events."""
     author_org = dict(session.exec(select(User.id, User.organisation_id)).all())
@@ -641,6 +672,7 @@ def write_plans(session: Session, plans: list[_Plan]) -> None:
             )
         )
     connection.execute(insert(CaseUrl.__table__), [u for p in plans for u in p.urls])
+    connection.execute(insert(CaseReport.__table__), [r for p in plans for r in _reports(p)])
     comments = [c for p in plans for c in p.comments]
     for comment in comments:
         comment["organisation_id"] = author_org[comment["author_id"]]

@@ -190,6 +190,40 @@ class CaseUrl(SQLModel, table=True):
     created_at: datetime = _created_at()
 
 
+class CaseReport(SQLModel, table=True):
+    """One report of a case: the first filing, and every later report of the same
+    content (a duplicate added to the case, an import row). Keeps each reporter."""
+
+    __tablename__ = "case_report"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    source: str = Field(max_length=32)
+    reporter_name: str | None = Field(default=None, max_length=200)
+    reporter_contact: str | None = Field(default=None, max_length=200)
+    reporting_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    created_at: datetime = _created_at()
+
+
+class ImportBatch(SQLModel, table=True):
+    """One confirmed spreadsheet import."""
+
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    file_sha256: str = Field(max_length=64, index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    created_by_id: int = Field(foreign_key="pantau_user.id")
+    row_count: int = Field(default=0)
+    cases_created: int = Field(default=0)
+    reports_added: int = Field(default=0)
+    created_at: datetime = _created_at()
+
+
 class CaseLink(SQLModel, table=True):
     """Related cases: one narrative seen on several platforms, or a duplicate kept open."""
 
@@ -210,6 +244,8 @@ class EvidenceBlob(SQLModel, table=True):
     size: int
     mime_type: str = Field(max_length=100)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # A small JPEG/PNG preview of images, made once at upload.
+    thumbnail: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = _created_at()
 
 
