@@ -324,7 +324,9 @@ def safe_download_name(name: str | None, mime_type: str) -> str:
 # --- services --------------------------------------------------------------------------
 
 
-def _may_add_evidence(actor: Actor) -> bool:
+def may_add_evidence(actor: Actor) -> bool:
+    """Whether the actor's role may attach evidence at all; the case's scope is checked
+    when they do."""
     return actor.is_supervisory_caseworker or (
         actor.role == Role.LIAISON and actor.organisation_kind == OrgKind.PLATFORM
     )
@@ -353,7 +355,7 @@ def add_evidence(
     """Attach a file to a case, by an officer or lead of the supervisory body or by the
     liaison of the case's platform. The type is decided by content; identical bytes are
     stored once however many cases cite them."""
-    if not _may_add_evidence(actor):
+    if not may_add_evidence(actor):
         log_denied(actor, "add_evidence", case_id=case_id)
         raise PermissionDenied()
     now = now or utcnow()

@@ -8,6 +8,7 @@ from casework import sla
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
 from casework.errors import CaseNotFound, DomainError, StaleVersion
+from casework.evidence import may_add_evidence
 from casework.i18n import N_
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
@@ -15,6 +16,7 @@ from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
+from pages.evidence_panel import render_evidence, render_upload
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -62,10 +64,13 @@ def render() -> None:
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
+        render_evidence(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
+        if may_add_evidence(actor):
+            render_upload(view, actor)
         _comment_form(view, actor)
     if seen[0] != view.version:
         st.session_state[seen_key] = (view.version, view.actions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from db import engine as engine_module
-from db.models import Case
+from db.models import Case, Platform, User
 from tests.pages.conftest import app_as, open_page
 
 
@@ -82,3 +82,36 @@ def test_comments_are_rendered_as_text_never_as_markdown(demo_database):
     texts = [t.value for t in at.text]
     assert "![x](http://127.0.0.1:9/beacon.png) **bold**" in texts
     assert not any("beacon.png" in m.value for m in at.markdown)
+
+
+def test_attached_evidence_shows_its_thumbnail_hash_and_who_uploaded_it(demo_database):
+    import io
+
+    from PIL import Image
+
+    from casework.actors import actor_for
+    from casework.evidence import add_evidence
+    from db import config
+
+    case = _case(status="acknowledged")
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(buffer, format="PNG")
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        liaison_id = session.exec(
+            select(User.id)
+            .join(Platform, Platform.operator_id == User.organisation_id)
+            .where(Platform.code == case.platform_code, User.role == "liaison")
+        ).first()
+        evidence = add_evidence(
+            session=session,
+            actor=actor_for(session, liaison_id),
+            case_id=case.id,
+            file_name="<b>bukti</b>.png",
+            data=buffer.getvalue(),
+            settings=config.get_settings(),
+        )
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception
+    assert len(at.get("image")) >= 1
+    assert any(evidence.sha256 in c.value for c in at.code)
+    assert any("uploaded by the platform" in c.value for c in at.caption)

@@ -1,0 +1,97 @@
+"""The evidence part of the case page: thumbnails, hashes, downloads, and uploads by
+either party (a liaison's uploads are marked as the platform's)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from casework.errors import DomainError
+from casework.evidence import evidence_file, evidence_thumbnail, megabytes
+from db.config import get_settings
+from db.engine import session_scope
+from pages import ui
+
+
+def render_evidence(view, actor) -> None:
+    _ = ui.gettext()
+    st.markdown(f"**{_('Evidence')}**")
+    if not view.evidence:
+        st.caption(_("No evidence attached yet."))
+    for item in view.evidence:
+        with st.container(border=True):
+            columns = st.columns([1, 3])
+            with columns[0]:
+                thumbnail = (
+                    _thumbnail(actor, item.id) if item.mime_type.startswith("image/") else None
+                )
+                if thumbnail:
+                    st.image(thumbnail, width=120)
+                else:
+                    st.caption(item.mime_type)
+            with columns[1]:
+                st.text(item.file_name)
+                by = (
+                    _("uploaded by the platform")
+                    if item.uploaded_by_kind == "platform"
+                    else _("uploaded by the supervisory body")
+                )
+                st.caption(
+                    f"{megabytes(item.size)} MB · {item.mime_type} · {by} · "
+                    f"{ui.format_time(item.created_at, actor)}"
+                )
+                st.code(f"SHA-256 {item.sha256}", language=None)
+                st.download_button(
+                    _("Download"),
+                    data=_loader(actor, item.id),
+                    file_name=item.file_name,
+                    mime=item.mime_type,
+                    key=f"evidence_download_{item.id}",
+                    on_click="ignore",
+                )
+
+
+def _thumbnail(actor, evidence_id: int) -> bytes | None:
+    with session_scope() as session:
+        return evidence_thumbnail(session=session, actor=actor, evidence_id=evidence_id)
+
+
+def _loader(actor, evidence_id: int):
+    # Deferred: the bytes are read only when someone clicks, not on every rerun.
+    def load() -> bytes:
+        with session_scope() as session:
+            return evidence_file(session=session, actor=actor, evidence_id=evidence_id)[2]
+
+    return load
+
+
+def render_upload(view, actor) -> None:
+    from casework.evidence import add_evidence
+
+    _ = ui.gettext()
+    settings = get_settings()
+    with st.form("case_evidence_form", clear_on_submit=True):
+        upload = st.file_uploader(
+            _("Add evidence (screenshot, recording or document, at most {size} MB)").format(
+                size=megabytes(settings.evidence_max_bytes)
+            ),
+            key="case_evidence_file",
+        )
+        if st.form_submit_button(_("Attach")) and upload is not None:
+            try:
+                with session_scope() as session:
+                    add_evidence(
+                        session=session,
+                        actor=actor,
+                        case_id=view.case_id,
+                        file_name=upload.name,
+                        data=upload.getvalue(),
+                        settings=settings,
+                    )
+            except DomainError as error:
+                ui.show_error(error)
+                for message in ui.validation_errors(error).values():
+                    if message != error.msgid:
+                        st.caption(f":red[{ui.plain(_(message))}]")
+                return
+            ui.flash(_("Evidence attached."))
+            st.rerun()
