@@ -32,6 +32,20 @@ from db.migrate import upgrade_to_head
 from db.models import Case, User
 
 PLATFORMS = ["tiktok", "facebook", "instagram", "youtube", "x"]
+
+
+def bench_url(platform: str, index: int) -> str:
+    """A link of the report's own platform (a link of another is refused)."""
+    n = 7300000000000000000 + index
+    return {
+        "tiktok": f"https://www.tiktok.com/@bench/video/{n}",
+        "facebook": f"https://www.facebook.com/bench/posts/{n}",
+        "instagram": f"https://www.instagram.com/p/B{index:010d}/",
+        "youtube": f"https://youtu.be/Y{index:010d}",
+        "x": f"https://x.com/bench/status/{n}",
+    }[platform]
+
+
 CATEGORIES = ["hoax", "hate_speech", "black_campaign", "vote_buying", "neutrality_breach"]
 PROVINCES = ["31", "32", "33", "35", "73"]
 STATUSES = [("sent", "acknowledged"), ("closed",), ("new", "in_review"), ("decided",)]
@@ -107,7 +121,7 @@ def bench_filing(engine, samples: int) -> None:
                     category_code=CATEGORIES[index % 5],
                     source="own_patrol",
                     province_code=PROVINCES[index % 5],
-                    urls=[f"https://www.tiktok.com/@bench/video/{7300000000000000000 + index}"],
+                    urls=[bench_url(PLATFORMS[index % 5], index)],
                     posted_at=now - timedelta(hours=2),
                 ),
             )
@@ -117,10 +131,11 @@ def bench_filing(engine, samples: int) -> None:
         with engine.begin() as connection:
             connection.execute(
                 text(
-                    "INSERT INTO case_file (reference, version, status, title, description, source, "
-                    "reporting_organisation_id, report_count, platform_code, category_code, priority, "
-                    "created_at, updated_at, sla_paused_seconds, contest_count) VALUES (:r, 1, 'new', "
-                    ":t, '', 'own_patrol', 1, 1, 'tiktok', 'hoax', 'normal', :now, :now, 0, 0)"
+                    "INSERT INTO case_file (reference, version, status, title, description, "
+                    "source, reporting_organisation_id, report_count, platform_code, "
+                    "category_code, priority, created_at, updated_at, sla_paused_seconds, "
+                    "contest_count) VALUES (:r, 1, 'new', :t, '', 'own_patrol', 1, 1, 'tiktok', "
+                    "'hoax', 'normal', :now, :now, 0, 0)"
                 ),
                 {
                     "r": f"NAIVE-{uuid.uuid4().hex[:12]}",

@@ -134,7 +134,8 @@ def file_report(
         first_seen_at=cleaned.pop("first_seen_at") or now,
         **cleaned,
     )
-    case.content_key = urls[0].canonical_key if urls else None
+    # The first link whose content can be known names the case (a short link cannot).
+    case.content_key = next((u.canonical_key for u in urls if u.canonical_key), None)
     session.add(case)
     session.flush()
     session.add(

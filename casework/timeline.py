@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from casework.actors import Actor, may_see_internal
 from casework.cases import case_comments, get_case
+from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
 from casework.i18n import N_
 from casework.workflow import ACTION_LABELS, Action
 from db.models import AuditEvent, Organisation, User
@@ -23,6 +24,7 @@ EVENT_LABELS = {
     "case_absorbed": N_("Another case was merged into this one"),
     "comment_added": N_("Comment added"),
 }
+EVENT_LABELS.update(DUPLICATE_EVENT_LABELS)
 UNKNOWN_EVENT = N_("Other change")
 
 

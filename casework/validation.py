@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
@@ -13,12 +12,16 @@ from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.schemas import DecisionIn, ReportIn
 from casework.sla import Priority
+from casework.urls import MAX_URL_LENGTH, UrlInfo, analyse_url, platform_mismatch  # noqa: F401
 from db.models import CaseUrl, Platform, Region, TaxonomyTerm
 
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("This is too long.")
+OTHER_PLATFORM = N_(
+    "A link points to a different platform than the one chosen. "
+    "File one report per platform, or choose the platform the links are on."
+)
 MAX_URLS = 20
-MAX_URL_LENGTH = 2048
 
 
 def required_text(value: str | None, field: str, max_length: int) -> str:
@@ -44,15 +47,40 @@ def _term_exists(session: Session, kind: str, code: str | None) -> bool:
 
 def check_url(url: str) -> str | None:
     """A message id when `url` is not an acceptable link to content, else None."""
-    if len(url) > MAX_URL_LENGTH:
-        return TOO_LONG
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return N_("Enter a web address starting with http:// or https://.")
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
-        return N_("Enter a web address starting with http:// or https://.")
-    return None
+    return analyse_url(url).problem
+
+
+def clean_urls(urls: list[str], platform_code: str | None) -> tuple[list[UrlInfo], str | None]:
+    """The links of one report, read and deduplicated, and the message for the first bad
+    one: refused as a link, or on a known platform other than `platform_code`."""
+    read: dict[str, UrlInfo] = {}
+    for url in urls:
+        if url and url.strip():
+            info = analyse_url(url)
+            read.setdefault(info.url, info)
+    infos = list(read.values())
+    if len(infos) > MAX_URLS:
+        return infos, N_("At most 20 links per report.")
+    for info in infos:
+        if info.problem:
+            return infos, info.problem
+        if platform_mismatch(info, platform_code):
+            return infos, OTHER_PLATFORM
+    return infos, None
+
+
+def url_rows(infos: list[UrlInfo], platform_code: str) -> list[CaseUrl]:
+    """Unsaved CaseUrl rows; a link to an unknown site takes the case's platform."""
+    return [
+        CaseUrl(
+            case_id=0,
+            url=info.url,
+            canonical_key=info.content_key,
+            platform_code=info.platform or platform_code,
+            needs_review=info.needs_review,
+        )
+        for info in infos
+    ]
 
 
 def clean_report(
@@ -100,21 +128,20 @@ def clean_report(
             errors[field] = N_("This time is in the future.")
     if report.reach is not None and report.reach < 0:
         errors["reach"] = N_("Enter zero or a positive number.")
-    urls = [u.strip() for u in report.urls if u and u.strip()]
-    if len(urls) > MAX_URLS:
-        errors["urls"] = N_("At most 20 links per report.")
-    for url in urls:
-        problem = check_url(url)
-        if problem:
-            errors["urls"] = problem
-            break
+    # A link on another platform is only a mismatch once the chosen platform is valid.
+    chosen = platform.code if platform is not None and platform.active else None
+    infos, url_problem = clean_urls(report.urls, chosen)
+    if url_problem:
+        errors["urls"] = url_problem
     if errors:
         raise ValidationError(errors)
     cleaned = {
         "title": title,
         "description": (report.description or "").strip(),
         "platform_code": platform.code,
-        "account_handle": _optional_text(report.account_handle, 200),
+        # The handle the officer typed, else the first one the links carry.
+        "account_handle": _optional_text(report.account_handle, 200)
+        or next((i.account_handle for i in infos if i.account_handle), None),
         "account_class": report.account_class or None,
         "content_type": report.content_type or None,
         "posted_at": report.posted_at,
@@ -129,8 +156,7 @@ def clean_report(
         "regency_code": report.regency_code or None,
         "priority": report.priority,
     }
-    rows = [CaseUrl(case_id=0, url=url, platform_code=platform.code) for url in dict.fromkeys(urls)]
-    return cleaned, rows
+    return cleaned, url_rows(infos, platform.code)
 
 
 GROUNDS = ("law", "terms")
@@ -168,3 +194,31 @@ def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
         "automated_decision": decision.automated_decision,
         "decided_at": decision.decided_at,
     }
+
+
+def clean_additional_report(
+    session: Session, report: ReportIn, *, platform_code: str
+) -> tuple[dict[str, Any], list[UrlInfo]]:
+    """Check another report of an existing case: who reported it and its links, which
+    must be on the case's platform. The title and description become the report's note."""
+    errors: dict[str, str] = {}
+    title = (report.title or "").strip()
+    if len(title) > 300:
+        errors["title"] = TOO_LONG
+    if len(report.description or "") > 20_000:
+        errors["description"] = TOO_LONG
+    if not _term_exists(session, "source", report.source):
+        errors["source"] = N_("Choose a source.")
+    infos, url_problem = clean_urls(report.urls, platform_code)
+    if url_problem:
+        errors["urls"] = url_problem
+    if errors:
+        raise ValidationError(errors)
+    note = "\n\n".join(part for part in (title, (report.description or "").strip()) if part)
+    cleaned = {
+        "source": report.source,
+        "reporter_name": _optional_text(report.reporter_name, 200),
+        "reporter_contact": _optional_text(report.reporter_contact, 200),
+        "note": note or None,
+    }
+    return cleaned, infos

@@ -1,0 +1,230 @@
+"""Duplicate reports: the cases a new report's links already point at, and the two ways
+an officer answers that: add the report to the existing case (which counts reports and
+keeps each reporter), or file a new case anyway and link the two as related."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from casework.access import log_denied
+from casework.actors import Actor, case_scope
+from casework.audit import record_event
+from casework.cases import file_report, get_case
+from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
+from casework.i18n import N_, Translatable
+from casework.schemas import ReportIn
+from casework.transactions import rolls_back
+from casework.urls import analyse_url
+from casework.validation import clean_additional_report, url_rows
+from casework.workflow import OPEN_STATUSES, STATUS_LABELS, Status
+from db.engine import begin_write
+from db.models import Case, CaseLink, CaseReport, CaseUrl
+from db.types import utcnow
+
+# A case closed or rejected this recently is still worth pointing at: the same content
+# reported again is more likely a reappearance than a new matter.
+RECENT_DAYS = 30
+MAX_MATCHES = 20
+
+# Labels of the audit events written here, for the case timeline.
+EVENT_LABELS = {
+    "report_added": N_("Another report of the same content was added"),
+    "case_linked": N_("Linked to a related case"),
+}
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """A case whose links point at the same content as the report being written."""
+
+    case_id: int
+    reference: str
+    title: str
+    status: str
+    platform_code: str
+    matched_key: str
+    report_count: int
+    version: int  # what add_report_to_case needs
+    created_at: datetime
+
+
+def find_duplicates(
+    *, session: Session, actor: Actor, urls: list[str], now: datetime | None = None
+) -> list[DuplicateMatch]:
+    """Cases `actor` may see whose links have a canonical key in common with `urls`:
+    open cases, and cases closed or rejected in the last 30 days. Newest first. Links
+    that are refused or carry no key (short links) match nothing."""
+    keys = sorted({i.content_key for i in map(analyse_url, urls) if i.ok and i.content_key})
+    if not keys:
+        return []
+    now = now or utcnow()
+    recent = or_(
+        Case.status.in_(sorted(OPEN_STATUSES)),
+        and_(
+            Case.status.in_((Status.CLOSED, Status.REJECTED)),
+            Case.closed_at >= now - timedelta(days=RECENT_DAYS),
+        ),
+    )
+    rows = session.exec(
+        select(Case, CaseUrl.canonical_key)
+        .join(CaseUrl, CaseUrl.case_id == Case.id)
+        .where(CaseUrl.canonical_key.in_(keys), case_scope(actor), recent)
+        .order_by(Case.created_at.desc(), Case.id.desc(), CaseUrl.id)
+    )
+    matches: dict[int, DuplicateMatch] = {}
+    for case, key in rows:
+        if case.id in matches:
+            continue
+        if len(matches) == MAX_MATCHES:
+            break
+        matches[case.id] = DuplicateMatch(
+            case_id=case.id,
+            reference=case.reference,
+            title=case.title,
+            status=case.status,
+            platform_code=case.platform_code,
+            matched_key=key,
+            report_count=case.report_count,
+            version=case.version,
+            created_at=case.created_at,
+        )
+    return list(matches.values())
+
+
+@rolls_back
+def add_report_to_case(
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    report: ReportIn,
+    now: datetime | None = None,
+) -> Case:
+    """Record another report of a case's content: its reporter, source, reporting office
+    and link are kept as a report of their own, links the case lacks join it, and the
+    case counts one report more. A merged case takes no reports; its survivor does."""
+    if not actor.is_supervisory_caseworker:
+        log_denied(actor, "add_report_to_case", case_id=case_id)
+        raise PermissionDenied()
+    now = now or utcnow()
+    begin_write(session)
+    case = get_case(session=session, actor=actor, case_id=case_id)
+    if case.version != version:
+        raise StaleVersion()
+    if case.status == Status.MERGED:
+        raise InvalidTransition(status=Translatable(STATUS_LABELS[Status.MERGED]))
+    cleaned, infos = clean_additional_report(session, report, platform_code=case.platform_code)
+    known = set(session.exec(select(CaseUrl.url).where(CaseUrl.case_id == case.id)))
+    new_urls = [row for row in url_rows(infos, case.platform_code) if row.url not in known]
+    # One flush of the case, so its version moves by exactly one.
+    with session.no_autoflush:
+        case.report_count += 1
+        case.updated_at = now
+        if case.content_key is None:
+            case.content_key = next((u.canonical_key for u in new_urls if u.canonical_key), None)
+    session.add(case)
+    _flush(session)
+    entry = CaseReport(
+        case_id=case.id,
+        reporting_organisation_id=actor.organisation_id,
+        created_by_id=actor.user_id,
+        url=infos[0].url if infos else None,
+        received_at=now,
+        created_at=now,
+        **cleaned,
+    )
+    session.add(entry)
+    for row in new_urls:
+        row.case_id = case.id
+        row.created_at = now
+        session.add(row)
+    session.flush()
+    # The reporter's identity stays out of the trail: it is readable in the report row.
+    record_event(
+        session,
+        action="report_added",
+        actor_id=actor.user_id,
+        case_id=case.id,
+        at=now,
+        detail={"report_id": entry.id, "source": entry.source, "links_added": len(new_urls)},
+    )
+    _commit(session)
+    return case
+
+
+@rolls_back
+def file_and_link(
+    *,
+    session: Session,
+    actor: Actor,
+    report: ReportIn,
+    related_case_id: int,
+    now: datetime | None = None,
+) -> Case:
+    """File `report` as a new case although it matches `related_case_id`, and link the
+    two as related both ways, each link in its case's audit trail. The filing commits
+    on its own (it is `file_report`), so the related case is checked before it."""
+    if not actor.is_supervisory_caseworker:
+        log_denied(actor, "file_and_link", case_id=related_case_id)
+        raise PermissionDenied()
+    now = now or utcnow()
+    begin_write(session)
+    related = get_case(session=session, actor=actor, case_id=related_case_id)
+    if related.status == Status.MERGED:
+        raise ValidationError(
+            {
+                "related_case_id": N_(
+                    "That case was itself merged; choose the case it was merged into."
+                )
+            }
+        )
+    case = file_report(session=session, actor=actor, report=report, now=now)
+    begin_write(session)
+    for this, other in ((case, related), (related, case)):
+        session.add(
+            CaseLink(case_id=this.id, other_case_id=other.id, kind="related", created_at=now)
+        )
+        record_event(
+            session,
+            action="case_linked",
+            actor_id=actor.user_id,
+            case_id=this.id,
+            at=now,
+            detail={"related": other.reference, "kind": "related"},
+        )
+    session.commit()
+    return case
+
+
+def related_cases(*, session: Session, actor: Actor, case_id: int) -> list[Case]:
+    """The cases linked to `case_id` that `actor` may see, oldest link first."""
+    get_case(session=session, actor=actor, case_id=case_id)
+    query = (
+        select(Case)
+        .join(CaseLink, CaseLink.other_case_id == Case.id)
+        .where(CaseLink.case_id == case_id, case_scope(actor))
+        .order_by(CaseLink.id)
+    )
+    return list(session.exec(query))
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        session.rollback()
+        raise StaleVersion() from error
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except StaleDataError as error:
+        session.rollback()
+        raise StaleVersion() from error
