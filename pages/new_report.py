@@ -8,14 +8,19 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework.cases import file_report
+from casework.duplicates import add_report_to_case, file_and_link, find_duplicates
 from casework.errors import DomainError
+from casework.evidence import add_evidence, check_file
 from casework.schemas import ReportIn
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
+from casework.workflow import STATUS_LABELS, Status
+from db.config import get_settings
 from db.engine import session_scope
 from pages import registry, ui
 
 ERRORS_KEY = "report_errors"
+DUPLICATES_KEY = "report_duplicates"
 AUTO = "auto"
 
 
@@ -127,6 +132,13 @@ def render() -> None:
         ui.field_error(errors, "posted_at")
         st.number_input(_("Reach at capture"), min_value=0, value=None, step=1, key="report_reach")
 
+    st.file_uploader(
+        _("Evidence (screenshots, recordings, documents)"),
+        accept_multiple_files=True,
+        key="report_evidence",
+    )
+    ui.field_error(errors, "file")
+
     columns = st.columns(3)
     columns[0].selectbox(_("Source"), list(sources), format_func=sources.get, key="report_source")
     columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
@@ -134,8 +146,38 @@ def render() -> None:
         _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
     )
 
-    if st.button(_("File report"), type="primary", key="report_submit"):
+    matches = st.session_state.get(DUPLICATES_KEY)
+    if matches:
+        _duplicates_panel(actor, matches)
+    elif st.button(_("File report"), type="primary", key="report_submit"):
         _submit(actor)
+
+
+def _duplicates_panel(actor, matches) -> None:
+    """The report's links point at content already on file: let the officer choose."""
+    _ = ui.gettext()
+    st.warning(
+        _("These cases already cover the same content. What should happen?"),
+        icon=":material/content_copy:",
+    )
+    for match in matches:
+        with st.container(border=True):
+            st.markdown(f"**{match.reference}** · {_(STATUS_LABELS[Status(match.status)])}")
+            st.text(match.title)
+            st.caption(_("{count} reports so far").format(count=match.report_count))
+            columns = st.columns(2)
+            if columns[0].button(
+                _("Add as another report of {reference}").format(reference=match.reference),
+                key=f"report_add_to_{match.case_id}",
+            ):
+                _submit(actor, add_to=match)
+            if columns[1].button(
+                _("File anyway and link as related"), key=f"report_link_to_{match.case_id}"
+            ):
+                _submit(actor, link_to=match)
+    if st.button(_("Back to the form"), key="report_back"):
+        st.session_state.pop(DUPLICATES_KEY, None)
+        st.rerun()
 
 
 def _posted_at(actor) -> datetime | None:
@@ -146,7 +188,7 @@ def _posted_at(actor) -> datetime | None:
     return datetime.combine(day, moment, tzinfo=ZoneInfo(actor.time_zone))
 
 
-def _submit(actor) -> None:
+def _submit(actor, *, add_to=None, link_to=None) -> None:
     _ = ui.gettext()
     state = st.session_state
     priority = state.get("report_priority")
@@ -169,15 +211,62 @@ def _submit(actor) -> None:
         reporter_name=state.get("report_reporter_name"),
         reporter_contact=state.get("report_reporter_contact"),
     )
+    files = [(f.name, f.getvalue()) for f in state.get("report_evidence") or []]
     try:
+        for _name, data in files:
+            # Every file is checked before anything is filed: a bad file stops the report.
+            check_file(data, settings=get_settings())
         with session_scope() as session:
-            case = file_report(session=session, actor=actor, report=report)
+            if add_to is None and link_to is None:
+                matches = find_duplicates(session=session, actor=actor, urls=report.urls)
+                if matches:
+                    state[DUPLICATES_KEY] = matches
+                    st.rerun()
+            if add_to is not None:
+                case = add_report_to_case(
+                    session=session,
+                    actor=actor,
+                    case_id=add_to.case_id,
+                    version=add_to.version,
+                    report=report,
+                )
+            elif link_to is not None:
+                case = file_and_link(
+                    session=session, actor=actor, report=report, related_case_id=link_to.case_id
+                )
+            else:
+                case = file_report(session=session, actor=actor, report=report)
     except DomainError as error:
         # Nothing typed is lost: the widgets keep their values; messages show per field.
+        state.pop(DUPLICATES_KEY, None)
         state[ERRORS_KEY] = ui.validation_errors(error)
         ui.flash(error.translated(_), "error")
         st.rerun()
     for key in [k for k in state.keys() if str(k).startswith("report_")]:
         del state[key]
+    failed = []
+    for name, data in files:
+        try:
+            with session_scope() as session:
+                add_evidence(
+                    session=session,
+                    actor=actor,
+                    case_id=case.id,
+                    file_name=name,
+                    data=data,
+                    settings=get_settings(),
+                )
+        except DomainError as error:
+            # The report is filed; a file that fails now (the same one twice, say) must
+            # not send the officer back to a form they would file a second time.
+            failed.append(f"{name}: {error.translated(_)}")
+    if failed:
+        ui.flash(
+            _("Filed as {reference}, but some files were not attached: {files}").format(
+                reference=case.reference, files="; ".join(failed)
+            ),
+            "warning",
+        )
+        st.switch_page(registry.page("case"), query_params={"id": str(case.id)})
     ui.flash(_("Filed as {reference}.").format(reference=case.reference))
     st.switch_page(registry.page("case"), query_params={"id": str(case.id)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from db import engine as engine_module
-from db.models import Case
+from db.models import Case, CaseReport, CaseUrl
 from tests.pages.conftest import app_as, open_page
 
 
@@ -36,3 +36,29 @@ def test_a_complete_report_is_filed_and_opens_its_case(demo_database):
         case = session.exec(select(Case).where(Case.title == "Ajakan golput di masa tenang")).one()
     assert case.platform_code == "x" and case.status == "new" and case.province_code == "31"
     assert at.title[0].value == case.reference
+
+
+def test_a_report_of_content_already_on_file_offers_to_add_it_to_that_case(demo_database):
+    with Session(engine_module.get_engine()) as session:
+        existing = session.exec(
+            select(Case).where(Case.status == "sent", Case.content_key.is_not(None))
+        ).first()
+        url = session.exec(select(CaseUrl.url).where(CaseUrl.case_id == existing.id)).first()
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    at.text_input(key="report_title").input("Laporan warga atas konten yang sama").run()
+    at.text_area(key="report_urls").input(url).run()
+    at.selectbox(key="report_platform").set_value(existing.platform_code).run()
+    at.selectbox(key="report_category").set_value(existing.category_code).run()
+    at.selectbox(key="report_province").set_value("31").run()
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    assert any(existing.reference in m.value for m in at.markdown)
+    at.button(key=f"report_add_to_{existing.id}").click().run()
+    assert not at.exception
+    with Session(engine_module.get_engine()) as session:
+        updated = session.get(Case, existing.id)
+        reports = session.exec(select(CaseReport).where(CaseReport.case_id == existing.id)).all()
+    assert updated.report_count == existing.report_count + 1
+    assert len(reports) == existing.report_count + 1
+    assert at.title[0].value == existing.reference
+
