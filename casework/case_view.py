@@ -11,10 +11,21 @@ from sqlmodel import Session, select
 from casework import sla
 from casework.actors import Actor, may_see_internal
 from casework.cases import case_decisions, case_evidence, case_urls, get_case
+from casework.duplicates import related_cases
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, case_timeline
 from casework.workflow import Action, allowed_actions
-from db.models import Case, CaseUrl, Decision, Evidence, Platform, Region, TaxonomyTerm, User
+from db.models import (
+    Case,
+    CaseReport,
+    CaseUrl,
+    Decision,
+    Evidence,
+    Platform,
+    Region,
+    TaxonomyTerm,
+    User,
+)
 from db.types import utcnow
 
 
@@ -55,6 +66,8 @@ class CaseView:
     decisions: list[Decision]
     timeline: list[TimelineEntry]
     actions: list[Action]
+    related: list[tuple[int, str, str]]  # (case id, reference, status) the viewer may see
+    reports: list[CaseReport]  # every report with its reporter; empty outside the body
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -129,4 +142,15 @@ def load_case_view(
         decisions=case_decisions(session=session, actor=actor, case_id=case.id),
         timeline=case_timeline(session=session, actor=actor, case_id=case.id),
         actions=allowed_actions(case.status, actor.role),
+        related=[
+            (c.id, c.reference, c.status)
+            for c in related_cases(session=session, actor=actor, case_id=case.id)
+        ],
+        reports=list(
+            session.exec(
+                select(CaseReport).where(CaseReport.case_id == case.id).order_by(CaseReport.id)
+            )
+        )
+        if insider
+        else [],
     )

@@ -114,6 +114,15 @@ def _header(view: CaseView, actor) -> None:
         )
     if view.merged_into:
         st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
+    if view.related:
+        st.caption(_("Related cases:"))
+        columns = st.columns(min(len(view.related), 6))
+        for index, (case_id, reference, status) in enumerate(view.related[:6]):
+            columns[index].page_link(
+                registry.page("case"),
+                label=f"{reference} · {_(STATUS_LABELS[Status(status)])}",
+                query_params={"id": str(case_id)},
+            )
 
 
 def _details(view: CaseView, actor) -> None:
@@ -153,6 +162,24 @@ def _details(view: CaseView, actor) -> None:
             hide_index=True,
             width="stretch",
         )
+        if view.reports:
+            st.markdown(f"**{_('Reports')}**")
+            st.dataframe(
+                [
+                    {
+                        _("Received"): ui.format_time(r.received_at, actor),
+                        _("Source"): r.source,
+                        _("Reporter"): " · ".join(
+                            x for x in (r.reporter_name, r.reporter_contact) if x
+                        )
+                        or "—",
+                        _("Link"): r.url or "—",
+                    }
+                    for r in view.reports
+                ],
+                hide_index=True,
+                width="stretch",
+            )
         if view.urls:
             st.markdown(f"**{_('Links')}**")
             st.dataframe(
