@@ -54,13 +54,36 @@ REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
 # --- reading ---------------------------------------------------------------------------
 
 
-def get_case(*, session: Session, actor: Actor, case_id: int) -> Case:
-    """One case, if `actor` may see it. Missing and out-of-scope look the same."""
+def load_case(
+    *, session: Session, actor: Actor, case_id: int, attempted: str = "read_case"
+) -> Case:
+    """The case row itself, for services that act on it, if `actor` may see it. Missing
+    and out-of-scope look the same; the refusal is logged as the `attempted` action."""
     case = session.exec(select(Case).where(Case.id == case_id, case_scope(actor))).first()
     if case is None:
-        log_denied(actor, "read_case", case_id=case_id)
+        log_denied(actor, attempted, case_id=case_id)
         raise CaseNotFound()
     return case
+
+
+# What stays inside the supervisory body, whoever else reads the case.
+INTERNAL_FIELDS = ("reporter_name", "reporter_contact", "closing_note")
+
+
+def trimmed_for(actor: Actor, case: Case) -> Case:
+    """`case` as `actor` may read it: a detached copy without the internal fields for
+    anyone outside the supervisory body, the row itself for insiders."""
+    if may_see_internal(actor):
+        return case
+    copy = Case(**case.model_dump())
+    for field in INTERNAL_FIELDS:
+        setattr(copy, field, None)
+    return copy
+
+
+def get_case(*, session: Session, actor: Actor, case_id: int) -> Case:
+    """One case as `actor` may read it. Missing and out-of-scope look the same."""
+    return trimmed_for(actor, load_case(session=session, actor=actor, case_id=case_id))
 
 
 def case_urls(*, session: Session, actor: Actor, case_id: int) -> list[CaseUrl]:
@@ -200,7 +223,7 @@ def _transition(
 ) -> Case:
     now = now or utcnow()
     begin_write(session)
-    case = get_case(session=session, actor=actor, case_id=case_id)
+    case = load_case(session=session, actor=actor, case_id=case_id, attempted=str(action))
     # The version first: someone acting on a page drawn before another's change must
     # hear "it changed", not a puzzling "not possible in this state".
     if case.version != version:
@@ -335,7 +358,7 @@ def merge_case(
     if into_case_id == case_id:
         raise ValidationError({"into_case_id": N_("A case cannot be merged into itself.")})
     begin_write(session)
-    survivor = get_case(session=session, actor=actor, case_id=into_case_id)
+    survivor = load_case(session=session, actor=actor, case_id=into_case_id, attempted="merge_case")
     if survivor.status == Status.MERGED:
         raise ValidationError(
             {"into_case_id": N_("That case was itself merged; choose the case it was merged into.")}
@@ -645,7 +668,7 @@ def add_comment(
     body = required_text(body, "body", MAX_COMMENT)
     now = now or utcnow()
     begin_write(session)
-    case = get_case(session=session, actor=actor, case_id=case_id)
+    case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_comment")
     comment = Comment(
         case_id=case.id,
         author_id=actor.user_id,

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
-from casework.cases import file_report, get_case
+from casework.cases import file_report, get_case, load_case
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.schemas import ReportIn
@@ -114,7 +114,7 @@ def add_report_to_case(
         raise PermissionDenied()
     now = now or utcnow()
     begin_write(session)
-    case = get_case(session=session, actor=actor, case_id=case_id)
+    case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_report")
     if case.version != version:
         raise StaleVersion()
     if case.status == Status.MERGED:
@@ -175,7 +175,9 @@ def file_and_link(
         raise PermissionDenied()
     now = now or utcnow()
     begin_write(session)
-    related = get_case(session=session, actor=actor, case_id=related_case_id)
+    related = load_case(
+        session=session, actor=actor, case_id=related_case_id, attempted="file_and_link"
+    )
     if related.status == Status.MERGED:
         raise ValidationError(
             {

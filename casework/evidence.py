@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
-from casework.cases import get_case
+from casework.cases import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
@@ -370,7 +370,7 @@ def add_evidence(
     mime_type, thumbnail = check_file(data, settings=settings)
     sha256 = hashlib.sha256(data).hexdigest()
     begin_write(session)
-    case = get_case(session=session, actor=actor, case_id=case_id)
+    case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_evidence")
     if case.status == Status.MERGED:
         raise ValidationError({"file": MERGED_CASE}, MERGED_CASE)
     _lock_digest(session, sha256)

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
+from casework.cases import trimmed_for
 from casework.workflow import Status
 from db.models import Case
 from db.types import utcnow
@@ -112,4 +113,6 @@ def list_cases(
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
-    return CasePage(rows=list(rows), total=total, page=page, page_size=page_size)
+    # Outside the supervisory body every row comes without its internal fields.
+    rows = [trimmed_for(actor, row) for row in rows]
+    return CasePage(rows=rows, total=total, page=page, page_size=page_size)
