@@ -17,6 +17,7 @@ from casework.bootstrap import prepare_database
 from db.config import get_settings
 from db.engine import get_engine
 from web.health import routes as health_routes
+from web.signin import routes as sign_in_routes
 
 ROOT = Path(__file__).resolve().parent
 
@@ -30,4 +31,8 @@ async def lifespan(_app):
     get_engine().dispose()
 
 
-app = st.App(str(ROOT / "pages" / "router.py"), lifespan=lifespan, routes=[*health_routes])
+app = st.App(
+    str(ROOT / "pages" / "router.py"),
+    lifespan=lifespan,
+    routes=[*health_routes, *sign_in_routes],
+)

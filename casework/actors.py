@@ -25,6 +25,9 @@ class Actor:
     platform_codes: tuple[str, ...] = ()  # the platforms a platform organisation operates
     language: str = "id"
     time_zone: str = "Asia/Jakarta"
+    # Set by an admin's reset: until the user picks a new password, only the account
+    # page exists for them.
+    must_change_password: bool = False
 
     @property
     def is_supervisory_caseworker(self) -> bool:
@@ -65,6 +68,7 @@ def actor_for(session: Session, user_id: int) -> Actor:
         platform_codes=platform_codes,
         language=user.language,
         time_zone=user.time_zone,
+        must_change_password=user.must_change_password,
     )
 
 

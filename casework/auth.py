@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from casework.access import log_denied
 from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import DomainError, PermissionDenied, ValidationError
@@ -138,6 +139,8 @@ def sign_in_with_password(
         or not password
         or len(username) > MAX_USERNAME
         or len(password) > MAX_PASSWORD
+        # PostgreSQL refuses NUL in text; no real user name holds one.
+        or "\x00" in username
     ):
         raise SignInFailed()
     key = username_key(username)
@@ -322,8 +325,9 @@ def change_password(
     session.commit()
 
 
-def _require_admin(actor: Actor) -> None:
+def _require_admin(actor: Actor, action: str) -> None:
     if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
+        log_denied(actor, action)
         raise PermissionDenied()
 
 
@@ -339,7 +343,7 @@ def admin_reset_password(
 ) -> None:
     """An admin sets a temporary password: the user must change it at next sign-in, and
     every session they have ends now."""
-    _require_admin(actor)
+    _require_admin(actor, "admin_reset_password")
     now = now or utcnow()
     check_password_policy(temporary_password or "", settings)
     begin_write(session)
@@ -366,7 +370,7 @@ def set_user_active(
     *, session: Session, actor: Actor, user_id: int, active: bool, now: datetime | None = None
 ) -> None:
     """Deactivate (every session ends at once) or reactivate an account."""
-    _require_admin(actor)
+    _require_admin(actor, "set_user_active")
     if user_id == actor.user_id and not active:
         raise ValidationError({"user": N_("You cannot deactivate your own account.")})
     now = now or utcnow()
@@ -392,7 +396,7 @@ def active_sessions(
     *, session: Session, actor: Actor, now: datetime | None = None
 ) -> list[tuple[UserSession, User]]:
     """Sessions that are still valid, newest first (admins only)."""
-    _require_admin(actor)
+    _require_admin(actor, "active_sessions")
     now = now or utcnow()
     return list(
         session.exec(
@@ -409,7 +413,7 @@ def revoke_session(
     *, session: Session, actor: Actor, session_id: int, now: datetime | None = None
 ) -> None:
     """An admin ends one session."""
-    _require_admin(actor)
+    _require_admin(actor, "revoke_session")
     now = now or utcnow()
     begin_write(session)
     row = session.get(UserSession, session_id)

@@ -25,6 +25,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "pantau"
 LANGUAGES = ("id", "en")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+# Set by the sign-in page's language links; read by the app when a browser session starts.
+LANGUAGE_COOKIE = "pantau_language"
 
 # The zones an Indonesian viewer lives in, with the abbreviations people use.
 TIME_ZONES = {

@@ -1,16 +1,21 @@
-"""My account: language, time zone and notifications."""
+"""My account: language, time zone, password and notifications. While an admin's reset
+is pending, this is the only page the router offers, with a warning at the top."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from casework.accounts import update_preferences
-from casework.errors import DomainError
-from casework.i18n import LANGUAGE_NAMES, LANGUAGES, TIME_ZONES
+from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
+from casework.errors import DomainError, ValidationError
+from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES
 from casework.notifications import NOTIFICATION_TEXTS, mark_read, unread_notifications
 from casework.roles import ROLE_LABELS
+from db.config import get_settings
 from db.engine import session_scope
-from pages import ui
+from pages import forms, ui
+
+PASSWORD_FIELDS = ("current", "new", "repeat")
 
 
 def render() -> None:
@@ -18,7 +23,15 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("My account"))
     ui.show_flash()
+    if actor.must_change_password:
+        st.warning(
+            _("An administrator reset your password. Choose a new one to continue."),
+            icon=":material/key:",
+        )
     st.text(f"{actor.display_name} · {_(ROLE_LABELS[actor.role])} · {actor.organisation_name}")
+    # Only accounts signed in with a password have one to change (not provider sign-ins).
+    if actor.must_change_password or _session_token():
+        _password_form(actor)
 
     with st.form("account_preferences"):
         language = st.selectbox(
@@ -60,3 +73,60 @@ def render() -> None:
         with session_scope() as session:
             mark_read(session=session, user_id=actor.user_id)
         st.rerun()
+
+
+def _session_token() -> str | None:
+    """This browser's password session, set by the sign-in route (none for a provider)."""
+    token = st.context.cookies.get(SESSION_COOKIE)
+    return token if isinstance(token, str) and token else None
+
+
+def _password_form(actor) -> None:
+    _ = ui.gettext()
+    st.subheader(_("Change password"), anchor=False)
+    with st.form("account_password"):
+        labels = {
+            "current": (_("Current password"), "current-password"),
+            "new": (_("New password"), "new-password"),
+            "repeat": (_("Repeat the new password"), "new-password"),
+        }
+        for field, (label, autocomplete) in labels.items():
+            st.text_input(
+                label,
+                type="password",
+                key=f"account_password_{field}",
+                max_chars=MAX_PASSWORD,
+                autocomplete=autocomplete,
+            )
+            forms.field_error("account", "password", field)
+        submitted = st.form_submit_button(_("Change password"))
+    if submitted:
+        _change_password(actor)
+
+
+def _change_password(actor) -> None:
+    _ = ui.gettext()
+    state = st.session_state
+    current, new, repeat = (state.get(f"account_password_{f}") or "" for f in PASSWORD_FIELDS)
+
+    def call(session) -> None:
+        if new != repeat:
+            raise ValidationError({"repeat": N_("The new passwords do not match.")})
+        change_password(
+            session=session,
+            settings=get_settings(),
+            actor=actor,
+            current=current,
+            new=new,
+            # This browser stays signed in; every other session of the account ends.
+            keep_token=_session_token(),
+        )
+
+    # A refusal keeps what was typed and shows each message under its field.
+    forms.attempt(
+        "account",
+        "password",
+        call,
+        _("Your password was changed. Your other sessions have ended."),
+        clear="account_password_",
+    )

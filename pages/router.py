@@ -29,12 +29,12 @@ def _sidebar(actor) -> None:
             f"{ui.plain(actor.display_name)} · {_(ROLE_LABELS[actor.role])}  \n"
             f"{ui.plain(actor.organisation_name)}"
         )
-        if st.user.is_logged_in and not st.context.cookies.get(ui.SESSION_COOKIE):
+        if ui.provider_signed_in() and not st.context.cookies.get(ui.SESSION_COOKIE):
             if st.button(_("Sign out"), icon=":material/logout:", key="router_sign_out"):
                 st.logout()
         else:
             # The sign-out route revokes the session on the server, then clears the cookie.
-            st.link_button(_("Sign out"), "/signout", icon=":material/logout:")
+            ui.same_tab_link(_("Sign out"), "/signout", primary=False)
 
 
 def main() -> None:
@@ -45,6 +45,8 @@ def main() -> None:
     _ = ui.gettext()
     if actor is None and ui.pending_identity() is not None:
         specs = [registry.WAITING]
+    elif actor is not None and actor.must_change_password:
+        specs = [registry.BY_PATH["account"]]
     else:
         specs = registry.specs_for(actor.role if actor else None)
     sections: dict[str, list] = {}

@@ -13,12 +13,9 @@ def render() -> None:
     _ = ui.gettext()
     st.title("Pantau")
     st.write(_("Joint case desk for election content oversight."))
-    st.link_button(
-        _("Sign in with user name and password"),
-        f"/signin?lang={ui.language()}",
-        type="primary",
-        icon=":material/login:",
-    )
+    # A plain link, not st.link_button: that one opens a new tab, and signing in would
+    # leave this tab behind on the sign-in page. The label is escaped; `lang` is a code.
+    ui.same_tab_link(_("Sign in with user name and password"), f"/signin?lang={ui.language()}")
     providers = configured_providers(st.secrets)
     if providers:
         st.caption(_("Or sign in with your organisation's account:"))

@@ -3,6 +3,7 @@ and turning domain errors into translated messages."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
@@ -49,7 +50,7 @@ def resolve_actor() -> Actor | None:
         actor = resolve_session(session=session, settings=settings, token=token)
     if actor is not None:
         return actor
-    if not st.user.is_logged_in:
+    if not provider_signed_in():
         return None
     claims = st.user.to_dict()
     provider = str(claims.get("provider") or "oidc")
@@ -61,6 +62,12 @@ def resolve_actor() -> Actor | None:
     if outcome.pending:
         st.session_state[PENDING_IDENTITY_KEY] = outcome.user_id
     return outcome.actor
+
+
+def provider_signed_in() -> bool:
+    """Whether an identity provider (st.login) signed this browser in. Without an
+    `[auth]` section in secrets.toml, st.user has no `is_logged_in` key at all."""
+    return bool(st.user.get("is_logged_in", False))
 
 
 def current_actor() -> Actor | None:
@@ -78,7 +85,7 @@ def use_language(code: str) -> None:
     st.session_state[PENDING_LANGUAGE_KEY] = code
 
 
-LANGUAGE_COOKIE = "pantau_language"
+LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
 
 
 def start_language(actor: Actor | None) -> None:
@@ -146,3 +153,18 @@ def empty_state(title: str, body: str) -> None:
     """An honest placeholder for a page a later release fills."""
     st.title(title)
     st.info(body, icon=":material/construction:")
+
+
+_LINK_STYLE = (
+    "display:inline-block;padding:.45rem .9rem;border-radius:.5rem;text-decoration:none;"
+    "font-weight:600;"
+)
+
+
+def same_tab_link(label: str, href: str, *, primary: bool = True) -> None:
+    """A button-like link to one of our own routes, opened in this tab (st.link_button
+    always opens a new one). `href` is ours; the label is escaped."""
+    colours = "background:#0b5394;color:#fff" if primary else "border:1px solid #ccc;color:inherit"
+    st.html(
+        f'<a href="{html.escape(href)}" style="{_LINK_STYLE}{colours}">{html.escape(label)}</a>'
+    )

@@ -1,1 +1,1 @@
-"""HTTP routes that app.py mounts beside Streamlit (health now; sign-in and API later)."""
+"""HTTP routes that app.py mounts beside Streamlit: health, sign-in and sign-out (API later)."""

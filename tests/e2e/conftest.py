@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -30,16 +31,19 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback TCP port that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, *, log_path: Path, **env_overrides: str):
-    """Start `streamlit run app.py` on a free loopback port; returns (process, base URL)
-    once /healthz answers 200."""
-    port = _free_port()
+def start_server(
+    database_url: str, *, log_path: Path, port: int | None = None, **env_overrides: str
+):
+    """Start `streamlit run app.py` on `port` (default: a free loopback port); returns
+    (process, base URL) once /healthz answers 200."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -90,14 +94,26 @@ def stop_server(process) -> None:
         process.kill()
 
 
+@dataclass(frozen=True)
+class RunningServer:
+    base: str  # http://127.0.0.1:<port>
+    database_url: str  # the server's database, for tests that arrange data directly
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """A freshly started Pantau on a new database, in demo mode; yields its base URL."""
+def running_server(tmp_path_factory) -> Iterator[RunningServer]:
+    """A freshly started Pantau on a new database, in demo mode."""
     directory = tmp_path_factory.mktemp("server")
     with fresh_database_url(directory) as url:
         process, base = start_server(url, log_path=directory / "server.log")
-        yield base
+        yield RunningServer(base, url)
         stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def server(running_server) -> str:
+    """The base URL of the module's freshly started demo server."""
+    return running_server.base
 
 
 @pytest.fixture(scope="session")

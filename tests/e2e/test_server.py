@@ -37,23 +37,31 @@ def test_health_answers_503_when_the_database_is_gone(tmp_path):
         stop_server(process)
 
 
-def test_a_fresh_server_shows_the_demo_accounts_in_indonesian(server, page):
+SIGN_IN_LINK = "Masuk dengan nama pengguna dan kata sandi"
+
+
+def test_a_fresh_server_leads_to_the_demo_accounts_in_indonesian(server, page):
     page.goto(server)
-    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.wait_for()
+    link = page.get_by_role("link", name=SIGN_IN_LINK)
+    link.wait_for()
     assert page.get_by_role("heading", name="Pantau").count() == 1
+    link.click()
+    page.get_by_role("heading", name="Akun demo").wait_for()
+    assert page.get_by_role("button", name="Masuk sebagai Rina Wulandari").count() == 1
 
 
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda s: s.url_path)
 def test_a_deep_link_on_a_fresh_server_signed_out_shows_the_sign_in_page(server, page, spec):
     page.goto(f"{server}/{spec.url_path}")
-    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.wait_for()
+    page.get_by_role("link", name=SIGN_IN_LINK).wait_for()
     assert page.get_by_role("heading", name="Pantau").count() == 1
     assert page.get_by_role("heading", name="Antrean kasus").count() == 0
 
 
-def test_an_officer_continues_from_the_demo_and_sees_the_queue(server, page):
+def test_an_officer_signs_in_from_the_demo_list_and_sees_the_queue(server, page):
     page.goto(server)
-    page.get_by_role("button", name="Lanjutkan sebagai Petugas").first.click()
+    page.get_by_role("link", name=SIGN_IN_LINK).click()
+    page.get_by_role("button", name="Masuk sebagai Rina Wulandari").click()
     page.get_by_role("heading", name="Antrean kasus").wait_for()
     page.get_by_text("kasus", exact=False).first.wait_for()
     assert page.get_by_role("heading", name="Pantau").count() == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from casework.actors import actor_for
 from casework.errors import PermissionDenied, ValidationError
 from casework.reference_edits import save_platform, save_region
 from casework.roles import Role
 from db.models import AuditEvent, Platform, Region
-from casework.actors import actor_for
 from tests.factories import make_actor, make_user, platform_operator
 
 
