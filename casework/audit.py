@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from casework.i18n import N_
@@ -54,7 +55,14 @@ def event_hash(
 def _lock_head(session: Session) -> AuditHead:
     # FOR UPDATE serialises appenders on PostgreSQL; on SQLite the write transaction
     # already holds the database's single write lock.
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    # populate_existing: a session kept across commits (expire_on_commit=False) must
+    # still read the head as it is now, not as it was when this session last saw it.
+    head = session.exec(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
         session.add(head)
@@ -108,6 +116,62 @@ def record_event(
     session.add(event)
     session.add(head)
     return event
+
+
+def record_events(session: Session, events: list[dict[str, Any]]) -> list[int]:
+    """Append many events to the chain inside the caller's transaction, in order.
+
+    Each item holds `record_event`'s keyword arguments (`action`, `actor_id`, and
+    optionally `case_id`, `from_status`, `to_status`, `detail`, `at`). The head is
+    locked once and the events go in with one executemany: a bulk import writes
+    thousands of events, and a lock, a SELECT and an ORM object each would dominate it.
+    The chain is exactly the one `record_event` would build. Returns the event ids."""
+    if not events:
+        return []
+    # Re-read the head even when this session already holds it: a session that outlives
+    # its transaction (expire_on_commit=False) would otherwise chain onto a stale head.
+    head = session.exec(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first() or _lock_head(session)
+    last_id, last_hash = head.last_id, head.last_hash
+    rows = []
+    for item in events:
+        created_at = (item.get("at") or utcnow()).astimezone(UTC)
+        detail = dict(item.get("detail") or {})
+        last_id += 1
+        row = {
+            "id": last_id,
+            "case_id": item.get("case_id"),
+            "actor_id": item["actor_id"],
+            "action": item["action"],
+            "from_status": item.get("from_status"),
+            "to_status": item.get("to_status"),
+            "detail": detail,
+            "created_at": created_at,
+            "prev_hash": last_hash,
+        }
+        last_hash = row["hash"] = event_hash(
+            event_id=last_id,
+            case_id=row["case_id"],
+            actor_id=row["actor_id"],
+            action=row["action"],
+            from_status=row["from_status"],
+            to_status=row["to_status"],
+            detail=detail,
+            created_at=created_at,
+            prev_hash=row["prev_hash"],
+        )
+        rows.append(row)
+    session.connection().execute(insert(AuditEvent.__table__), rows)
+    head.last_id, head.last_hash = last_id, last_hash
+    session.add(head)
+    # Written now, so that a later call in the same transaction (which re-reads the head)
+    # continues from here even with autoflush off.
+    session.flush()
+    return [row["id"] for row in rows]
 
 
 PROBLEM_HASH = N_("its content does not match its hash (the event was changed)")

@@ -25,6 +25,7 @@ EVENT_LABELS = {
     "comment_added": N_("Comment added"),
 }
 EVENT_LABELS.update(DUPLICATE_EVENT_LABELS)
+EVENT_LABELS["reports_imported"] = N_("Reports added by import")
 UNKNOWN_EVENT = N_("Other change")
 
 

@@ -230,3 +230,21 @@ def test_an_event_recorded_with_a_local_time_still_verifies(session):
     make_case(session, now=local_now)
 
     assert _report(session) == (True, 1, None, None)
+
+
+def test_a_session_kept_across_commits_chains_onto_the_current_head(engine):
+    """Sessions here keep their objects after commit; the chain head must be re-read."""
+    from sqlmodel import Session as PlainSession
+
+    from casework.audit import record_event, verify_chain
+
+    with PlainSession(engine, expire_on_commit=False) as long_lived:
+        record_event(long_lived, action="first", actor_id=None)
+        long_lived.commit()
+        with PlainSession(engine) as other:
+            record_event(other, action="elsewhere", actor_id=None)
+            other.commit()
+        record_event(long_lived, action="after", actor_id=None)
+        long_lived.commit()
+        report = verify_chain(long_lived)
+    assert report.intact and report.events_checked == 3
