@@ -37,3 +37,27 @@ def next_reference(session: Session, year: int) -> str:
             # Another transaction created the year's row first: take the next number.
             return next_reference(session, year)
     return format_reference(year, result[0])
+
+
+def reserve_references(session: Session, year: int, count: int) -> list[str]:
+    """Take `count` consecutive numbers of `year` with one counter update, inside the
+    caller's transaction (a bulk import files thousands of cases at once). The same
+    locking and rollback behaviour as `next_reference`."""
+    if count <= 0:
+        return []
+    result = session.execute(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == year)
+        .values(last_value=ReferenceCounter.last_value + count)
+        .returning(ReferenceCounter.last_value)
+    ).first()
+    if result is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(ReferenceCounter).values(year=year, last_value=count))
+            last = count
+        except IntegrityError:
+            return reserve_references(session, year, count)
+    else:
+        last = result[0]
+    return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
