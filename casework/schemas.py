@@ -42,3 +42,25 @@ class DecisionIn(BaseModel):
     automated_detection: bool = False
     automated_decision: bool = False
     decided_at: datetime | None = None
+
+
+class OrganisationIn(BaseModel):
+    """An organisation as an admin creates or edits it."""
+
+    name: str = ""
+    kind: str = ""  # supervisory | platform | regulator | partner
+    region_code: str | None = None  # supervisory offices only; None is the national office
+    platform_codes: list[str] = Field(default_factory=list)  # platform organisations only
+
+
+class InvitationIn(BaseModel):
+    """A new account an admin creates. With a temporary password it signs in locally
+    (and must change it); without one, a provider sign-in with the same verified
+    e-mail address claims it."""
+
+    username: str = ""
+    display_name: str = ""
+    email: str | None = None
+    role: str = ""
+    organisation_id: int | None = None
+    temporary_password: str | None = None

@@ -75,12 +75,36 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "users",
         "pages.admin_users",
-        N_("Users and organisations"),
+        N_("Users"),
         ":material/group:",
         frozenset({Role.ADMIN}),
         N_("Administration"),
     ),
+    PageSpec(
+        "organisations",
+        "pages.admin_organisations",
+        N_("Organisations"),
+        ":material/corporate_fare:",
+        frozenset({Role.ADMIN}),
+        N_("Administration"),
+    ),
+    PageSpec(
+        "access",
+        "pages.admin_access",
+        N_("Sign-in and sessions"),
+        ":material/key:",
+        frozenset({Role.ADMIN}),
+        N_("Administration"),
+    ),
     PageSpec("account", "pages.account", N_("My account"), ":material/person:", ALL, N_("Account")),
+    PageSpec(
+        "import",
+        "pages.import_reports",
+        N_("Import reports"),
+        ":material/upload_file:",
+        CASEWORK,
+        N_("Cases"),
+    ),
 )
 
 SIGN_IN = PageSpec("sign-in", "pages.sign_in", N_("Sign in"), ":material/login:", ALL, "")
