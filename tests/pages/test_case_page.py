@@ -115,3 +115,46 @@ def test_attached_evidence_shows_its_thumbnail_hash_and_who_uploaded_it(demo_dat
     assert len(at.get("image")) >= 1
     assert any(evidence.sha256 in c.value for c in at.code)
     assert any("uploaded by the platform" in c.value for c in at.caption)
+
+
+PAYLOAD = "<img src=x onerror=alert(1)>![t](http://127.0.0.1:9/t.png)[k](javascript:alert(1))**b**"
+
+
+def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_queue(
+    demo_database,
+):
+    from casework.actors import actor_for
+    from casework.cases import file_report
+    from casework.schemas import ReportIn
+
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
+        case = file_report(
+            session=session,
+            actor=actor_for(session, officer_id),
+            report=ReportIn(
+                title=PAYLOAD,
+                description=PAYLOAD,
+                platform_code="x",
+                urls=["https://x.com/akun/status/1757000000000000001"],
+                account_handle=PAYLOAD[:150],
+                category_code="hoax",
+                source="public_complaint",
+                reporter_name=PAYLOAD[:150],
+                reporter_contact=PAYLOAD[:150],
+                legal_ground=PAYLOAD,
+                province_code="31",
+            ),
+        )
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception
+    # Shown as plain text (st.text, dataframes) or escaped in markdown labels: never a
+    # live image, link or HTML element.
+    rendered_markdown = " ".join(m.value for m in at.markdown)
+    assert "<img" not in rendered_markdown and "](http" not in rendered_markdown
+    assert "](javascript" not in rendered_markdown
+    assert PAYLOAD in [t.value for t in at.text]
+    assert at.get("html") == [] or all("<img" not in h.proto.body for h in at.get("html"))
+    queue = open_page(app_as("demo.officer").run(), "queue")
+    assert not queue.exception
+    assert "<img" not in " ".join(m.value for m in queue.markdown)
