@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import zipfile
 from datetime import UTC, datetime
 from itertools import count
@@ -544,19 +543,17 @@ def test_values_are_read_from_codes_or_labels_in_either_language(
     assert plan.prepared[0].values[field] == expected
 
 
-def test_fifty_thousand_rows_are_validated_in_seconds(session, officer):
+def test_fifty_thousand_rows_are_all_validated_and_nothing_is_written(session, officer):
     rows = [row(reporter_name=f"Pelapor {i}") for i in range(50_000)]
     for index in range(0, 50_000, 10):  # every tenth row: more content already in the file
         rows[index + 1]["urls"] = rows[index]["urls"]
     data = csv_file(rows)
 
-    start = time.perf_counter()
+    # Its speed is measured by bench/imports.py, never asserted here.
     sheet, plan = plan_of(session, officer, data)
-    seconds = time.perf_counter() - start
 
     assert len(sheet.rows) == 50_000 and plan.invalid_rows == []
     assert (plan.new_cases, plan.additional_reports, plan.unchanged) == (45_000, 5_000, 0)
-    assert seconds < 120, seconds  # a guard against quadratic work, not a benchmark
     assert counts(session)["Case"] == 0
 
 
