@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
 from casework import sla
-from casework.audit import GENESIS_HASH, event_hash
+from casework.audit import record_events
 from casework.cases import REFERENCE_ZONE
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
@@ -41,8 +41,6 @@ from casework.seed_taxonomy import ELECTIONS
 from casework.workflow import Action, Status, find_transition
 from db.engine import begin_write
 from db.models import (
-    AuditEvent,
-    AuditHead,
     Case,
     CaseReport,
     CaseUrl,
@@ -682,31 +680,9 @@ def write_plans(session: Session, plans: list[_Plan]) -> None:
     if decisions:
         connection.execute(insert(Decision.__table__), decisions)
 
-    head = session.get(AuditHead, 1)
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH)
-        session.add(head)
+    # Chained exactly as the services chain them, in time order, under one head lock.
     events = sorted((e for p in plans for e in p.events), key=lambda e: e["created_at"])
-    last_id, last_hash = head.last_id, head.last_hash
-    for event in events:
-        last_id += 1
-        event["id"] = last_id
-        event["prev_hash"] = last_hash
-        event["hash"] = last_hash = event_hash(
-            event_id=last_id,
-            case_id=event["case_id"],
-            actor_id=event["actor_id"],
-            action=event["action"],
-            from_status=event["from_status"],
-            to_status=event["to_status"],
-            detail=event["detail"],
-            created_at=event["created_at"],
-            prev_hash=event["prev_hash"],
-        )
-    if events:
-        connection.execute(insert(AuditEvent.__table__), events)
-    head.last_id, head.last_hash = last_id, last_hash
-    session.add(head)
+    record_events(session, [{**event, "at": event["created_at"]} for event in events])
 
     years: dict[int, int] = {}
     for plan in plans:
