@@ -8,22 +8,8 @@ from casework.actors import Actor, actor_for
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import LANGUAGES, N_, TIME_ZONES
 from casework.transactions import rolls_back
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Organisation, User
-
-
-def demo_accounts(*, session: Session, settings: Settings) -> list[tuple[User, Organisation]]:
-    """The demo accounts offered on the sign-in page; none outside demo mode."""
-    if not settings.demo_mode:
-        return []
-    rows = session.exec(
-        select(User, Organisation)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .where(User.is_demo, User.active)
-        .order_by(User.id)
-    ).all()
-    return list(rows)
 
 
 @rolls_back

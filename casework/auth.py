@@ -258,16 +258,6 @@ def resolve_session(
     return actor
 
 
-def session_requires_password_change(*, session: Session, token: str | None) -> bool:
-    if not token:
-        return False
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == token_hash(token))
-    ).first()
-    user = session.get(User, row.user_id) if row else None
-    return bool(user and user.must_change_password)
-
-
 def _revoke(session: Session, *, reason: str, now: datetime, **where) -> int:
     query = update(UserSession).where(UserSession.revoked_at.is_(None))
     for column, value in where.items():

@@ -86,15 +86,6 @@ def get_probe_engine() -> Engine:
     return build_engine(get_settings().database_url, pooled=False)
 
 
-def is_sqlite(engine_or_session) -> bool:
-    bind = (
-        engine_or_session.get_bind()
-        if isinstance(engine_or_session, Session)
-        else engine_or_session
-    )
-    return bind.dialect.name == "sqlite"
-
-
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session on the process engine; services commit, this closes."""
