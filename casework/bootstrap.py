@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from casework.search import index_missing
 from casework.taxonomy import seed_reference_data
 from db.config import Settings
 from db.engine import begin_write
@@ -39,6 +40,10 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
                 )
     else:
         remove_demo_accounts(engine)
+    with Session(engine) as session:
+        indexed = index_missing(session)
+        if indexed:
+            log.info("indexed %s cases for search", indexed)
 
 
 def remove_demo_accounts(engine: Engine) -> None:

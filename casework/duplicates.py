@@ -18,6 +18,7 @@ from casework.cases import file_report, get_case, load_case
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.schemas import ReportIn
+from casework.search import reindex
 from casework.transactions import rolls_back
 from casework.urls import analyse_url
 from casework.validation import clean_additional_report, url_rows
@@ -145,6 +146,8 @@ def add_report_to_case(
         row.created_at = now
         session.add(row)
     session.flush()
+    if new_urls:
+        reindex(session, [case.id])
     # The reporter's identity stays out of the trail: it is readable in the report row.
     record_event(
         session,

@@ -37,6 +37,7 @@ from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_, translator
 from casework.references import reserve_references
 from casework.schemas import ReportIn
+from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import all_phases, phase_on
@@ -1145,6 +1146,7 @@ class _Writer:
                 self.connection.execute(insert(CaseUrl.__table__), url_rows)
             self.connection.execute(insert(CaseReport.__table__), report_rows)
             record_events(self.session, events)
+        reindex(self.session, [*case_ids.values(), *added])
         if added:
             table = Case.__table__
             self.connection.execute(

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers the tables
+from db.search_index import outside_metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -52,6 +53,11 @@ def model_differences(engine: Engine) -> list:
     """What the migrated database lacks or has beyond the models (empty when in step)."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_name": lambda name, type_, parents: not outside_metadata(name),
+            },
         )
         return compare_metadata(context, SQLModel.metadata)

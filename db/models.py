@@ -174,7 +174,7 @@ class Case(SQLModel, table=True):
     sla_paused_since: datetime | None = _ts(default=None)
     sla_paused_seconds: int = Field(default=0)
     contest_count: int = Field(default=0)
-    merged_into_id: int | None = Field(default=None, foreign_key="case_file.id")
+    merged_into_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     outcome: str | None = Field(default=None, max_length=64)
     closing_note: str | None = Field(default=None, sa_column=Column(Text))
 
@@ -339,6 +339,42 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _created_at()
     read_at: datetime | None = _ts(default=None)
+
+
+class CaseSearch(SQLModel, table=True):
+    """The text a case is found by: reference, title, description, account handle and
+    links, already split into lowercase tokens (casework.search). SQLite indexes it with
+    FTS5 and PostgreSQL with a GIN index over the same tokens, so both find the same
+    cases. Kept in its own table so queue scans over `case_file` stay narrow."""
+
+    __tablename__ = "case_search"
+    case_id: int = Field(
+        foreign_key="case_file.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    document: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SavedView(SQLModel, table=True):
+    """A user's named queue filter."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_view_user_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="pantau_user.id", index=True)
+    name: str = Field(max_length=80)
+    filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _created_at()
+
+
+class SlaAlert(SQLModel, table=True):
+    """One row per SLA warning sent, so the periodic check warns once per deadline: a
+    new deadline (after a contest or a new referral) warns again."""
+
+    __tablename__ = "sla_alert"
+    case_id: int = Field(foreign_key="case_file.id", primary_key=True)
+    kind: str = Field(primary_key=True, max_length=16)  # at_risk | breached
+    due_at: datetime = Field(sa_type=UTCDateTime, primary_key=True)
+    created_at: datetime = _created_at()
 
 
 # --- sign-in ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401 - registers every table on SQLModel.metadata
 from db.engine import build_engine
+from db.search_index import outside_metadata
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -21,12 +22,18 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _include_name(name, type_, parent_names) -> bool:
+    # The search index is built per dialect by hand (db/search_index.py).
+    return not outside_metadata(name)
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,142 @@
+"""Full-text search over cases, the same on SQLite and PostgreSQL.
+
+Python splits the text into tokens once, when a case is written, and stores them in
+`case_search.document`. SQLite indexes that column with FTS5; PostgreSQL with a GIN
+index over `array_to_tsvector` of the same tokens. Neither database's own parser sees
+the raw text, so both find exactly the same cases. A query matches a case when every
+query token is a prefix of one of the case's tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, delete, insert, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, select
+
+from db.engine import begin_write
+from db.models import Case, CaseSearch, CaseUrl
+
+# Words every link carries; indexing them would only make the index larger.
+NOISE = frozenset({"http", "https", "www", "com", "m", "web"})
+REFERENCE = re.compile(r"\b([A-Za-z]{2,5})-(\d{4})-(\d{1,9})\b")
+TOKEN = re.compile(r"[^\W_]+")
+MAX_QUERY_TOKENS = 8
+MAX_TOKEN = 60
+
+
+def tokens(value: str | None) -> list[str]:
+    """Lowercase tokens of `value` without accents, noise words or duplicates."""
+    if not value:
+        return []
+    # A reference is one token ("pan2024000123"), so searching for it does not mean
+    # intersecting "pan" and "2024", which every case carries.
+    value = REFERENCE.sub(lambda m: " " + "".join(m.groups()) + " ", value)
+    folded = unicodedata.normalize("NFKD", value.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    seen: dict[str, None] = {}
+    for token in TOKEN.findall(folded):
+        token = token[:MAX_TOKEN]
+        if token not in NOISE:
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+def document_for(
+    *,
+    reference: str,
+    title: str,
+    description: str | None,
+    account_handle: str | None,
+    urls: Iterable[str] = (),
+) -> str:
+    """The search document of one case."""
+    serial = reference.rsplit("-", 1)[-1]
+    parts = [reference, serial, title, description or "", account_handle or "", *urls]
+    seen: dict[str, None] = {}
+    for part in parts:
+        for token in tokens(part):
+            seen.setdefault(token, None)
+    return " ".join(seen)
+
+
+def reindex(session: Session, case_ids: Iterable[int]) -> None:
+    """Rewrite the search documents of `case_ids` inside the caller's transaction."""
+    ids = sorted(set(case_ids))
+    connection = session.connection()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        _write_documents(connection, chunk, replace=True)
+
+
+def index_missing(session: Session, *, batch: int = 5000) -> int:
+    """Index every case that has no search document yet (after an upgrade, or rows
+    written by a bulk seed); returns how many were indexed."""
+    done = 0
+    while True:
+        missing = session.exec(
+            select(Case.id)
+            .where(~Case.id.in_(select(CaseSearch.case_id)))
+            .order_by(Case.id)
+            .limit(batch)
+        ).all()
+        if not missing:
+            return done
+        begin_write(session)
+        _write_documents(session.connection(), list(missing), replace=False)
+        session.commit()
+        done += len(missing)
+
+
+def _write_documents(connection: Connection, ids: list[int], *, replace: bool) -> None:
+    cases = connection.execute(
+        select(Case.id, Case.reference, Case.title, Case.description, Case.account_handle).where(
+            Case.id.in_(ids)
+        )
+    ).all()
+    links: dict[int, list[str]] = {}
+    for case_id, url in connection.execute(
+        select(CaseUrl.case_id, CaseUrl.url).where(CaseUrl.case_id.in_(ids)).order_by(CaseUrl.id)
+    ):
+        links.setdefault(case_id, []).append(url)
+    if replace:
+        connection.execute(delete(CaseSearch).where(CaseSearch.case_id.in_(ids)))
+    rows = [
+        {
+            "case_id": case_id,
+            "document": document_for(
+                reference=reference,
+                title=title,
+                description=description,
+                account_handle=handle,
+                urls=links.get(case_id, ()),
+            ),
+        }
+        for case_id, reference, title, description, handle in cases
+    ]
+    if rows:
+        connection.execute(insert(CaseSearch), rows)
+
+
+def matching_case_ids(dialect: str, query: str):
+    """A subquery of the ids of cases matching `query`, or None when the query has no
+    token to search for."""
+    words = tokens(query)[:MAX_QUERY_TOKENS]
+    if not words:
+        return None
+    if dialect == "sqlite":
+        expression = " AND ".join(f'"{word}"*' for word in words)
+        statement = text(
+            "SELECT rowid AS case_id FROM case_search_fts WHERE case_search_fts MATCH :q"
+        )
+    else:
+        # Lexemes quoted verbatim: a tsquery literal, not to_tsquery, so PostgreSQL's
+        # parser never re-splits them.
+        expression = " & ".join(f"'{word}':*" for word in words)
+        statement = text(
+            "SELECT case_id FROM case_search "
+            "WHERE array_to_tsvector(string_to_array(document, ' ')) @@ CAST(:q AS tsquery)"
+        )
+    return statement.bindparams(bindparam("q", expression)).columns(case_id=Case.id.type)
