@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
 from casework.cases import trimmed_for
-from casework.workflow import Status
-from db.models import Case
+from casework.i18n import N_
+from casework.roles import Role
+from casework.search import matching_case_ids
+from casework.workflow import AWAITING_PLATFORM, Status
+from db.models import Case, User
 from db.types import utcnow
 
 SORTABLE = {
@@ -21,7 +25,48 @@ SORTABLE = {
     "reference": Case.reference,
     "priority": Case.priority,
 }
+SORT_LABELS = {
+    "updated_at": N_("Last change"),
+    "created_at": N_("Filed"),
+    "sla_due_at": N_("Deadline"),
+    "reference": N_("Reference"),
+    "priority": N_("Priority"),
+}
 MAX_PAGE_SIZE = 500
+# Counting every match of a broad filter over a million cases costs more than the page
+# itself; past this many the queue says "more than 10,000".
+COUNT_CAP = 10_000
+
+
+class View(StrEnum):
+    """The built-in views every queue offers."""
+
+    NEEDS_ME = "needs_me"
+    AWAITING_PLATFORM = "awaiting_platform"
+    OVERDUE = "overdue"
+    INFO_REQUESTED = "info_requested"
+    TO_VERIFY = "to_verify"
+    ALL = "all"
+
+
+VIEW_LABELS = {
+    View.NEEDS_ME: N_("Needs my action"),
+    View.AWAITING_PLATFORM: N_("Awaiting platform"),
+    View.OVERDUE: N_("Overdue"),
+    View.INFO_REQUESTED: N_("Information requested"),
+    View.TO_VERIFY: N_("Decided — to verify"),
+    View.ALL: N_("All cases"),
+}
+
+# What waits for each side: the supervisory body's next move, or the platform's.
+SUPERVISORY_MOVES = (
+    Status.NEW,
+    Status.IN_REVIEW,
+    Status.REOPENED,
+    Status.INFO_REQUESTED,
+    Status.DECIDED,
+)
+PLATFORM_MOVES = (*sorted(AWAITING_PLATFORM), Status.ESCALATED)
 
 
 @dataclass(frozen=True)
@@ -30,11 +75,21 @@ class CaseFilters:
     platforms: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
-    priority: str | None = None
+    regencies: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    elections: tuple[str, ...] = ()
+    # "me", "none" (unassigned) or a user id
+    assignee: str | None = None
     overdue_only: bool = False
     text: str = ""
     created_from: datetime | None = None
     created_to: datetime | None = None
+    referred_from: datetime | None = None
+    referred_to: datetime | None = None
+    view: str | None = None
+    # kept for callers of the single-priority filter
+    priority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,45 +101,101 @@ class CasePage:
     extra: dict = field(default_factory=dict)
 
     @property
+    def capped(self) -> bool:
+        """True when there are more matches than were counted."""
+        return self.total > COUNT_CAP
+
+    @property
     def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-min(self.total, COUNT_CAP) // self.page_size))
 
 
-def _conditions(actor: Actor, filters: CaseFilters, now: datetime) -> list:
-    conditions = [case_scope(actor)]
-    if filters.statuses:
-        conditions.append(Case.status.in_(filters.statuses))
-    if filters.platforms:
-        conditions.append(Case.platform_code.in_(filters.platforms))
-    if filters.categories:
-        conditions.append(Case.category_code.in_(filters.categories))
-    if filters.provinces:
-        conditions.append(Case.province_code.in_(filters.provinces))
+def default_view(actor: Actor) -> View:
+    return View.NEEDS_ME
+
+
+def default_sort(actor: Actor, view: str | None) -> tuple[str, bool]:
+    """Liaisons and every deadline-driven view lead with the nearest deadline."""
+    if actor.role == Role.LIAISON or view in (View.OVERDUE, View.AWAITING_PLATFORM):
+        return "sla_due_at", False
+    return "updated_at", True
+
+
+def _overdue(now: datetime) -> list:
+    return [
+        Case.sla_due_at < now,
+        Case.decided_at.is_(None),
+        Case.sla_paused_since.is_(None),
+        Case.status.in_(sorted(AWAITING_PLATFORM)),
+    ]
+
+
+def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
+    if view == View.NEEDS_ME:
+        if actor.role == Role.LIAISON:
+            return [Case.status.in_(PLATFORM_MOVES)]
+        if actor.role == Role.REGULATOR:
+            return [Case.status == Status.ESCALATED]
+        mine = or_(Case.assignee_id == actor.user_id, Case.assignee_id.is_(None))
+        return [Case.status.in_(SUPERVISORY_MOVES), mine]
+    if view == View.AWAITING_PLATFORM:
+        return [Case.status.in_(sorted(AWAITING_PLATFORM))]
+    if view == View.OVERDUE:
+        return _overdue(now)
+    if view == View.INFO_REQUESTED:
+        return [Case.status == Status.INFO_REQUESTED]
+    if view == View.TO_VERIFY:
+        return [Case.status == Status.DECIDED]
+    return []
+
+
+def _conditions(session: Session, actor: Actor, filters: CaseFilters, now: datetime) -> list:
+    conditions = [case_scope(actor), *_view_conditions(actor, filters.view, now)]
+    for values, column in (
+        (filters.statuses, Case.status),
+        (filters.platforms, Case.platform_code),
+        (filters.categories, Case.category_code),
+        (filters.provinces, Case.province_code),
+        (filters.regencies, Case.regency_code),
+        (filters.priorities, Case.priority),
+        (filters.phases, Case.phase),
+        (filters.elections, Case.election_code),
+    ):
+        if values:
+            conditions.append(column.in_(values))
     if filters.priority:
         conditions.append(Case.priority == filters.priority)
+    if filters.assignee == "me":
+        conditions.append(Case.assignee_id == actor.user_id)
+    elif filters.assignee == "none":
+        conditions.append(Case.assignee_id.is_(None))
+    elif filters.assignee and filters.assignee.isdigit():
+        conditions.append(Case.assignee_id == int(filters.assignee))
     if filters.overdue_only:
-        conditions.append(Case.sla_due_at < now)
-        conditions.append(Case.decided_at.is_(None))
-        conditions.append(Case.sla_paused_since.is_(None))
-        conditions.append(Case.status.in_((Status.SENT, Status.ACKNOWLEDGED, Status.CONTESTED)))
-    if filters.created_from:
-        conditions.append(Case.created_at >= filters.created_from)
-    if filters.created_to:
-        conditions.append(Case.created_at < filters.created_to)
+        conditions.extend(_overdue(now))
+    for value, condition in (
+        (filters.created_from, lambda v: Case.created_at >= v),
+        (filters.created_to, lambda v: Case.created_at < v),
+        (filters.referred_from, lambda v: Case.referred_at >= v),
+        (filters.referred_to, lambda v: Case.referred_at < v),
+    ):
+        if value is not None:
+            conditions.append(condition(value))
     text = filters.text.strip()[:200]
     if text:
-        # Escape LIKE wildcards so a user's "%" matches a percent sign, not everything.
-        pattern = (
-            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        conditions.append(
-            or_(
-                func.lower(Case.reference).like(pattern, escape="\\"),
-                func.lower(Case.title).like(pattern, escape="\\"),
-                func.lower(Case.account_handle).like(pattern, escape="\\"),
-            )
-        )
+        matches = matching_case_ids(session.get_bind().dialect.name, text)
+        if matches is not None:
+            conditions.append(Case.id.in_(select(matches.subquery().c.case_id)))
     return conditions
+
+
+def count_cases(
+    *, session: Session, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> int:
+    """How many cases match, counted up to one past COUNT_CAP."""
+    conditions = _conditions(session, actor, filters, now or utcnow())
+    capped = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    return session.exec(select(func.count()).select_from(capped)).one()
 
 
 def list_cases(
@@ -101,18 +212,29 @@ def list_cases(
     """One page of the cases `actor` may see that match `filters`."""
     filters = filters or CaseFilters()
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
-    conditions = _conditions(actor, filters, now or utcnow())
-    total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+    now = now or utcnow()
+    conditions = _conditions(session, actor, filters, now)
+    capped = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    total = session.exec(select(func.count()).select_from(capped)).one()
+    page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
     column = SORTABLE.get(sort, Case.updated_at)
-    order = column.desc() if descending else column.asc()
+    # Cases without a deadline go last whichever way the deadline sorts.
+    order = column.desc().nulls_last() if descending else column.asc().nulls_last()
     rows = session.exec(
         select(Case)
         .where(*conditions)
-        .order_by(order, Case.id.desc())
+        .order_by(order, Case.id.desc() if descending else Case.id.asc())
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
     # Outside the supervisory body every row comes without its internal fields.
     rows = [trimmed_for(actor, row) for row in rows]
     return CasePage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
+    """Display names of the given users (the queue's assignee column)."""
+    if not user_ids:
+        return {}
+    query = select(User.id, User.display_name).where(User.id.in_(sorted(user_ids)))
+    return dict(session.exec(query).all())
