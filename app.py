@@ -6,14 +6,17 @@ as a legacy multipage folder: every page goes through the router's sign-in check
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
 import streamlit as st
+from sqlmodel import Session
 
 from casework.bootstrap import prepare_database
+from casework.notifications import check_sla
 from db.config import get_settings
 from db.engine import get_engine
 from web.health import routes as health_routes
@@ -22,12 +25,37 @@ from web.signin import routes as sign_in_routes
 ROOT = Path(__file__).resolve().parent
 
 
+log = logging.getLogger("pantau")
+
+
+def _check_deadlines() -> int:
+    with Session(get_engine()) as session:
+        return check_sla(session=session)
+
+
+async def _deadline_watch(every: int) -> None:
+    """Warn leads of deadlines at risk on a timer, whether or not anyone has a page open."""
+    while True:
+        try:
+            sent = await anyio.to_thread.run_sync(_check_deadlines)
+            if sent:
+                log.info("sent %s deadline warnings", sent)
+        except Exception:  # a database outage must not end the watch
+            log.exception("the deadline check failed; trying again later")
+        await anyio.sleep(every)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
-    logging.getLogger("pantau").info("preparing the database")
+    log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
+    watch = None
+    if settings.sla_check_seconds:
+        watch = asyncio.create_task(_deadline_watch(settings.sla_check_seconds))
     yield {}
+    if watch is not None:
+        watch.cancel()
     get_engine().dispose()
 
 

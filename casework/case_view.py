@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from casework import sla
-from casework.actors import Actor, may_see_internal
+from casework.actors import Actor, case_scope, may_see_internal
 from casework.cases import case_decisions, case_evidence, case_urls, get_case
 from casework.duplicates import related_cases
 from casework.taxonomy import term_label
@@ -55,6 +55,7 @@ class CaseView:
     reach: int | None
     report_count: int
     assignee: str | None
+    assignee_id: int | None
     reporter_name: str | None  # None for viewers outside the supervisory body
     reporter_contact: str | None
     merged_into: str | None
@@ -67,6 +68,7 @@ class CaseView:
     timeline: list[TimelineEntry]
     actions: list[Action]
     related: list[tuple[int, str, str]]  # (case id, reference, status) the viewer may see
+    merged_from: list[tuple[int, str]]  # cases merged into this one, that the viewer may see
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
 
 
@@ -131,6 +133,7 @@ def load_case_view(
         reach=case.reach,
         report_count=case.report_count,
         assignee=assignee.display_name if assignee else None,
+        assignee_id=case.assignee_id,
         reporter_name=case.reporter_name if insider else None,
         reporter_contact=case.reporter_contact if insider else None,
         merged_into=merged_into,
@@ -145,6 +148,14 @@ def load_case_view(
         related=[
             (c.id, c.reference, c.status)
             for c in related_cases(session=session, actor=actor, case_id=case.id)
+        ],
+        merged_from=[
+            (row.id, row.reference)
+            for row in session.exec(
+                select(Case.id, Case.reference)
+                .where(Case.merged_into_id == case.id, case_scope(actor))
+                .order_by(Case.id)
+            )
         ],
         reports=list(
             session.exec(

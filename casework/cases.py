@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from casework import sla
 from casework.access import log_denied
-from casework.actors import Actor, case_scope, may_see_internal
+from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.errors import (
     CaseNotFound,
@@ -24,10 +25,17 @@ from casework.errors import (
     ValidationError,
 )
 from casework.i18n import N_, Translatable
-from casework.notifications import notify_case_parties, notify_platform
+from casework.notifications import (
+    mentioned_usernames,
+    notify_case_parties,
+    notify_platform,
+    notify_regulator,
+    notify_users,
+)
 from casework.references import next_reference
 from casework.roles import OrgKind, Role
 from casework.schemas import DecisionIn, ReportIn
+from casework.search import reindex
 from casework.taxonomy import all_phases, phase_on, sla_policy
 from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
@@ -42,6 +50,7 @@ from db.models import (
     Evidence,
     Organisation,
     Region,
+    User,
 )
 from db.types import utcnow
 
@@ -178,6 +187,8 @@ def file_report(
         url.case_id = case.id
         url.created_at = now
         session.add(url)
+    session.flush()
+    reindex(session, [case.id])
     record_event(
         session,
         action="case_filed",
@@ -568,6 +579,7 @@ def escalate_to_regulator(
         mutate=check_and_stamp,
         detail={"reason": reason},
     )
+    notify_regulator(session, case)
     _commit(session)
     return case
 
@@ -689,8 +701,40 @@ def add_comment(
     )
     if visibility == "shared" and actor.organisation_kind == OrgKind.PLATFORM:
         notify_case_parties(session, case, kind="comment_added", exclude=actor.user_id)
+    mentioned = _readers_mentioned(session, actor, case, body, visibility)
+    notify_users(session, mentioned, case, kind="mentioned")
     _commit(session)
     return comment
+
+
+def _readers_mentioned(
+    session: Session, actor: Actor, case: Case, body: str, visibility: str
+) -> set[int]:
+    """The users named as @name in `body` who may read this comment on this case;
+    a mention never tells anyone about a case or a note they cannot see."""
+    names = mentioned_usernames(body)[:20]
+    if not names:
+        return set()
+    users = session.exec(
+        select(User.id).where(func.lower(User.username).in_(names), User.active)
+    ).all()
+    readers = set()
+    for user_id in users:
+        if user_id == actor.user_id:
+            continue
+        try:
+            reader = actor_for(session, user_id)
+        except PermissionDenied:
+            continue
+        if visibility == "internal" and not (
+            reader.organisation_id == actor.organisation_id
+            or (may_see_internal(actor) and may_see_internal(reader))
+        ):
+            continue
+        visible = session.exec(select(Case.id).where(Case.id == case.id, case_scope(reader)))
+        if visible.first() is not None:
+            readers.add(user_id)
+    return readers
 
 
 ACTION_SERVICES = {

@@ -16,7 +16,9 @@ from db.models import AuditEvent, Organisation, User
 
 # Event details a platform or regulator may read: what is also shared with them anyway.
 # Rejection reasons, merge notes and the like stay with the supervisory body.
-SHARED_DETAIL_KEYS = frozenset({"decisions", "ground", "question", "answer", "order"})
+SHARED_DETAIL_KEYS = frozenset(
+    {"decisions", "ground", "question", "answer", "order", "priority", "sla_due_at"}
+)
 
 # Events that are not lifecycle actions (those are labelled by ACTION_LABELS).
 EVENT_LABELS = {
@@ -26,6 +28,8 @@ EVENT_LABELS = {
 }
 EVENT_LABELS.update(DUPLICATE_EVENT_LABELS)
 EVENT_LABELS["reports_imported"] = N_("Reports added by import")
+EVENT_LABELS["case_assigned"] = N_("Assigned")
+EVENT_LABELS["priority_changed"] = N_("Priority changed")
 UNKNOWN_EVENT = N_("Other change")
 
 

@@ -1,0 +1,127 @@
+"""One action on many cases at once, for leads and officers working the queue.
+
+Each case goes through the same service a single click would call, in its own
+transaction, with the version the user saw in the queue: every change is audited like
+any other, and a case that cannot take the action is reported with the reason instead
+of being skipped in silence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from casework.actors import Actor, case_scope
+from casework.assignment import assign_case, set_priority
+from casework.cases import merge_case, refer_to_platform, reject_case
+from casework.errors import DomainError, PermissionDenied, ValidationError
+from casework.i18n import N_
+from casework.roles import Role
+from db.models import Case
+
+MAX_BULK = 200
+
+
+class BulkAction(StrEnum):
+    ASSIGN = "assign"
+    REFER = "refer"
+    SET_PRIORITY = "set_priority"
+    CLOSE_DUPLICATE = "close_duplicate"
+    CLOSE_OUT_OF_SCOPE = "close_out_of_scope"
+
+
+BULK_LABELS = {
+    BulkAction.ASSIGN: N_("Assign"),
+    BulkAction.REFER: N_("Refer to platform"),
+    BulkAction.SET_PRIORITY: N_("Set priority"),
+    BulkAction.CLOSE_DUPLICATE: N_("Close as duplicate"),
+    BulkAction.CLOSE_OUT_OF_SCOPE: N_("Close as out of scope"),
+}
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    # (reference, the refusal) for each case that could not take the action
+    refused: list[tuple[str, DomainError]] = field(default_factory=list)
+
+
+def bulk_actions_for(actor: Actor) -> list[BulkAction]:
+    """What `actor` may apply in bulk; merging stays with leads, as one by one."""
+    if not actor.is_supervisory_caseworker:
+        return []
+    actions = list(BulkAction)
+    if actor.role != Role.LEAD:
+        actions.remove(BulkAction.CLOSE_DUPLICATE)
+    return actions
+
+
+def find_by_reference(*, session: Session, actor: Actor, reference: str) -> Case | None:
+    """A case the actor may see, by its exact reference."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    return session.exec(select(Case).where(Case.reference == reference, case_scope(actor))).first()
+
+
+def apply_bulk(
+    *,
+    session: Session,
+    actor: Actor,
+    action: BulkAction | str,
+    versions: dict[int, int],
+    assignee_id: int | None = None,
+    priority: str | None = None,
+    note: str = "",
+    reason: str = "",
+    into_reference: str = "",
+) -> BulkResult:
+    """Apply `action` to each case in `versions` (case id → the version the user saw)."""
+    action = BulkAction(action)
+    if action not in bulk_actions_for(actor):
+        raise PermissionDenied()
+    if not versions:
+        raise ValidationError({"cases": N_("Select at least one case.")})
+    if len(versions) > MAX_BULK:
+        raise ValidationError({"cases": N_("Select at most 200 cases at once.")})
+    survivor = None
+    if action == BulkAction.CLOSE_DUPLICATE:
+        survivor = find_by_reference(session=session, actor=actor, reference=into_reference)
+        session.rollback()
+        if survivor is None:
+            raise ValidationError(
+                {"into_reference": N_("No case with that reference is available to you.")}
+            )
+    if action == BulkAction.CLOSE_OUT_OF_SCOPE and not (reason or "").strip():
+        raise ValidationError({"reason": N_("Give a reason.")})
+
+    def run(case_id: int, version: int) -> Case:
+        common = {"session": session, "actor": actor, "case_id": case_id, "version": version}
+        if action == BulkAction.ASSIGN:
+            return assign_case(**common, assignee_id=assignee_id)
+        if action == BulkAction.SET_PRIORITY:
+            return set_priority(**common, priority=priority or "")
+        if action == BulkAction.REFER:
+            return refer_to_platform(**common, note=note)
+        if action == BulkAction.CLOSE_DUPLICATE:
+            return merge_case(**common, into_case_id=survivor.id)
+        return reject_case(**common, reason=reason)
+
+    references = dict(
+        session.exec(
+            select(Case.id, Case.reference).where(Case.id.in_(list(versions)), case_scope(actor))
+        ).all()
+    )
+    session.rollback()
+    result = BulkResult()
+    for case_id, version in versions.items():
+        reference = references.get(case_id, f"#{case_id}")
+        try:
+            case = run(case_id, version)
+        except DomainError as error:
+            session.rollback()
+            result.refused.append((reference, error))
+            continue
+        result.done.append(case.reference)
+    return result

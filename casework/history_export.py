@@ -1,0 +1,77 @@
+"""A case's history as a file: what a lead attaches to the letter that escalates a case
+to the regulator. Built from the case page's own view, so it holds exactly what the
+person exporting may read, in their language and time zone."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from casework.case_view import CaseView
+from casework.i18n import format_datetime
+from casework.timeline import event_label
+from casework.workflow import STATUS_LABELS, Status
+
+
+def _status(gettext, code: str | None) -> str:
+    return gettext(STATUS_LABELS[Status(code)]) if code else ""
+
+
+def history_csv(view: CaseView, *, gettext, language: str, zone: str) -> bytes:
+    """The case's record and timeline as CSV (UTF-8 with a byte-order mark, so that
+    spreadsheet programs read it right)."""
+    _ = gettext
+
+    def when(value) -> str:
+        return format_datetime(value, language=language, time_zone=zone) if value else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for label, value in (
+        (_("Reference"), view.reference),
+        (_("Title"), view.title),
+        (_("Platform"), view.platform),
+        (_("Category"), view.category),
+        (_("Legal ground"), view.legal_ground or ""),
+        (_("Account"), view.account_handle or ""),
+        (_("Province"), view.province or ""),
+        (_("Status"), _status(_, view.status)),
+        (_("Filed"), when(view.created_at)),
+        (_("Decision due"), when(view.clock.due_at)),
+    ):
+        writer.writerow([label, _sanitise(value)])
+    for link in view.urls:
+        writer.writerow([_("Link"), _sanitise(link.url)])
+    writer.writerow([])
+    writer.writerow([_("Time"), _("Who"), _("Organisation"), _("Event"), _("Status"), _("Text")])
+    for entry in view.timeline:
+        if entry.kind == "comment":
+            event = _("Internal comment") if entry.visibility == "internal" else _("Comment")
+            text = entry.text or ""
+        else:
+            event = _(event_label(entry.action))
+            detail = entry.detail or {}
+            text = " · ".join(
+                str(detail[key])
+                for key in ("reason", "note", "question", "answer", "order")
+                if detail.get(key)
+            )
+        writer.writerow(
+            [
+                when(entry.at),
+                _sanitise(entry.who),
+                _sanitise(entry.organisation),
+                event,
+                _status(_, entry.to_status),
+                _sanitise(text),
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sanitise(value: str | None) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    value = value or ""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
