@@ -9,11 +9,10 @@ from casework.accounts import update_preferences
 from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
 from casework.errors import DomainError, ValidationError
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES
-from casework.notifications import NOTIFICATION_TEXTS, mark_read, unread_notifications
 from casework.roles import ROLE_LABELS
 from db.config import get_settings
 from db.engine import session_scope
-from pages import forms, ui
+from pages import forms, registry, ui
 
 PASSWORD_FIELDS = ("current", "new", "repeat")
 
@@ -60,19 +59,11 @@ def render() -> None:
                 ui.flash(_("Saved."))
                 st.rerun()
 
-    st.subheader(_("Notifications"), anchor=False)
-    with session_scope() as session:
-        notes = unread_notifications(session=session, user_id=actor.user_id)
-    if not notes:
-        st.caption(_("No unread notifications."))
-        return
-    for note in notes:
-        text = _(NOTIFICATION_TEXTS.get(note.kind, note.kind)).format(**note.params)
-        st.text(f"{ui.format_time(note.created_at, actor)} · {text}")
-    if st.button(_("Mark all as read"), key="account_mark_read"):
-        with session_scope() as session:
-            mark_read(session=session, user_id=actor.user_id)
-        st.rerun()
+    st.page_link(
+        registry.page("notifications"),
+        label=_("Your notifications"),
+        icon=":material/notifications:",
+    )
 
 
 def _session_token() -> str | None:

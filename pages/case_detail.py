@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
+from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
 from casework.errors import CaseNotFound, DomainError, StaleVersion
@@ -16,6 +17,7 @@ from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
+from pages.case_panels import history_download, work_panel
 from pages.evidence_panel import render_evidence, render_upload
 
 # What each action asks for: (keyword of the service, label message id, required).
@@ -67,8 +69,10 @@ def render() -> None:
         render_evidence(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
+        history_download(view, actor)
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
+        work_panel(view, actor, version=seen[0])
         if may_add_evidence(actor):
             render_upload(view, actor)
         _comment_form(view, actor)
@@ -114,6 +118,13 @@ def _header(view: CaseView, actor) -> None:
         )
     if view.merged_into:
         st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
+    if view.merged_from:
+        st.caption(_("Merged into this case:"))
+        columns = st.columns(min(len(view.merged_from), 6))
+        for index, (case_id, reference) in enumerate(view.merged_from[:6]):
+            columns[index].page_link(
+                registry.page("case"), label=reference, query_params={"id": str(case_id)}
+            )
     if view.related:
         st.caption(_("Related cases:"))
         columns = st.columns(min(len(view.related), 6))
@@ -292,14 +303,9 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
 
 
 def _merge(view: CaseView, actor, reference: str, version: int) -> None:
-    from casework.queries import CaseFilters, list_cases
-
     _ = ui.gettext()
     with session_scope() as session:
-        page = list_cases(
-            session=session, actor=actor, filters=CaseFilters(text=reference.strip()), page_size=5
-        )
-    match = next((c for c in page.rows if c.reference == reference.strip().upper()), None)
+        match = find_by_reference(session=session, actor=actor, reference=reference)
     if match is None:
         st.error(_("No case with that reference is available to you."))
         return
@@ -349,6 +355,7 @@ def _comment_form(view: CaseView, actor) -> None:
     st.markdown(f"**{_('Add a comment')}**")
     with st.form("case_comment_form", clear_on_submit=False):
         body = st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
+        st.caption(_("Write @ and a user name to notify a colleague who can see this case."))
         visibility = st.radio(
             _("Visible to"),
             ["shared", "internal"],

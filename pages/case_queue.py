@@ -1,21 +1,23 @@
-"""The case queue: what needs attention, filtered and paged on the server."""
+"""The case queue: what needs attention, filtered, searched and paged on the server."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from casework import sla
-from casework.queries import CaseFilters, list_cases
-from casework.roles import Role
+from casework.queries import display_names, list_cases
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from pages import registry, ui
+from pages.queue_bulk import bulk_bar
+from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
 
 
-def _sla_badge(case, now, _) -> str:
+def sla_badge(case, now, _) -> str:
+    """Time left or overdue, for a running clock; else the clock's state."""
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
@@ -24,19 +26,15 @@ def _sla_badge(case, now, _) -> str:
         paused_seconds=case.sla_paused_seconds,
         now=now,
     )
-    if (
-        clock.state in (sla.ClockState.RUNNING, sla.ClockState.BREACHED)
-        and clock.remaining is not None
-    ):
+    if clock.state == sla.ClockState.RUNNING:
         hours = clock.remaining.total_seconds() / 3600
-        if hours >= 0:
-            return _("{hours} h left").format(hours=ui.hours(hours, decimals=0))
-        return _("{hours} h late").format(hours=ui.hours(-hours, decimals=0))
+        return "⏱ " + _("{hours} h left").format(hours=ui.hours(hours, decimals=0))
+    if clock.state == sla.ClockState.BREACHED:
+        hours = -clock.remaining.total_seconds() / 3600
+        return "🔴 " + _("{hours} h late").format(hours=ui.hours(hours, decimals=0))
+    if clock.state == sla.ClockState.PAUSED:
+        return "⏸ " + _(sla.CLOCK_LABELS[clock.state])
     return _(sla.CLOCK_LABELS[clock.state])
-
-
-def _first_page() -> None:
-    st.session_state["queue_page"] = 1
 
 
 def render() -> None:
@@ -45,61 +43,9 @@ def render() -> None:
     lang = ui.language()
     st.title(_("Case queue"))
     ui.show_flash()
-    with session_scope() as session:
-        platform_rows = platforms(session)
-        platform_names = {p.code: p.name for p in platforms(session, active_only=False)}
-        categories = terms(session, "category")
-        province_rows = provinces(session)
-    if actor.role == Role.LIAISON:
-        platform_rows = [p for p in platform_rows if p.code in actor.platform_codes]
-
-    columns = st.columns([2, 2, 2, 2, 3])
-    statuses = columns[0].multiselect(
-        _("Status"),
-        [s.value for s in Status],
-        key="queue_statuses",
-        on_change=_first_page,
-        format_func=lambda s: _(STATUS_LABELS[Status(s)]),
-    )
-    chosen_platforms = columns[1].multiselect(
-        _("Platform"),
-        [p.code for p in platform_rows],
-        key="queue_platforms",
-        on_change=_first_page,
-        format_func={p.code: p.name for p in platform_rows}.get,
-    )
-    category_names = {t.code: term_label(t, lang) for t in categories}
-    chosen_categories = columns[2].multiselect(
-        _("Category"),
-        list(category_names),
-        key="queue_categories",
-        on_change=_first_page,
-        format_func=category_names.get,
-    )
-    province_names = {p.code: p.name for p in province_rows}
-    chosen_provinces = columns[3].multiselect(
-        _("Province"),
-        list(province_names),
-        key="queue_provinces",
-        on_change=_first_page,
-        format_func=province_names.get,
-    )
-    text = columns[4].text_input(
-        _("Search reference, title or account"),
-        key="queue_text",
-        on_change=_first_page,
-        max_chars=200,
-    )
-    overdue = st.toggle(_("Overdue only"), key="queue_overdue", on_change=_first_page)
-
-    filters = CaseFilters(
-        statuses=tuple(statuses),
-        platforms=tuple(chosen_platforms),
-        categories=tuple(chosen_categories),
-        provinces=tuple(chosen_provinces),
-        overdue_only=overdue,
-        text=text,
-    )
+    sync_from_link(actor)
+    filters, sort, descending = filter_bar(actor)
+    publish_to_link(filters, sort, descending, actor)
     page_number = st.session_state.get("queue_page", 1)
     now = utcnow()
     with session_scope() as session:
@@ -107,36 +53,65 @@ def render() -> None:
             session=session,
             actor=actor,
             filters=filters,
+            sort=sort,
+            descending=descending,
             page=page_number,
             page_size=get_settings().page_size,
             now=now,
         )
+        platform_names = {p.code: p.name for p in platforms(session, active_only=False)}
+        categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
+        province_names = {p.code: p.name for p in provinces(session)}
+        assignees = display_names(
+            session=session, user_ids={c.assignee_id for c in result.rows if c.assignee_id}
+        )
     if result.total == 0:
         st.info(_("No cases match these filters."), icon=":material/inbox:")
+        bulk_bar(actor, [])
         return
-    st.caption(_("{count} cases").format(count=result.total))
+    count = (
+        _("More than {count} cases").format(count=ui.number(10_000))
+        if result.capped
+        else _("{count} cases").format(count=ui.number(result.total))
+    )
+    st.caption(count)
     table = [
         {
             _("Reference"): case.reference,
             _("Title"): case.title,
             _("Platform"): platform_names.get(case.platform_code, case.platform_code),
-            _("Category"): category_names.get(case.category_code, case.category_code),
+            _("Category"): categories.get(case.category_code, case.category_code),
             _("Region"): province_names.get(case.province_code or "", "—"),
             _("Status"): _(STATUS_LABELS[Status(case.status)]),
             _("Priority"): _(sla.PRIORITY_LABELS[sla.Priority(case.priority)]),
-            _("SLA"): _sla_badge(case, now, _),
+            _("SLA"): sla_badge(case, now, _),
+            _("Assignee"): assignees.get(case.assignee_id, "—"),
             _("Updated"): ui.format_time(case.updated_at, actor),
         }
         for case in result.rows
     ]
+    bulk = actor.is_supervisory_caseworker
     selection = st.dataframe(
-        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="queue_table"
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="multi-row" if bulk else "single-row",
+        key="queue_table",
     )
-    st.caption(_("Select a row to open the case."))
-    chosen = selection.selection.rows if selection else []
-    if chosen:
-        case = result.rows[chosen[0]]
-        st.switch_page(registry.page("case"), query_params={"id": str(case.id)})
+    chosen = [result.rows[i] for i in (selection.selection.rows if selection else [])]
+    if not bulk:
+        st.caption(_("Select a row to open the case."))
+        if chosen:
+            _open(chosen[0])
+    else:
+        st.caption(_("Select rows to act on them together, or one row to open it."))
+        if len(chosen) == 1 and st.button(
+            _("Open {reference}").format(reference=chosen[0].reference),
+            icon=":material/open_in_new:",
+            key="queue_open",
+        ):
+            _open(chosen[0])
+    bulk_bar(actor, chosen)
 
     nav = st.columns([1, 2, 1])
     if nav[0].button(_("Previous"), disabled=result.page <= 1, key="queue_prev"):
@@ -146,3 +121,7 @@ def render() -> None:
     if nav[2].button(_("Next"), disabled=result.page >= result.page_count, key="queue_next"):
         st.session_state["queue_page"] = result.page + 1
         st.rerun()
+
+
+def _open(case) -> None:
+    st.switch_page(registry.page("case"), query_params={"id": str(case.id)})

@@ -96,6 +96,14 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({Role.ADMIN}),
         N_("Administration"),
     ),
+    PageSpec(
+        "notifications",
+        "pages.notifications",
+        N_("Notifications"),
+        ":material/notifications:",
+        ALL,
+        N_("Account"),
+    ),
     PageSpec("account", "pages.account", N_("My account"), ":material/person:", ALL, N_("Account")),
     PageSpec(
         "import",
@@ -122,11 +130,12 @@ def specs_for(role: Role | None) -> list[PageSpec]:
     return [spec for spec in PAGES if role in spec.roles]
 
 
-def st_page(spec: PageSpec, gettext, *, default: bool = False) -> st.Page:
+def st_page(spec: PageSpec, gettext, *, default: bool = False, badge: str | None = None) -> st.Page:
     module = importlib.import_module(spec.module)
+    title = gettext(spec.title)
     return st.Page(
         module.render,
-        title=gettext(spec.title),
+        title=f"{title} ({badge})" if badge else title,
         icon=spec.icon,
         url_path=spec.url_path,
         default=default,

@@ -49,10 +49,14 @@ def main() -> None:
         specs = [registry.BY_PATH["account"]]
     else:
         specs = registry.specs_for(actor.role if actor else None)
+    unread = ui.unread_badge(actor)
     sections: dict[str, list] = {}
     for index, spec in enumerate(specs):
         title = _(spec.section) if spec.section else ""
-        sections.setdefault(title, []).append(registry.st_page(spec, _, default=index == 0))
+        badge = unread if spec.url_path == "notifications" else None
+        sections.setdefault(title, []).append(
+            registry.st_page(spec, _, default=index == 0, badge=badge)
+        )
     navigation = st.navigation(sections)
     _sidebar(actor)
     navigation.run()

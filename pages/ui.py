@@ -14,6 +14,7 @@ from casework.actors import Actor
 from casework.auth import SESSION_COOKIE, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.identities import resolve_identity
+from casework.notifications import unread_count
 from db.config import get_settings
 from db.engine import session_scope
 
@@ -168,3 +169,14 @@ def same_tab_link(label: str, href: str, *, primary: bool = True) -> None:
     st.html(
         f'<a href="{html.escape(href)}" style="{_LINK_STYLE}{colours}">{html.escape(label)}</a>'
     )
+
+
+def unread_badge(actor: Actor | None) -> str | None:
+    """The unread notification count for the navigation ("99+" past 99), or None."""
+    if actor is None:
+        return None
+    with session_scope() as session:
+        count = unread_count(session=session, user_id=actor.user_id)
+    if not count:
+        return None
+    return "99+" if count > 99 else number(count)
