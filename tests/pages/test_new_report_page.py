@@ -61,4 +61,3 @@ def test_a_report_of_content_already_on_file_offers_to_add_it_to_that_case(demo_
     assert updated.report_count == existing.report_count + 1
     assert len(reports) == existing.report_count + 1
     assert at.title[0].value == existing.reference
-
