@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
-from casework.cases import case_decisions, case_evidence, case_urls, get_case
-from casework.duplicates import related_cases
+from casework.cases import children_of, get_case
+from casework.duplicates import linked_cases
 from casework.taxonomy import term_label
-from casework.timeline import TimelineEntry, case_timeline
+from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import Action, allowed_actions
 from db.models import (
     Case,
@@ -140,15 +140,13 @@ def load_case_view(
         outcome=case.outcome,
         closing_note=case.closing_note if insider else None,
         clock=clock,
-        urls=case_urls(session=session, actor=actor, case_id=case.id),
-        evidence=case_evidence(session=session, actor=actor, case_id=case.id),
-        decisions=case_decisions(session=session, actor=actor, case_id=case.id),
-        timeline=case_timeline(session=session, actor=actor, case_id=case.id),
+        # The scope was checked once, above; the parts need no second check.
+        urls=children_of(session, CaseUrl, case.id),
+        evidence=children_of(session, Evidence, case.id),
+        decisions=children_of(session, Decision, case.id),
+        timeline=timeline_of(session, actor, case.id),
         actions=allowed_actions(case.status, actor.role),
-        related=[
-            (c.id, c.reference, c.status)
-            for c in related_cases(session=session, actor=actor, case_id=case.id)
-        ],
+        related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)
             for row in session.exec(
@@ -157,11 +155,5 @@ def load_case_view(
                 .order_by(Case.id)
             )
         ],
-        reports=list(
-            session.exec(
-                select(CaseReport).where(CaseReport.case_id == case.id).order_by(CaseReport.id)
-            )
-        )
-        if insider
-        else [],
+        reports=children_of(session, CaseReport, case.id) if insider else [],
     )

@@ -95,17 +95,15 @@ def get_case(*, session: Session, actor: Actor, case_id: int) -> Case:
     return trimmed_for(actor, load_case(session=session, actor=actor, case_id=case_id))
 
 
-def case_urls(*, session: Session, actor: Actor, case_id: int) -> list[CaseUrl]:
-    get_case(session=session, actor=actor, case_id=case_id)
-    return list(
-        session.exec(select(CaseUrl).where(CaseUrl.case_id == case_id).order_by(CaseUrl.id))
-    )
+def children_of(session: Session, model, case_id: int) -> list:
+    """Rows of `model` belonging to a case, in id order. No scope check: for services
+    that have already loaded the case for their actor."""
+    return list(session.exec(select(model).where(model.case_id == case_id).order_by(model.id)))
 
 
-def case_comments(*, session: Session, actor: Actor, case_id: int) -> list[Comment]:
+def comments_visible_to(session: Session, actor: Actor, case_id: int) -> list[Comment]:
     """The conversation as `actor` may read it: internal comments only inside the
-    organisation that wrote them."""
-    get_case(session=session, actor=actor, case_id=case_id)
+    organisation that wrote them. No scope check on the case itself."""
     visible = (Comment.visibility == "shared") | (Comment.organisation_id == actor.organisation_id)
     if may_see_internal(actor):
         # The supervisory body's offices share their internal notes with each other,
@@ -116,18 +114,25 @@ def case_comments(*, session: Session, actor: Actor, case_id: int) -> list[Comme
     return list(session.exec(query.order_by(Comment.created_at, Comment.id)))
 
 
+def case_urls(*, session: Session, actor: Actor, case_id: int) -> list[CaseUrl]:
+    get_case(session=session, actor=actor, case_id=case_id)
+    return children_of(session, CaseUrl, case_id)
+
+
+def case_comments(*, session: Session, actor: Actor, case_id: int) -> list[Comment]:
+    """The conversation of a case as `actor` may read it."""
+    get_case(session=session, actor=actor, case_id=case_id)
+    return comments_visible_to(session, actor, case_id)
+
+
 def case_decisions(*, session: Session, actor: Actor, case_id: int) -> list[Decision]:
     get_case(session=session, actor=actor, case_id=case_id)
-    return list(
-        session.exec(select(Decision).where(Decision.case_id == case_id).order_by(Decision.id))
-    )
+    return children_of(session, Decision, case_id)
 
 
 def case_evidence(*, session: Session, actor: Actor, case_id: int) -> list[Evidence]:
     get_case(session=session, actor=actor, case_id=case_id)
-    return list(
-        session.exec(select(Evidence).where(Evidence.case_id == case_id).order_by(Evidence.id))
-    )
+    return children_of(session, Evidence, case_id)
 
 
 # --- filing ----------------------------------------------------------------------------

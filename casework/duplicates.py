@@ -210,6 +210,11 @@ def file_and_link(
 def related_cases(*, session: Session, actor: Actor, case_id: int) -> list[Case]:
     """The cases linked to `case_id` that `actor` may see, oldest link first."""
     get_case(session=session, actor=actor, case_id=case_id)
+    return linked_cases(session, actor, case_id)
+
+
+def linked_cases(session: Session, actor: Actor, case_id: int) -> list[Case]:
+    """Related cases of a case whose scope the caller has checked."""
     query = (
         select(Case)
         .join(CaseLink, CaseLink.other_case_id == Case.id)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, insert, text
+from sqlalchemy import bindparam, delete, exists, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -74,20 +74,22 @@ def reindex(session: Session, case_ids: Iterable[int]) -> None:
 def index_missing(session: Session, *, batch: int = 5000) -> int:
     """Index every case that has no search document yet (after an upgrade, or rows
     written by a bulk seed); returns how many were indexed."""
-    done = 0
+    done, after = 0, 0
     while True:
         missing = session.exec(
             select(Case.id)
-            .where(~Case.id.in_(select(CaseSearch.case_id)))
+            .where(Case.id > after, ~exists().where(CaseSearch.case_id == Case.id))
             .order_by(Case.id)
             .limit(batch)
         ).all()
+        session.rollback()  # end the read, so the write below takes the write lock
         if not missing:
             return done
         begin_write(session)
         _write_documents(session.connection(), list(missing), replace=False)
         session.commit()
         done += len(missing)
+        after = missing[-1]
 
 
 def _write_documents(connection: Connection, ids: list[int], *, replace: bool) -> None:

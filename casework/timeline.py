@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from casework.actors import Actor, may_see_internal
-from casework.cases import case_comments, get_case
+from casework.cases import comments_visible_to, get_case
 from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
 from casework.i18n import N_
 from casework.workflow import ACTION_LABELS, Action
@@ -57,17 +57,30 @@ class TimelineEntry:
 def case_timeline(*, session: Session, actor: Actor, case_id: int) -> list[TimelineEntry]:
     """Events and comments of one case, oldest first."""
     get_case(session=session, actor=actor, case_id=case_id)
+    return timeline_of(session, actor, case_id)
+
+
+def timeline_of(session: Session, actor: Actor, case_id: int) -> list[TimelineEntry]:
+    """The timeline of a case whose scope the caller has checked."""
+    insider = may_see_internal(actor)
+    events = list(
+        session.exec(
+            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
+        )
+    )
+    comments = comments_visible_to(session, actor, case_id)
+    # Only the people who appear on this timeline, not every account.
+    ids = {e.actor_id for e in events if e.actor_id} | {c.author_id for c in comments}
     people = {
-        user.id: (user.display_name, org.name)
-        for user, org in session.exec(
-            select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+        user_id: (name, org)
+        for user_id, name, org in session.exec(
+            select(User.id, User.display_name, Organisation.name)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.id.in_(sorted(ids)))
         )
     }
-    insider = may_see_internal(actor)
     entries: list[TimelineEntry] = []
-    for event in session.exec(
-        select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
-    ):
+    for event in events:
         if event.action == "comment_added":
             continue  # the comment itself is on the timeline
         who, org = people.get(event.actor_id, ("—", "—"))
@@ -88,7 +101,7 @@ def case_timeline(*, session: Session, actor: Actor, case_id: int) -> list[Timel
                 detail=detail,
             )
         )
-    for comment in case_comments(session=session, actor=actor, case_id=case_id):
+    for comment in comments:
         who, org = people.get(comment.author_id, ("—", "—"))
         entries.append(
             TimelineEntry(
