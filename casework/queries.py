@@ -218,8 +218,11 @@ def list_cases(
     total = session.exec(select(func.count()).select_from(capped)).one()
     page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
     column = SORTABLE.get(sort, Case.updated_at)
-    # Cases without a deadline go last whichever way the deadline sorts.
-    order = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    order = column.desc() if descending else column.asc()
+    if sort == "sla_due_at":
+        # Cases without a deadline go last whichever way the deadline sorts. Only this
+        # column may be empty; on the others NULLS LAST would cost PostgreSQL its index.
+        order = order.nulls_last()
     rows = session.exec(
         select(Case)
         .where(*conditions)
