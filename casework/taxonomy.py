@@ -163,6 +163,10 @@ def sla_policy(session: Session, platform_code: str) -> SlaPolicy:
     return SlaPolicy(urgent_hours=platform.sla_urgent_hours, normal_hours=platform.sla_normal_hours)
 
 
+def elections(session: Session) -> list[Election]:
+    return list(session.exec(select(Election).order_by(Election.code)))
+
+
 def all_phases(session: Session) -> list[ElectionPhase]:
     return list(session.exec(select(ElectionPhase).order_by(ElectionPhase.starts_on)))
 

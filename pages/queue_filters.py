@@ -31,10 +31,17 @@ from casework.saved_views import (
     list_saved_views,
     save_view,
 )
-from casework.taxonomy import PHASE_LABELS, platforms, provinces, regencies, term_label, terms
+from casework.taxonomy import (
+    PHASE_LABELS,
+    elections,
+    platforms,
+    provinces,
+    regencies,
+    term_label,
+    terms,
+)
 from casework.workflow import STATUS_LABELS, Status
 from db.engine import session_scope
-from db.models import Election
 from pages import ui
 
 APPLIED = "queue_applied_params"
@@ -141,7 +148,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         province_names = {p.code: p.name for p in provinces(session)}
         chosen = st.session_state.get(LIST_KEYS["provinces"]) or []
         regency_names = {r.code: r.name for code in chosen[:5] for r in regencies(session, code)}
-        elections = {e.code: e.name for e in session.exec(Election.__table__.select())}
+        election_names = {e.code: e.name for e in elections(session)}
         saved = list_saved_views(session=session, actor=actor)
         people = {str(u.id): u.display_name for u in assignable_users(session=session, actor=actor)}
     if actor.role == Role.LIAISON:
@@ -237,10 +244,10 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         )
         chosen_elections = row[1].multiselect(
             _("Election"),
-            list(elections),
+            list(election_names),
             key=LIST_KEYS["elections"],
             on_change=first_page,
-            format_func=lambda c: elections.get(c, c),
+            format_func=lambda c: election_names.get(c, c),
         )
         created_from = row[2].date_input(
             _("Filed from"), key=DATE_KEYS["created_from"], on_change=first_page
