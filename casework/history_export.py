@@ -4,11 +4,9 @@ person exporting may read, in their language and time zone."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from casework.case_view import CaseView
 from casework.i18n import format_datetime
+from casework.spreadsheet import csv_bytes
 from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
 
@@ -25,8 +23,7 @@ def history_csv(view: CaseView, *, gettext, language: str, zone: str) -> bytes:
     def when(value) -> str:
         return format_datetime(value, language=language, time_zone=zone) if value else ""
 
-    out = io.StringIO()
-    writer = csv.writer(out)
+    rows: list[list] = []
     for label, value in (
         (_("Reference"), view.reference),
         (_("Title"), view.title),
@@ -39,11 +36,11 @@ def history_csv(view: CaseView, *, gettext, language: str, zone: str) -> bytes:
         (_("Filed"), when(view.created_at)),
         (_("Decision due"), when(view.clock.due_at)),
     ):
-        writer.writerow([label, _sanitise(value)])
+        rows.append([label, value])
     for link in view.urls:
-        writer.writerow([_("Link"), _sanitise(link.url)])
-    writer.writerow([])
-    writer.writerow([_("Time"), _("Who"), _("Organisation"), _("Event"), _("Status"), _("Text")])
+        rows.append([_("Link"), link.url])
+    rows.append([])
+    rows.append([_("Time"), _("Who"), _("Organisation"), _("Event"), _("Status"), _("Text")])
     for entry in view.timeline:
         if entry.kind == "comment":
             event = _("Internal comment") if entry.visibility == "internal" else _("Comment")
@@ -56,22 +53,14 @@ def history_csv(view: CaseView, *, gettext, language: str, zone: str) -> bytes:
                 for key in ("reason", "note", "question", "answer", "order")
                 if detail.get(key)
             )
-        writer.writerow(
+        rows.append(
             [
                 when(entry.at),
-                _sanitise(entry.who),
-                _sanitise(entry.organisation),
+                entry.who,
+                entry.organisation,
                 event,
                 _status(_, entry.to_status),
-                _sanitise(text),
+                text,
             ]
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _sanitise(value: str | None) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    value = value or ""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_bytes(rows)
