@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     )
     lockout_minutes: int = Field(default=15, ge=1, description="How long a lockout lasts.")
     password_min_length: int = Field(default=12, ge=8, description="Shortest password accepted.")
+    province_geojson: str | None = Field(
+        default=None,
+        description="A GeoJSON file of province polygons for the dashboard's map (optional).",
+    )
     demo_password: str = Field(
         default="pantau-demo-2024",
         description="Password of every demo account (demo mode only; shown on the sign-in page).",

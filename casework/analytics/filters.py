@@ -1,0 +1,116 @@
+"""The dashboard's one filter bar as a value, and its round trip through a URL's query
+parameters, so that a view can be shared by link."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+INTERVALS = ("day", "week")
+MULTI_VALUED = ("elections", "phases", "platforms", "categories", "provinces", "priorities")
+# Query parameter → field. The names match the case queue's, so a dashboard link and a
+# queue link read alike.
+PARAM_FIELDS = {
+    "election": "elections",
+    "phase": "phases",
+    "platform": "platforms",
+    "category": "categories",
+    "province": "provinces",
+    "priority": "priorities",
+}
+_MAX_VALUES = 64
+_MAX_CODE = 64
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the whole dashboard page shows. Dates are the viewer's local dates of filing,
+    both inclusive; an empty tuple means no restriction."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    elections: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    interval: str = "day"
+
+    def but(self, **changes) -> DashboardFilters:
+        return replace(self, **changes)
+
+
+def _codes(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    values = []
+    for part in raw.split(","):
+        part = part.strip()
+        if part and len(part) <= _MAX_CODE and part not in values:
+            values.append(part)
+    return tuple(values[:_MAX_VALUES])
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def filters_from_params(params: Mapping[str, str]) -> DashboardFilters:
+    """Filters read from query parameters; anything malformed is ignored, not an error
+    (a pasted link should still open the page)."""
+    date_from, date_to = _day(params.get("from")), _day(params.get("to"))
+    if date_from and date_to and date_from > date_to:
+        date_from, date_to = date_to, date_from
+    interval = params.get("interval", "day")
+    return DashboardFilters(
+        date_from=date_from,
+        date_to=date_to,
+        interval=interval if interval in INTERVALS else "day",
+        **{name: _codes(params.get(param)) for param, name in PARAM_FIELDS.items()},
+    )
+
+
+def filters_to_params(filters: DashboardFilters) -> dict[str, str]:
+    """The query parameters that `filters_from_params` reads back to `filters`."""
+    params: dict[str, str] = {}
+    if filters.date_from:
+        params["from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        params["to"] = filters.date_to.isoformat()
+    for param, name in PARAM_FIELDS.items():
+        values = getattr(filters, name)
+        if values:
+            params[param] = ",".join(values)
+    if filters.interval != "day":
+        params["interval"] = filters.interval
+    return params
+
+
+def queue_params(
+    filters: DashboardFilters,
+    *,
+    bucket: date | None = None,
+    interval: str | None = None,
+    **narrower: str,
+) -> dict[str, str]:
+    """Query parameters that open the case queue on the cases behind a clicked mark:
+    the page's filters, narrowed to the clicked bucket (a day or a week) and to
+    `narrower` (`platform="tiktok"`, `province="32"`, `status="sent"`, …)."""
+    params = {key: value for key, value in filters_to_params(filters).items() if key != "interval"}
+    if bucket is not None:
+        days = 7 if (interval or filters.interval) == "week" else 1
+        start, end = bucket, bucket + timedelta(days=days - 1)
+        if filters.date_from and filters.date_from > start:
+            start = filters.date_from
+        if filters.date_to and filters.date_to < end:
+            end = filters.date_to
+        params["from"], params["to"] = start.isoformat(), end.isoformat()
+    for key, value in narrower.items():
+        if value:
+            params[key] = value
+    return params

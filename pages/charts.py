@@ -1,0 +1,242 @@
+"""Plotly figures for the dashboard, drawn from the frames of `casework.analytics`.
+
+Colours: Okabe and Ito's colour-blind-safe palette for platforms and stages, Paul Tol's
+"muted" set (plus two Okabe-Ito colours) for the twelve categories. A platform or a
+category has the same colour in every chart, whichever others are on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from casework.analytics.provinces import TILE_GRID
+from casework.analytics.scope import ALL_PLATFORMS
+
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+PLATFORM_COLOURS = {
+    "tiktok": "#000000",
+    "facebook": "#0072B2",
+    "instagram": "#CC79A7",
+    "threads": "#E69F00",
+    "youtube": "#D55E00",
+    "x": "#56B4E9",
+    "telegram": "#009E73",
+    ALL_PLATFORMS: "#999999",
+}
+CATEGORY_COLOURS = {
+    "hoax": "#CC6677",
+    "hate_speech": "#332288",
+    "sara": "#DDCC77",
+    "black_campaign": "#117733",
+    "paid_political_ad": "#88CCEE",
+    "vote_buying": "#882255",
+    "neutrality_breach": "#44AA99",
+    "out_of_schedule": "#999933",
+    "synthetic_media": "#AA4499",
+    "impersonation": "#E69F00",
+    "threat_officials": "#0072B2",
+    "other": "#BBBBBB",
+}
+STAGE_COLOURS = {
+    "in_review": "#56B4E9",
+    "sent": "#E69F00",
+    "acknowledged": "#0072B2",
+    "escalated": "#D55E00",
+    "decided": "#009E73",
+}
+PHASE_SHADES = {
+    "campaign": "rgba(86,180,233,0.10)",
+    "quiet_period": "rgba(230,159,0,0.22)",
+    "voting": "rgba(213,94,0,0.30)",
+    "recapitulation": "rgba(0,158,115,0.12)",
+}
+# A sequential, colour-blind-safe scale for the map.
+MAP_SCALE = "Cividis"
+PNG_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def colour(palette: dict[str, str], code: str) -> str:
+    """The code's fixed colour; codes added later by an admin cycle through Okabe-Ito."""
+    if code in palette:
+        return palette[code]
+    return OKABE_ITO[sum(map(ord, code)) % len(OKABE_ITO)]
+
+
+def _layout(fig: go.Figure, *, x: str, y: str, legend: str | None = None) -> go.Figure:
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title=x,
+        yaxis_title=y,
+        legend_title_text=legend,
+        hovermode="closest",
+        clickmode="event+select",
+    )
+    return fig
+
+
+def stacked_bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    key: str,
+    value: str,
+    palette: dict[str, str],
+    label: Callable[[str], str],
+    x_title: str,
+    y_title: str,
+    legend: str,
+) -> go.Figure:
+    """Bars of `value` per `x`, stacked by `key`; each bar's customdata is its key code
+    (the page turns a click into a queue link)."""
+    fig = go.Figure()
+    for code, group in frame.groupby(key, sort=False):
+        fig.add_bar(
+            x=group[x],
+            y=group[value],
+            name=label(code),
+            marker_color=colour(palette, code),
+            customdata=[code] * len(group),
+            hovertemplate="%{x}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, x=x_title, y=y_title, legend=legend)
+
+
+def shade_phases(fig: go.Figure, bands, *, label: Callable[[str], str], start, end) -> None:
+    """Shade each election phase that overlaps [start, end] (dates, inclusive)."""
+    for band in bands:
+        if start is not None and band.ends_on < start:
+            continue
+        if end is not None and band.starts_on > end:
+            continue
+        fig.add_vrect(
+            x0=pd.Timestamp(band.starts_on) - pd.Timedelta(hours=12),
+            x1=pd.Timestamp(band.ends_on) + pd.Timedelta(hours=12),
+            fillcolor=PHASE_SHADES.get(band.phase, "rgba(153,153,153,0.1)"),
+            line_width=0,
+            layer="below",
+            annotation_text=label(band.phase),
+            annotation_position="top left",
+            annotation_font_size=10,
+        )
+
+
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    key: str,
+    value: str,
+    palette: dict[str, str],
+    label: Callable[[str], str],
+    x_title: str,
+    y_title: str,
+    legend: str,
+    dash: str | None = None,
+    stacked: bool = False,
+) -> go.Figure:
+    fig = go.Figure()
+    for code, group in frame.groupby(key, sort=False):
+        fig.add_scatter(
+            x=group[x],
+            y=group[value],
+            name=label(code),
+            mode="lines",
+            line={"color": colour(palette, code), "dash": dash},
+            stackgroup="one" if stacked else None,
+            customdata=[code] * len(group),
+        )
+    return _layout(fig, x=x_title, y=y_title, legend=legend)
+
+
+def tile_map(
+    frame: pd.DataFrame,
+    *,
+    measure: str,
+    names: dict[str, str],
+    value_text: Callable[[float | None], str],
+    colour_title: str,
+) -> go.Figure:
+    """The 38 provinces as squares on a grid; provinces without a value are grey. Works
+    without internet: nothing but the figure itself is drawn."""
+    values = {
+        code: value
+        for code, value in zip(frame["province"], frame[measure], strict=True)
+        if value is not None and value == value  # NaN: no decided case for a share
+    }
+    codes = list(TILE_GRID)
+    shown = [c for c in codes if c in values]
+
+    def squares(selected: list[str], **marker) -> go.Scatter:
+        return go.Scatter(
+            x=[TILE_GRID[c][1] for c in selected],
+            y=[TILE_GRID[c][0] for c in selected],
+            mode="markers+text",
+            marker={
+                "symbol": "square",
+                "size": 46,
+                "line": {"color": "#ffffff", "width": 1},
+                **marker,
+            },
+            text=[f"{TILE_GRID[c][2]}<br>{value_text(values.get(c))}" for c in selected],
+            textfont={"size": 8, "color": "#ffffff" if marker.get("colorscale") else "#333333"},
+            customdata=selected,
+            hovertext=[f"{names.get(c, c)}: {value_text(values.get(c))}" for c in selected],
+            hoverinfo="text",
+        )
+
+    fig = go.Figure(squares([c for c in codes if c not in values], color="#DDDDDD"))
+    if shown:
+        numbers = [values[c] for c in shown]
+        fig.add_trace(
+            squares(
+                shown,
+                color=numbers,
+                colorscale=MAP_SCALE,
+                cmin=min(numbers),
+                cmax=max(numbers),
+                showscale=True,
+                colorbar={"title": {"text": colour_title}},
+            )
+        )
+    fig.update_xaxes(visible=False, range=[-0.7, 14.7])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(
+        height=430,
+        margin={"l": 5, "r": 5, "t": 5, "b": 5},
+        showlegend=False,
+        plot_bgcolor="rgba(0,0,0,0)",
+        clickmode="event+select",
+    )
+    return fig
+
+
+def polygon_map(
+    frame: pd.DataFrame, *, measure: str, geojson: dict, names: dict[str, str], colour_title: str
+) -> go.Figure:
+    """The deployer's polygons on a blank background: no tiles, so no internet."""
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=frame["province"],
+            z=frame[measure],
+            colorscale=MAP_SCALE,
+            customdata=frame["province"],
+            text=[names.get(c, c) for c in frame["province"]],
+            colorbar={"title": {"text": colour_title}},
+            marker_line_width=0.5,
+        )
+    )
+    fig.update_layout(
+        map_style="white-bg",
+        map_center={"lat": -2.5, "lon": 118},
+        map_zoom=3.3,
+        height=430,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    )
+    return fig

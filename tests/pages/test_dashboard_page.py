@@ -1,0 +1,97 @@
+"""The dashboard page for every role that has it, and its filters in the URL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.pages.conftest import app_as, open_page
+
+DASHBOARD_ROLES = {
+    "demo.officer": True,
+    "demo.officer.jabar": True,
+    "demo.lead": True,
+    "demo.liaison.meta": True,
+    "demo.observer": False,
+    "demo.admin": False,
+}
+
+
+@pytest.mark.parametrize(("username", "reads_cases"), list(DASHBOARD_ROLES.items()))
+def test_the_dashboard_draws_its_figures_for_every_role_that_has_it(
+    demo_database, username, reads_cases
+):
+    at = open_page(app_as(username), "dashboard")
+
+    assert not at.exception
+    assert [m.label for m in at.metric] == [
+        "Open",
+        "Overdue",
+        "Referred this week",
+        "Median hours to decision",
+        "Share actioned",
+    ]
+    assert int(at.metric[0].value.replace(",", "")) > 0
+    subheaders = [s.value for s in at.subheader]
+    assert "Cases filed by category" in subheaders
+    assert ("Accounts behind the most cases" in subheaders) is reads_cases
+    assert ("Export the filtered cases" in subheaders) is reads_cases
+
+
+def test_a_liaison_is_offered_only_their_own_platforms(demo_database):
+    at = open_page(app_as("demo.liaison.meta"), "dashboard")
+
+    platform = next(m for m in at.multiselect if m.label == "Platform")
+    assert platform.options == ["Facebook", "Instagram", "Threads"]
+
+
+def test_filters_in_the_url_set_the_widgets(demo_database):
+    at = app_as("demo.officer")
+    at.query_params.update(
+        {
+            "from": "2024-02-01",
+            "to": "2024-02-14",
+            "platform": "tiktok,youtube",
+            "category": "hoax",
+            "province": "32",
+            "priority": "urgent",
+            "phase": "campaign",
+            "election": "pemilu2024",
+            "interval": "week",
+        }
+    )
+    at = open_page(at, "dashboard")
+
+    assert not at.exception
+    assert [d.value for d in at.date_input][:2] == [
+        date(2024, 2, 1),
+        date(2024, 2, 14),
+    ]
+    selected = {m.label: m.value for m in at.multiselect}
+    assert selected["Platform"] == ["tiktok", "youtube"]
+    assert selected["Category"] == ["hoax"]
+    assert selected["Province"] == ["32"]
+    assert selected["Priority"] == ["urgent"]
+    assert selected["Phase"] == ["campaign"]
+    assert selected["Election"] == ["pemilu2024"]
+
+
+def test_changing_a_filter_writes_it_to_the_url(demo_database):
+    at = open_page(app_as("demo.officer"), "dashboard")
+
+    next(m for m in at.multiselect if m.label == "Category").select("hoax").run()
+
+    assert not at.exception
+    assert at.query_params["category"] in ("hoax", ["hoax"])
+
+
+def test_unknown_codes_in_the_url_are_ignored(demo_database):
+    at = app_as("demo.liaison.meta")
+    at.query_params.update({"platform": "tiktok,facebook", "province": "99", "from": "not-a-date"})
+    at = open_page(at, "dashboard")
+
+    assert not at.exception
+    selected = {m.label: m.value for m in at.multiselect}
+    assert selected["Platform"] == ["facebook"]
+    assert selected["Province"] == []

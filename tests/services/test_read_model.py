@@ -1,0 +1,178 @@
+"""The read model: a cold load, then incremental refreshes that read only the cases
+changed since the watermark, so that a new or changed case shows within seconds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+from casework.analytics import figures
+from casework.analytics.filters import DashboardFilters
+from casework.workflow import Action
+from db.models import Case
+from db.read_model import WATERMARK_OVERLAP, ReadModel, adbc_uri
+from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk
+
+
+class FakeClock:
+    """Seconds that move only when a test says so (no sleeping, no timed assertion)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def link(n: int) -> list[str]:
+    return [f"https://www.tiktok.com/@akun.contoh/video/73123456789012{n:05d}"]
+
+
+@pytest.fixture
+def desk_and_model(file_database):
+    url, engine = file_database
+    clock = FakeClock()
+    session = Session(engine, expire_on_commit=False)
+    desk = make_desk(session)
+    model = ReadModel(url, clock=clock)
+    yield session, desk, model, clock
+    model.close()
+    session.close()
+
+
+def counted(model, actor) -> int:
+    return figures.headline(
+        actor=actor, filters=DashboardFilters(), now=CAMPAIGN_NOW, model=model
+    ).open
+
+
+def test_the_first_use_loads_every_case(desk_and_model):
+    session, desk, model, _ = desk_and_model
+    for n in range(3):
+        make_case(session, actor=desk.officer, urls=link(n))
+
+    model.refresh()
+
+    assert model.stats.loads == 1
+    assert model.stats.rows_read == 3
+    assert counted(model, desk.officer) == 3
+
+
+def test_a_new_case_appears_after_a_refresh_that_reads_only_the_changed_rows(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    for n in range(5):
+        make_case(session, actor=desk.officer, urls=link(n), now=CAMPAIGN_NOW - timedelta(hours=3))
+    make_case(session, actor=desk.officer, urls=link(5), now=CAMPAIGN_NOW - timedelta(hours=2))
+    model.refresh()
+
+    make_case(session, actor=desk.officer, urls=link(99))
+    clock.now += 5
+    model.refresh()
+
+    assert counted(model, desk.officer) == 7
+    # The new case, and the one stamped at the watermark (re-read by the overlap); not
+    # the five older ones.
+    assert model.stats.last_rows_read == 2
+    assert model.stats.rows_read == 6 + 2
+
+
+def test_a_changed_case_replaces_its_row_and_brings_its_decision(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    case = make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+    before = figures.outcomes(actor=desk.officer, filters=DashboardFilters(), model=model)
+
+    advance(
+        session,
+        desk,
+        case,
+        Action.START_REVIEW,
+        Action.REFER_TO_PLATFORM,
+        Action.RECORD_DECISION,
+    )
+    clock.now += 5
+    model.refresh()
+
+    after = figures.outcomes(actor=desk.officer, filters=DashboardFilters(), model=model)
+    assert before.empty
+    assert after.to_dict("records") == [
+        {"platform": "tiktok", "category": "hoax", "decision_type": "removed", "cases": 1}
+    ]
+    total = figures.volume(
+        actor=desk.officer, filters=DashboardFilters(), by="platform", model=model
+    )["cases"].sum()
+    assert total == 1
+    assert model.stats.last_rows_read == 1
+
+
+def test_a_row_committed_late_with_an_earlier_stamp_is_still_read(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+    watermark = model.watermark
+
+    # A slow transaction commits after the refresh, stamped before the watermark.
+    late = make_case(session, actor=desk.officer, urls=link(2))
+    session.execute(
+        update(Case)
+        .where(Case.id == late.id)
+        .values(updated_at=watermark - WATERMARK_OVERLAP / 2, version=Case.version + 1)
+    )
+    session.commit()
+    clock.now += 5
+    model.refresh()
+
+    assert counted(model, desk.officer) == 2
+
+
+def test_refreshes_are_throttled_to_one_per_interval(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+
+    make_case(session, actor=desk.officer, urls=link(2))
+    clock.now += 0.5
+    model.refresh()
+    assert model.stats.refreshes == 0
+    assert counted(model, desk.officer) == 1
+
+    clock.now += 2
+    model.refresh()
+    assert model.stats.refreshes == 1
+    assert counted(model, desk.officer) == 2
+
+
+def test_a_refresh_without_changes_reads_only_the_rows_at_the_watermark(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    make_case(session, actor=desk.officer, urls=link(1), now=CAMPAIGN_NOW - timedelta(hours=1))
+    make_case(session, actor=desk.officer, urls=link(2))
+    model.refresh()
+
+    clock.now += 5
+    model.refresh()
+
+    assert model.stats.last_rows_read == 1
+    assert counted(model, desk.officer) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:////var/lib/pantau/pantau.db", ("sqlite", "/var/lib/pantau/pantau.db")),
+        (
+            "postgresql+psycopg://pantau:secret@db:5432/pantau",
+            ("postgresql", "postgresql://pantau:secret@db:5432/pantau"),
+        ),
+        ("postgresql://pantau@db/pantau", ("postgresql", "postgresql://pantau@db/pantau")),
+    ],
+)
+def test_the_adbc_uri_is_the_file_path_or_a_libpq_uri(url, expected):
+    assert adbc_uri(url) == expected
+
+
+def test_an_in_memory_sqlite_database_cannot_back_a_read_model():
+    with pytest.raises(ValueError):
+        adbc_uri("sqlite://")

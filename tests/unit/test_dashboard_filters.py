@@ -1,0 +1,117 @@
+"""The dashboard's filters survive a round trip through the URL, and a click turns them
+into the case queue's parameters."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casework.analytics.filters import (
+    DashboardFilters,
+    filters_from_params,
+    filters_to_params,
+    queue_params,
+)
+from casework.analytics.provinces import TILE_GRID, load_province_geojson
+
+SEED = Path(__file__).resolve().parents[2] / "db" / "seed_data" / "provinces.csv"
+FULL = DashboardFilters(
+    date_from=date(2024, 2, 1),
+    date_to=date(2024, 2, 29),
+    elections=("pemilu2024",),
+    phases=("campaign", "quiet_period"),
+    platforms=("tiktok", "youtube"),
+    categories=("hoax",),
+    provinces=("32", "35"),
+    priorities=("urgent",),
+    interval="week",
+)
+
+
+@pytest.mark.parametrize("filters", [DashboardFilters(), FULL])
+def test_filters_survive_a_round_trip_through_query_parameters(filters):
+    assert filters_from_params(filters_to_params(filters)) == filters
+
+
+def test_query_parameters_use_comma_separated_codes_and_iso_dates():
+    assert filters_to_params(FULL) == {
+        "from": "2024-02-01",
+        "to": "2024-02-29",
+        "election": "pemilu2024",
+        "phase": "campaign,quiet_period",
+        "platform": "tiktok,youtube",
+        "category": "hoax",
+        "province": "32,35",
+        "priority": "urgent",
+        "interval": "week",
+    }
+
+
+def test_malformed_parameters_are_dropped_rather_than_refused():
+    filters = filters_from_params(
+        {
+            "from": "yesterday",
+            "to": "2024-13-01",
+            "interval": "hour",
+            "platform": ",,tiktok,tiktok,",
+        }
+    )
+
+    assert filters == DashboardFilters(platforms=("tiktok",))
+
+
+def test_reversed_dates_in_a_link_are_swapped():
+    filters = filters_from_params({"from": "2024-02-10", "to": "2024-02-01"})
+
+    assert (filters.date_from, filters.date_to) == (date(2024, 2, 1), date(2024, 2, 10))
+
+
+def test_a_clicked_day_narrows_the_queue_to_that_day_and_code():
+    assert queue_params(FULL.but(interval="day"), bucket=date(2024, 2, 5), platform="tiktok") == {
+        "from": "2024-02-05",
+        "to": "2024-02-05",
+        "election": "pemilu2024",
+        "phase": "campaign,quiet_period",
+        "platform": "tiktok",
+        "category": "hoax",
+        "province": "32,35",
+        "priority": "urgent",
+    }
+
+
+def test_a_clicked_week_opens_its_seven_days_clipped_to_the_filter():
+    params = queue_params(FULL, bucket=date(2024, 2, 26), category="vote_buying")
+
+    assert (params["from"], params["to"]) == ("2024-02-26", "2024-02-29")
+    assert params["category"] == "vote_buying"
+
+
+def test_a_clicked_province_keeps_the_dates_of_the_page():
+    params = queue_params(FULL, province="73")
+
+    assert (params["from"], params["to"], params["province"]) == ("2024-02-01", "2024-02-29", "73")
+
+
+def test_the_tile_grid_places_all_38_provinces_on_distinct_tiles():
+    with SEED.open(encoding="utf-8") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+
+    assert sorted(TILE_GRID) == sorted(codes)
+    assert len({(row, col) for row, col, _ in TILE_GRID.values()}) == 38
+
+
+def test_province_polygons_are_keyed_by_the_code_found_in_their_properties(tmp_path):
+    path = tmp_path / "provinces.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"KODE_PROV": 32}, "geometry": null},'
+        '{"type": "Feature", "properties": {"name": "nowhere"}, "geometry": null}]}'
+    )
+
+    loaded = load_province_geojson(path)
+
+    assert [f["id"] for f in loaded["features"]] == ["32"]
+    assert load_province_geojson(tmp_path / "missing.geojson") is None
