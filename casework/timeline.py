@@ -30,6 +30,7 @@ EVENT_LABELS.update(DUPLICATE_EVENT_LABELS)
 EVENT_LABELS["reports_imported"] = N_("Reports added by import")
 EVENT_LABELS["case_assigned"] = N_("Assigned")
 EVENT_LABELS["priority_changed"] = N_("Priority changed")
+EVENT_LABELS["evidence_bundle_exported"] = N_("Evidence bundle exported")
 UNKNOWN_EVENT = N_("Other change")
 
 

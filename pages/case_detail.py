@@ -17,6 +17,7 @@ from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
+from pages.bundle_panel import bundle_download
 from pages.case_panels import history_download, work_panel
 from pages.evidence_panel import render_evidence, render_upload
 
@@ -70,6 +71,7 @@ def render() -> None:
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
+        bundle_download(actor, [view.case_id], key=f"case_bundle_{view.case_id}")
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])

@@ -12,6 +12,7 @@ from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from pages import registry, ui
+from pages.bundle_panel import bundle_download
 from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
 
@@ -112,6 +113,13 @@ def render() -> None:
         ):
             _open(chosen[0])
     bulk_bar(actor, chosen)
+    if bulk and chosen:
+        bundle_download(
+            actor,
+            [case.id for case in chosen],
+            key="queue_bundle",
+            label=_("Prepare an evidence bundle of {count} cases").format(count=len(chosen)),
+        )
 
     nav = st.columns([1, 2, 1])
     if nav[0].button(_("Previous"), disabled=result.page <= 1, key="queue_prev"):

@@ -65,6 +65,14 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Insight"),
     ),
     PageSpec(
+        "audit",
+        "pages.audit_log",
+        N_("Audit log"),
+        ":material/fact_check:",
+        frozenset({Role.LEAD, Role.ADMIN}),
+        N_("Insight"),
+    ),
+    PageSpec(
         "taxonomy",
         "pages.admin_taxonomy",
         N_("Taxonomy and calendar"),

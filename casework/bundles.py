@@ -1,0 +1,333 @@
+"""Evidence bundles for legal referral (e.g. to Gakkumdu): one ZIP holding, for one or
+several cases, each case's record and timeline, every evidence file under its SHA-256
+name, the audit-chain excerpt of those cases, and a manifest of every file's size and
+SHA-256. The export itself is an audit event carrying the manifest's SHA-256, so a
+bundle can be matched to Pantau's own trail.
+
+Verify one offline:  python -m casework.bundles verify bundle.zip"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from casework.access import log_denied
+from casework.actors import Actor
+from casework.audit import event_hash, record_event
+from casework.case_view import load_case_view
+from casework.errors import PermissionDenied, ValidationError
+from casework.i18n import N_
+from db.engine import begin_write
+from db.models import AuditEvent, EvidenceBlob
+from db.types import utcnow
+
+FORMAT = "pantau-evidence-bundle/1"
+MANIFEST = "manifest.json"
+MAX_CASES = 50
+MAX_ENTRIES = 5000
+MAX_UNPACKED = 2 * 1024**3
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+README = """Pantau evidence bundle / Bundel bukti Pantau
+
+manifest.json lists every other file with its size and SHA-256.
+manifest.json mencantumkan setiap berkas lain beserta ukuran dan SHA-256-nya.
+
+Verify / Verifikasi:  python -m casework.bundles verify <bundle.zip>
+The SHA-256 of manifest.json is recorded in Pantau's audit trail
+(event "evidence_bundle_exported").
+SHA-256 manifest.json tercatat di jejak audit Pantau.
+"""
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str).encode()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _case_record(view) -> dict[str, Any]:
+    return {
+        "reference": view.reference,
+        "version": view.version,
+        "status": view.status,
+        "title": view.title,
+        "description": view.description,
+        "platform": view.platform,
+        "category": view.category,
+        "legal_ground": view.legal_ground,
+        "account_handle": view.account_handle,
+        "account_class": view.account_class,
+        "content_type": view.content_type,
+        "source": view.source,
+        "province": view.province,
+        "regency": view.regency,
+        "priority": view.priority,
+        "election": view.election_code,
+        "phase": view.phase,
+        "posted_at": view.posted_at,
+        "first_seen_at": view.first_seen_at,
+        "filed_at": view.created_at,
+        "reach": view.reach,
+        "reports": view.report_count,
+        "reporter_name": view.reporter_name,
+        "reporter_contact": view.reporter_contact,
+        "sla_due_at": view.clock.due_at,
+        "sla_state": str(view.clock.state),
+        "outcome": view.outcome,
+        "closing_note": view.closing_note,
+        "merged_into": view.merged_into,
+        "links": [{"url": u.url, "content_key": u.canonical_key} for u in view.urls],
+        "decisions": [
+            {
+                "issued_by": d.issued_by,
+                "decisions": d.decisions,
+                "ground": d.ground,
+                "legal_reference": d.legal_reference,
+                "policy_reference": d.policy_reference,
+                "explanation": d.explanation,
+                "territorial_scope": d.territorial_scope,
+                "automated_detection": d.automated_detection,
+                "automated_decision": d.automated_decision,
+                "decided_at": d.decided_at,
+            }
+            for d in view.decisions
+        ],
+    }
+
+
+def _timeline(view) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": entry.at,
+            "kind": entry.kind,
+            "who": entry.who,
+            "organisation": entry.organisation,
+            "action": entry.action,
+            "from": entry.from_status,
+            "to": entry.to_status,
+            "text": entry.text,
+            "visibility": entry.visibility,
+            "detail": entry.detail,
+        }
+        for entry in view.timeline
+    ]
+
+
+def _event_line(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "case_id": event.case_id,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "detail": event.detail,
+        "created_at": event.created_at.isoformat(timespec="microseconds"),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def build_bundle(
+    *, session: Session, actor: Actor, case_ids: list[int], language: str = "id"
+) -> tuple[bytes, str]:
+    """The bundle of `case_ids` (all in the actor's scope) and its manifest's SHA-256.
+    The export is recorded in the audit trail."""
+    if not actor.is_supervisory_caseworker:
+        log_denied(actor, "export_evidence_bundle")
+        raise PermissionDenied()
+    ids = list(dict.fromkeys(case_ids))
+    if not ids:
+        raise ValidationError({"cases": N_("Select at least one case.")})
+    if len(ids) > MAX_CASES:
+        raise ValidationError({"cases": N_("A bundle holds at most 50 cases.")})
+    files: dict[str, bytes] = {"README.txt": README.encode()}
+    references = []
+    for case_id in ids:
+        # load_case_view checks the scope of each case and trims what the actor may not read.
+        view = load_case_view(session=session, actor=actor, case_id=case_id, language=language)
+        references.append(view.reference)
+        folder = f"cases/{view.reference}"
+        files[f"{folder}/case.json"] = _json(_case_record(view))
+        files[f"{folder}/timeline.json"] = _json(_timeline(view))
+        listing = []
+        for item in view.evidence:
+            name = f"evidence/{item.sha256}"
+            if name not in files:
+                files[name] = session.exec(
+                    select(EvidenceBlob.data).where(EvidenceBlob.sha256 == item.sha256)
+                ).one()
+            listing.append(
+                {
+                    "file": name,
+                    "original_name": item.file_name,
+                    "sha256": item.sha256,
+                    "size": item.size,
+                    "mime_type": item.mime_type,
+                    "captured_by_id": item.captured_by_id,
+                    "captured_at": item.captured_at,
+                    "uploaded_by": item.uploaded_by_kind,
+                }
+            )
+        files[f"{folder}/evidence.json"] = _json(listing)
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.case_id.in_(ids)).order_by(AuditEvent.id)
+    ).all()
+    files["audit/events.jsonl"] = "".join(
+        json.dumps(_event_line(e), ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        for e in events
+    ).encode()
+    now = utcnow()
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.isoformat(),
+        "created_by": actor.username,
+        "organisation": actor.organisation_name,
+        "cases": references,
+        "files": [
+            {"name": name, "size": len(data), "sha256": _sha(data)}
+            for name, data in sorted(files.items())
+        ],
+    }
+    files[MANIFEST] = _json(manifest)
+    digest = _sha(files[MANIFEST])
+    session.rollback()
+    begin_write(session)
+    record_event(
+        session,
+        action="evidence_bundle_exported",
+        actor_id=actor.user_id,
+        case_id=None,
+        at=now,
+        detail={"cases": references, "manifest_sha256": digest},
+    )
+    session.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+    return buffer.getvalue(), digest
+
+
+# --- verification ----------------------------------------------------------------------
+
+PROBLEM_NOT_ZIP = N_("not a ZIP file, or a damaged one")
+PROBLEM_TOO_BIG = N_("too many files or too large to unpack safely")
+PROBLEM_NO_MANIFEST = N_("the manifest is missing or unreadable")
+PROBLEM_MISSING = N_("listed in the manifest but missing")
+PROBLEM_SIZE = N_("its size differs from the manifest")
+PROBLEM_HASH = N_("its content differs from the manifest (SHA-256 mismatch)")
+PROBLEM_EXTRA = N_("not listed in the manifest")
+PROBLEM_NAME = N_("an evidence file whose name is not its SHA-256")
+PROBLEM_EVENT = N_("an audit event whose hash does not match its content")
+
+
+@dataclass
+class BundleReport:
+    files_checked: int = 0
+    manifest_sha256: str | None = None
+    cases: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (file, message id)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify_bundle(data: bytes) -> BundleReport:
+    """Check every file of a bundle against its manifest, and every audit event's hash
+    against its content. Needs no database: runs anywhere Python does."""
+    report = BundleReport()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+    except (zipfile.BadZipFile, ValueError, OSError):
+        report.problems.append(("", PROBLEM_NOT_ZIP))
+        return report
+    if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries.values()) > MAX_UNPACKED:
+        report.problems.append(("", PROBLEM_TOO_BIG))
+        return report
+    try:
+        raw_manifest = archive.read(MANIFEST)
+        manifest = json.loads(raw_manifest)
+        listed = {f["name"]: f for f in manifest["files"]}
+    except (KeyError, ValueError, TypeError):
+        report.problems.append((MANIFEST, PROBLEM_NO_MANIFEST))
+        return report
+    report.manifest_sha256 = _sha(raw_manifest)
+    report.cases = list(manifest.get("cases", []))
+    for name, entry in sorted(listed.items()):
+        if name not in entries:
+            report.problems.append((name, PROBLEM_MISSING))
+            continue
+        content = archive.read(name)
+        report.files_checked += 1
+        if len(content) != entry.get("size"):
+            report.problems.append((name, PROBLEM_SIZE))
+        elif _sha(content) != entry.get("sha256"):
+            report.problems.append((name, PROBLEM_HASH))
+        elif name.startswith("evidence/") and name.removeprefix("evidence/") != _sha(content):
+            report.problems.append((name, PROBLEM_NAME))
+    for name in sorted(set(entries) - set(listed) - {MANIFEST}):
+        report.problems.append((name, PROBLEM_EXTRA))
+    if "audit/events.jsonl" in entries:
+        for line in archive.read("audit/events.jsonl").decode("utf-8", "replace").splitlines():
+            problem = _event_problem(line)
+            if problem:
+                report.problems.append((problem, PROBLEM_EVENT))
+    return report
+
+
+def _event_problem(line: str) -> str | None:
+    """The event's label when its stored hash is not the hash of its content."""
+    try:
+        event = json.loads(line)
+        recomputed = event_hash(
+            event_id=event["id"],
+            case_id=event["case_id"],
+            actor_id=event["actor_id"],
+            action=event["action"],
+            from_status=event["from_status"],
+            to_status=event["to_status"],
+            detail=event["detail"],
+            created_at=datetime.fromisoformat(event["created_at"]),
+            prev_hash=event["prev_hash"],
+        )
+    except (KeyError, ValueError, TypeError):
+        return "audit/events.jsonl"
+    if recomputed != event.get("hash"):
+        return f"audit/events.jsonl#{event.get('id')}"
+    return None
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "verify":
+        print("usage: python -m casework.bundles verify <bundle.zip>", file=sys.stderr)
+        return 2
+    with open(argv[1], "rb") as handle:
+        report = verify_bundle(handle.read())
+    print(f"manifest sha256: {report.manifest_sha256 or '-'}")
+    print(f"cases: {', '.join(report.cases) or '-'}")
+    print(f"files checked: {report.files_checked}")
+    if report.intact:
+        print("intact: every file matches the manifest and every audit event its hash")
+        return 0
+    for name, problem in report.problems:
+        print(f"PROBLEM {name or '(bundle)'}: {problem}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,144 @@
+"""The audit log: every recorded event, filterable and exportable, and the hash-chain
+check on demand. For leads and admins."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from casework.audit_log import (
+    AuditFilters,
+    audit_actions,
+    audit_csv,
+    check_audit_chain,
+    list_audit_events,
+)
+from casework.timeline import event_label
+from casework.workflow import STATUS_LABELS, Status
+from db.engine import session_scope
+from pages import ui
+from pages.bundle_panel import verify_bundle_panel
+
+PAGE_SIZE = 100
+
+
+def _status(_, code: str | None) -> str:
+    return _(STATUS_LABELS[Status(code)]) if code else ""
+
+
+def _local_start(day: date | None, zone: str) -> datetime | None:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)) if day else None
+
+
+def render() -> None:
+    _ = ui.gettext()
+    actor = ui.current_actor()
+    st.title(_("Audit log"))
+    _verify(actor)
+    with session_scope() as session:
+        actions = audit_actions(session=session, actor=actor)
+    columns = st.columns([2, 2, 1, 1])
+    reference = columns[0].text_input(_("Case reference"), max_chars=32, key="audit_reference")
+    action = columns[1].selectbox(
+        _("Action"),
+        [None, *actions],
+        format_func=lambda a: _("Any") if a is None else _(event_label(a)),
+        key="audit_action",
+    )
+    since = columns[2].date_input(_("From"), value=None, key="audit_since")
+    until = columns[3].date_input(_("Until"), value=None, key="audit_until")
+    zone = actor.time_zone
+    filters = AuditFilters(
+        case_reference=reference,
+        action=action,
+        since=_local_start(since, zone),
+        until=_local_start(until + timedelta(days=1), zone) if until else None,
+    )
+    page = st.session_state.get("audit_page", 1)
+    with session_scope() as session:
+        rows, total = list_audit_events(
+            session=session, actor=actor, filters=filters, page=page, page_size=PAGE_SIZE
+        )
+    st.caption(_("{count} events").format(count=ui.number(total)))
+    if rows:
+        st.dataframe(
+            [
+                {
+                    _("Event"): row.id,
+                    _("Time"): ui.format_time(row.at, actor),
+                    _("Case"): row.case_reference or "—",
+                    _("Who"): row.actor or "—",
+                    _("Action"): _(event_label(row.action)),
+                    _("From"): _status(_, row.from_status),
+                    _("To"): _status(_, row.to_status),
+                    _("Detail"): json.dumps(row.detail, ensure_ascii=False) if row.detail else "",
+                    _("Hash"): row.hash[:16] + "…",
+                }
+                for row in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    pages = max(1, -(-total // PAGE_SIZE))
+    nav = st.columns([1, 2, 1])
+    if nav[0].button(_("Previous"), disabled=page <= 1, key="audit_prev"):
+        st.session_state["audit_page"] = page - 1
+        st.rerun()
+    nav[1].caption(_("Page {page} of {pages}").format(page=page, pages=pages))
+    if nav[2].button(_("Next"), disabled=page >= pages, key="audit_next"):
+        st.session_state["audit_page"] = page + 1
+        st.rerun()
+
+    def export() -> bytes:
+        with session_scope() as session:
+            return audit_csv(
+                session=session,
+                actor=actor,
+                filters=filters,
+                gettext=_,
+                language=ui.language(),
+                zone=zone,
+            )
+
+    st.download_button(
+        _("Export these events (CSV)"),
+        export,
+        file_name=f"pantau-audit-{date.today().isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="audit_export",
+    )
+    st.divider()
+    verify_bundle_panel()
+
+
+def _verify(actor) -> None:
+    _ = ui.gettext()
+    if st.button(_("Verify the audit chain"), icon=":material/verified:", key="audit_verify"):
+        with session_scope() as session:
+            report = check_audit_chain(session=session, actor=actor)
+        st.session_state["audit_report"] = report
+    report = st.session_state.get("audit_report")
+    if report is None:
+        return
+    if report.intact:
+        st.success(
+            _("The audit chain is intact: {count} events.").format(
+                count=ui.number(report.events_checked)
+            ),
+            icon=":material/verified:",
+        )
+    else:
+        st.error(
+            _("The audit chain is broken at event {event}: {problem}.").format(
+                event=report.first_broken_id, problem=_(report.problem)
+            )
+            + " "
+            + _("{count} events before it are intact.").format(
+                count=ui.number(report.events_checked)
+            ),
+            icon=":material/gpp_bad:",
+        )
