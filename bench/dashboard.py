@@ -14,12 +14,15 @@ measured in the same run:
 - all dashboard figures for a typical filter, warm, next to pandas (read everything,
   then aggregate) and SQLite aggregating directly. The baselines compute a subset of
   the figures (no backlog, no outcomes, no percentiles in SQLite), so they are
-  flattered, not handicapped;
-- the process's peak resident memory after each step."""
+  flattered, not handicapped. "Computed" empties the figure cache before each run (a
+  new filter, or changed data); "cached" is a rerun with the same filter and data;
+- the process's peak resident memory after each step, and the load average (the
+  machine may be shared: compare the ratios, measured in the same run)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import time
@@ -52,7 +55,14 @@ def peak_mb() -> float:
 
 
 def line(label: str, ours: str, baseline: str, ratio: float) -> None:
-    print(f"{label:<46} {ours:>12}   {baseline:>30}   {ratio:7.1f}x   peak {peak_mb():,.0f} MB")
+    print(
+        f"{label:<46} {ours:>14}   {baseline:>30}   {ratio:7.1f}x   peak {peak_mb():,.0f} MB",
+        flush=True,
+    )
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def seeded_url(cases: int, url: str | None) -> str:
@@ -147,13 +157,27 @@ def sqlite_figures(engine) -> None:
             connection.execute(text(query.format(w=SQLITE_WHERE))).fetchall()
 
 
-def timed(function, repeat: int) -> float:
-    times = []
+def samples(function, repeat: int, before=None) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of `repeat` runs (CPU: every thread of the process)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        if before is not None:
+            before()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
+
+
+def p95(values: list[float]) -> float:
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )
+
+
+def timed(function, repeat: int) -> float:
+    return statistics.median(samples(function, repeat)[0])
 
 
 def change_cases(engine, count: int) -> None:
@@ -176,7 +200,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     url = seeded_url(args.cases, args.database_url)
@@ -189,10 +213,28 @@ def main() -> None:
     print(f"database: {engine.dialect.name}, {total:,} cases; typical filter: {TYPICAL}")
     print(f"{'figure':<46} {'Pantau':>12}   {'baseline':>30}   ratio")
 
+    print(f"load average: {load_average()}")
     start = time.perf_counter()
     model = ReadModel(url)
     model.refresh()
     cold = (time.perf_counter() - start) * 1000
+    print(f"peak memory after the cold load: {peak_mb():,.0f} MB", flush=True)
+    baselines = max(1, args.repeat // 7)
+    wall, cpu = samples(lambda: all_figures(actor, model), args.repeat, model.clear_cache)
+    ours = statistics.median(wall)
+    print(
+        f"all figures, computed: p50 {ours:,.1f} ms, p95 {p95(wall):,.1f} ms wall; "
+        f"p50 {statistics.median(cpu):,.1f} ms CPU; load average {load_average()}",
+        flush=True,
+    )
+    cached, _ = samples(lambda: all_figures(actor, model), args.repeat)
+    print(
+        f"all figures, cached rerun: p50 {statistics.median(cached):,.2f} ms, "
+        f"p95 {p95(cached):,.2f} ms",
+        flush=True,
+    )
+    # The baselines run after ours, so that our figures run in a process that holds
+    # the read model only, as the app's does.
     start = time.perf_counter()
     frame = pandas_read(engine)
     pandas_cold = (time.perf_counter() - start) * 1000
@@ -203,23 +245,22 @@ def main() -> None:
         pandas_cold / cold,
     )
 
-    ours = timed(lambda: all_figures(actor, model), args.repeat)
-    pandas_ms = timed(lambda: pandas_figures(pandas_read(engine)), max(1, args.repeat // 3))
+    pandas_ms = timed(lambda: pandas_figures(pandas_read(engine)), baselines)
     line(
-        "all dashboard figures, warm (ms)",
+        "all dashboard figures, computed (ms)",
         f"{ours:,.1f}",
         f"pandas read+aggregate {pandas_ms:,.0f}",
         pandas_ms / ours,
     )
     if engine.dialect.name == "sqlite":
-        sqlite_ms = timed(lambda: sqlite_figures(engine), args.repeat)
+        sqlite_ms = timed(lambda: sqlite_figures(engine), baselines)
         line(
-            "all dashboard figures, warm (ms)",
+            "all dashboard figures, computed (ms)",
             f"{ours:,.1f}",
             f"SQLite aggregating {sqlite_ms:,.0f}",
             sqlite_ms / ours,
         )
-    pandas_only = timed(lambda: pandas_figures(frame), args.repeat)
+    pandas_only = timed(lambda: pandas_figures(frame), baselines)
     line(
         "  (pandas aggregation alone, data in memory)",
         f"{ours:,.1f}",
@@ -241,6 +282,11 @@ def main() -> None:
         pandas_cold / warm,
     )
     print(f"rows read by the last refresh: {model.stats.last_rows_read:,}")
+    wall, _ = samples(lambda: all_figures(actor, model), args.repeat, model.clear_cache)
+    print(
+        f"all figures after the refreshes, computed: p50 {statistics.median(wall):,.1f} ms, "
+        f"p95 {p95(wall):,.1f} ms; load average {load_average()}"
+    )
 
 
 if __name__ == "__main__":
