@@ -97,7 +97,8 @@ def case_scope(actor: Actor, *, indexed: bool = True):
             organisation == actor.organisation_id,
         )
     if actor.role == Role.LIAISON and actor.platform_codes:
-        return and_(Case.platform_code.in_(actor.platform_codes), Case.referred_at.is_not(None))
+        platform = Case.platform_code if indexed else func.coalesce(Case.platform_code, "")
+        return and_(platform.in_(actor.platform_codes), Case.referred_at.is_not(None))
     if actor.role == Role.REGULATOR and actor.organisation_kind == OrgKind.REGULATOR:
         return Case.escalated_at.is_not(None)
     # Observers and admins read aggregates and settings, never single cases.

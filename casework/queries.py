@@ -34,8 +34,8 @@ SORT_LABELS = {
 }
 MAX_PAGE_SIZE = 500
 # Counting every match of a broad filter over a million cases costs more than the page
-# itself; past this many the queue says "more than 10,000".
-COUNT_CAP = 10_000
+# itself; past this many the queue says "more than 1,000" (20 pages of 50).
+COUNT_CAP = 1_000
 
 
 class View(StrEnum):
@@ -151,8 +151,41 @@ def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
     return []
 
 
-def _conditions(session: Session, actor: Actor, filters: CaseFilters, now: datetime) -> list:
-    conditions = [case_scope(actor, indexed=False), *_view_conditions(actor, filters.view, now)]
+VIEW_STATUSES = {
+    View.AWAITING_PLATFORM: tuple(sorted(AWAITING_PLATFORM)),
+    View.OVERDUE: tuple(sorted(AWAITING_PLATFORM)),
+    View.INFO_REQUESTED: (Status.INFO_REQUESTED,),
+    View.TO_VERIFY: (Status.DECIDED,),
+}
+
+
+def _statuses(actor: Actor, filters: CaseFilters) -> tuple[str, ...] | None:
+    """The statuses the view and filters allow (None: any)."""
+    allowed: set[str] | None = None
+    if filters.view == View.NEEDS_ME:
+        if actor.role == Role.LIAISON:
+            allowed = set(PLATFORM_MOVES)
+        elif actor.role == Role.REGULATOR:
+            allowed = {Status.ESCALATED}
+        else:
+            allowed = set(SUPERVISORY_MOVES)
+    elif filters.view in VIEW_STATUSES:
+        allowed = set(VIEW_STATUSES[View(filters.view)])
+    if filters.overdue_only:
+        allowed = set(AWAITING_PLATFORM) if allowed is None else allowed & set(AWAITING_PLATFORM)
+    if filters.statuses:
+        allowed = set(filters.statuses) if allowed is None else allowed & set(filters.statuses)
+    return None if allowed is None else tuple(sorted(str(s) for s in allowed))
+
+
+def _conditions(
+    session: Session, actor: Actor, filters: CaseFilters, now: datetime, *, broad: bool = False
+) -> list:
+    # A liaison's queue is best read through the (platform, status, deadline) index; a
+    # region is not (see case_scope), nor is anything when a broad search walks the
+    # table newest first.
+    indexed = actor.role == Role.LIAISON and not broad
+    conditions = [case_scope(actor, indexed=indexed), *_view_conditions(actor, filters.view, now)]
     for values, column in (
         (filters.statuses, Case.status),
         (filters.platforms, Case.platform_code),
@@ -227,17 +260,16 @@ def list_cases(
         order = order.nulls_last()
     orders = [order, Case.id.desc() if descending else Case.id.asc()]
     broad_search = bool(filters.text.strip()) and total > COUNT_CAP
+    statuses = _statuses(actor, filters)
     if broad_search:
         # Sorting hundreds of thousands of matches costs seconds; the newest filed come
         # straight from the search index's order. The page says so.
-        orders = [Case.id.desc()]
-    rows = session.exec(
-        select(Case)
-        .where(*conditions)
-        .order_by(*orders)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+        conditions = _conditions(session, actor, filters, now, broad=True)
+        rows = _page(session, conditions, [Case.id.desc()], page, page_size)
+    elif sort == "updated_at" and statuses and len(statuses) > 1:
+        rows = _page_per_status(session, conditions, statuses, descending, page, page_size)
+    else:
+        rows = _page(session, conditions, orders, page, page_size)
     # Outside the supervisory body every row comes without its internal fields.
     rows = [trimmed_for(actor, row) for row in rows]
     return CasePage(
@@ -247,6 +279,40 @@ def list_cases(
         page_size=page_size,
         extra={"newest_first": broad_search},
     )
+
+
+def _page(session: Session, conditions: list, orders: list, page: int, size: int) -> list:
+    query = select(Case).where(*conditions).order_by(*orders)
+    return list(session.exec(query.offset((page - 1) * size).limit(size)))
+
+
+def _page_per_status(
+    session: Session, conditions: list, statuses, descending: bool, page: int, size: int
+) -> list:
+    """The page, sorted by last change, of cases in several statuses: the newest few of
+    each status from its own (status, updated_at) index range, then merged. One sorted
+    walk per status stops after a page; a single query over all of them would collect
+    every match of the statuses and sort them all."""
+    wanted = page * size
+    order = (
+        (Case.updated_at.desc(), Case.id.desc())
+        if descending
+        else (Case.updated_at.asc(), Case.id.asc())
+    )
+    candidates: list[tuple] = []
+    for status in statuses:
+        candidates += session.execute(
+            select(Case.id, Case.updated_at)
+            .where(*conditions, Case.status == status)
+            .order_by(*order)
+            .limit(wanted)
+        ).all()
+    candidates.sort(key=lambda row: (row.updated_at, row.id), reverse=descending)
+    chosen = [row.id for row in candidates[(page - 1) * size : wanted]]
+    if not chosen:
+        return []
+    found = {case.id: case for case in session.exec(select(Case).where(Case.id.in_(chosen)))}
+    return [found[case_id] for case_id in chosen if case_id in found]
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:

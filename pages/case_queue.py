@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
-from casework.queries import display_names, list_cases
+from casework.queries import COUNT_CAP, display_names, list_cases
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
@@ -71,7 +71,7 @@ def render() -> None:
         bulk_bar(actor, [])
         return
     count = (
-        _("More than {count} cases").format(count=ui.number(10_000))
+        _("More than {count} cases").format(count=ui.number(COUNT_CAP))
         if result.capped
         else _("{count} cases").format(count=ui.number(result.total))
     )

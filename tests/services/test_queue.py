@@ -304,3 +304,24 @@ def test_the_count_stops_past_its_cap_and_says_so(session, desk, monkeypatch):
     assert page.total == 4 and page.capped
     assert page.page_count == 2
     assert count_cases(session=session, actor=desk.officer, filters=CaseFilters()) == 4
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_pages_across_several_statuses_keep_one_order_by_last_change(session, desk, descending):
+    made = [_case(session, desk) for _ in range(3)]
+    made += [_case(session, desk, A.START_REVIEW) for _ in range(2)]
+    made += [_case(session, desk, A.START_REVIEW, A.REFER_TO_PLATFORM, A.RECORD_DECISION)]
+    expected = sorted(made, key=lambda c: (c.updated_at, c.id), reverse=descending)
+    seen = []
+    for number in (1, 2, 3):
+        page = list_cases(
+            session=session,
+            actor=desk.officer,
+            filters=CaseFilters(view=View.NEEDS_ME),
+            sort="updated_at",
+            descending=descending,
+            page=number,
+            page_size=2,
+        )
+        seen += [c.reference for c in page.rows]
+    assert seen == [c.reference for c in expected]
