@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, gt=0, description="Largest evidence file accepted."
     )
     page_size: int = Field(default=50, ge=10, le=500, description="Rows per queue page.")
+    report_min_count: int = Field(
+        default=5, ge=2, description="Public report: counts below this are not shown."
+    )
     sla_check_seconds: int = Field(
         default=60, ge=0, description="How often the server looks for deadlines at risk; 0 = off."
     )

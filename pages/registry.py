@@ -61,7 +61,7 @@ PAGES: tuple[PageSpec, ...] = (
         "pages.reports",
         N_("Transparency reports"),
         ":material/summarize:",
-        frozenset({Role.OFFICER, Role.LEAD, Role.OBSERVER, Role.ADMIN}),
+        frozenset({Role.OFFICER, Role.LEAD, Role.LIAISON, Role.OBSERVER, Role.ADMIN}),
         N_("Insight"),
     ),
     PageSpec(
