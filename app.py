@@ -14,11 +14,13 @@ from pathlib import Path
 import anyio
 import streamlit as st
 from sqlmodel import Session
+from starlette.routing import Mount
 
 from casework.bootstrap import prepare_database
 from casework.notifications import check_sla
 from db.config import get_settings
 from db.engine import get_engine
+from web.api import create_api
 from web.health import routes as health_routes
 from web.signin import routes as sign_in_routes
 
@@ -62,5 +64,5 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
-    routes=[*health_routes, *sign_in_routes],
+    routes=[*health_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
 )

@@ -42,6 +42,8 @@ def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisati
         session.exec(
             select(User, Organisation)
             .join(Organisation, Organisation.id == User.organisation_id)
+            # API tokens' accounts are managed with their tokens.
+            .where(User.is_api.is_(False))
             .order_by(Organisation.name, User.username)
         ).all()
     )

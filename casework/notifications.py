@@ -67,7 +67,11 @@ def notify_platform(session: Session, case: Case, *, kind: str) -> None:
         return
     liaisons = session.exec(
         select(User.id).where(
-            User.organisation_id == platform.operator_id, User.role == Role.LIAISON, User.active
+            User.organisation_id == platform.operator_id,
+            User.role == Role.LIAISON,
+            User.active,
+            # An API token's account hears of cases through its webhooks instead.
+            User.is_api.is_(False),
         )
     ).all()
     notify_users(session, set(liaisons), case, kind=kind)
