@@ -47,16 +47,36 @@ async def _deadline_watch(every: int) -> None:
         await anyio.sleep(every)
 
 
+def _send_outbox() -> int:
+    from casework.webhooks import deliver_due
+
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        return deliver_due(session=session, settings=settings)
+
+
+async def _outbox_watch(every: float) -> None:
+    """Send due webhook deliveries on a timer, away from the actions that queued them."""
+    while True:
+        try:
+            await anyio.to_thread.run_sync(_send_outbox)
+        except Exception:  # a receiver or database outage must not end the watch
+            log.exception("sending the outbox failed; trying again later")
+        await anyio.sleep(every)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
-    watch = None
+    watches = []
     if settings.sla_check_seconds:
-        watch = asyncio.create_task(_deadline_watch(settings.sla_check_seconds))
+        watches.append(asyncio.create_task(_deadline_watch(settings.sla_check_seconds)))
+    if settings.outbox_seconds:
+        watches.append(asyncio.create_task(_outbox_watch(settings.outbox_seconds)))
     yield {}
-    if watch is not None:
+    for watch in watches:
         watch.cancel()
     get_engine().dispose()
 

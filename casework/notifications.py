@@ -211,6 +211,10 @@ def check_sla(*, session: Session, now: datetime | None = None) -> int:
             session.add(SlaAlert(case_id=case_id, kind=kind, due_at=due, created_at=now))
             session.flush()
             notify_users(session, leads_for(session, case), case, kind=f"sla_{kind}")
+            if kind == "at_risk":
+                from casework.webhooks import case_event
+
+                case_event(session, case, "case.sla_at_risk", at=now)
             session.commit()
             sent += 1
         except IntegrityError:
