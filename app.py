@@ -17,7 +17,9 @@ from sqlmodel import Session
 from starlette.routing import Mount
 
 from casework.bootstrap import prepare_database
+from casework.mailer import send_due_email
 from casework.notifications import check_sla
+from casework.webhooks import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
@@ -47,16 +49,16 @@ async def _deadline_watch(every: int) -> None:
         await anyio.sleep(every)
 
 
-def _send_outbox() -> int:
-    from casework.webhooks import deliver_due
-
+def _send_outbox() -> None:
     settings = get_settings()
     with Session(get_engine()) as session:
-        return deliver_due(session=session, settings=settings)
+        deliver_due(session=session, settings=settings)
+        send_due_email(session=session, settings=settings)
 
 
 async def _outbox_watch(every: float) -> None:
-    """Send due webhook deliveries on a timer, away from the actions that queued them."""
+    """Send due webhook deliveries and e-mails on a timer, away from the actions that
+    queued them: no user ever waits for a receiver or a mail server."""
     while True:
         try:
             await anyio.to_thread.run_sync(_send_outbox)

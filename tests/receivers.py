@@ -56,3 +56,37 @@ def webhook_receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@dataclass
+class Mailbox:
+    """Messages a real SMTP server on loopback accepted, parsed."""
+
+    port: int
+    messages: list = field(default_factory=list)
+
+
+@contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    """aiosmtpd on a free loopback port; every accepted message lands in the mailbox."""
+    import socket
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox(port=port)
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            mailbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 Message accepted"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
