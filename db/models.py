@@ -132,6 +132,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_status_updated", "status", "updated_at"),
         Index("ix_case_platform_status", "platform_code", "status"),
         Index("ix_case_province_created", "province_code", "created_at"),
+        # The API's change feed: a platform's cases in the order they changed.
+        Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),
     )
     # SQLAlchemy adds `AND version = :old` to every UPDATE and raises when no row
     # matches, so two writers can never both win, whatever the services checked.

@@ -317,3 +317,29 @@ def test_last_use_is_shown_with_the_token(session, client, tiktok_token):
     client.get("/cases", headers=tiktok_token.headers)
     session.expire_all()
     assert session.get(ApiToken, tiktok_token.token_id).last_used_at is not None
+
+
+def test_a_token_of_an_operator_of_several_platforms_pages_through_all_in_change_order(
+    session, admin, client
+):
+    meta = platform_operator(session, "facebook")
+    token = issue(session, admin, meta.id, scopes=["cases:read"])
+    desks = {code: make_desk(session, platform_code=code) for code in ("facebook", "instagram")}
+    cases = [
+        referred_case(
+            session,
+            desks[code],
+            platform_code=code,
+            urls=[],
+            now=CAMPAIGN_NOW + timedelta(hours=hour),
+        )
+        for hour, code in enumerate(["instagram", "facebook", "facebook", "instagram"])
+    ]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/cases", params=params, headers=token.headers).json()
+        seen += [item["reference"] for item in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == [case.reference for case in cases]

@@ -82,6 +82,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_webhook_delivery_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_endpoint_id'), ['endpoint_id'], unique=False)
 
+    with op.batch_alter_table('case_file', schema=None) as batch_op:
+        batch_op.create_index('ix_case_platform_updated', ['platform_code', 'updated_at', 'id'], unique=False)
+
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.add_column(sa.Column('emailed_at', db.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_notification_created_at', ['created_at'], unique=False)
@@ -100,6 +103,9 @@ def downgrade() -> None:
         batch_op.drop_column('email_digest_at')
         batch_op.drop_column('email_mode')
         batch_op.drop_column('is_api')
+
+    with op.batch_alter_table('case_file', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_platform_updated')
 
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_created_at')
