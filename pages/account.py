@@ -56,6 +56,7 @@ def render() -> None:
             format_func=lambda mode: _(EMAIL_MODES[mode]),
             index=modes.index(email_mode) if email_mode in modes else 0,
             disabled=not email,
+            key="account_email_mode",
             help=_("Sent to {address}.").format(address=email)
             if email
             else _("Your account has no e-mail address; an administrator can add one."),
