@@ -170,7 +170,9 @@ def main() -> None:
     url = seeded_url(args.cases, os.environ.get("DATABASE_URL"))
     engine = build_engine(url)
     token, actor, references = platform_token(engine)
-    print(f"{len(references):,} TikTok cases visible to the token (of {args.cases:,})")
+    print(
+        f"reads drawn from {len(references):,} TikTok cases the token sees ({args.cases:,} in all)"
+    )
     server = start_api(url, args.port)
     try:
         client = httpx.Client(
