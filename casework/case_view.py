@@ -66,6 +66,7 @@ class CaseView:
     evidence: list[Evidence]
     decisions: list[Decision]
     timeline: list[TimelineEntry]
+    timeline_has_older: bool  # the timeline was cut to the newest entries
     actions: list[Action]
     related: list[tuple[int, str, str]]  # (case id, reference, status) the viewer may see
     merged_from: list[tuple[int, str]]  # cases merged into this one, that the viewer may see
@@ -86,8 +87,10 @@ def load_case_view(
     case_id: int,
     language: str | None = None,
     now: datetime | None = None,
+    timeline_limit: int | None = None,
 ) -> CaseView:
-    """The case page's content for `actor` (labels in `language`), or CaseNotFound."""
+    """The case page's content for `actor` (labels in `language`), or CaseNotFound.
+    With `timeline_limit`, only the newest entries of the timeline."""
     case: Case = get_case(session=session, actor=actor, case_id=case_id)
     language = language or actor.language
     insider = may_see_internal(actor)
@@ -100,6 +103,7 @@ def load_case_view(
         if case.merged_into_id
         else None
     )
+    timeline = timeline_of(session, actor, case.id, limit=timeline_limit)
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
@@ -144,7 +148,8 @@ def load_case_view(
         urls=children_of(session, CaseUrl, case.id),
         evidence=children_of(session, Evidence, case.id),
         decisions=children_of(session, Decision, case.id),
-        timeline=timeline_of(session, actor, case.id),
+        timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
+        timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
         actions=allowed_actions(case.status, actor.role),
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[

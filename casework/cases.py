@@ -102,9 +102,12 @@ def children_of(session: Session, model, case_id: int) -> list:
     return list(session.exec(select(model).where(model.case_id == case_id).order_by(model.id)))
 
 
-def comments_visible_to(session: Session, actor: Actor, case_id: int) -> list[Comment]:
-    """The conversation as `actor` may read it: internal comments only inside the
-    organisation that wrote them. No scope check on the case itself."""
+def comments_visible_to(
+    session: Session, actor: Actor, case_id: int, *, newest: int | None = None
+) -> list[Comment]:
+    """The conversation as `actor` may read it (only the `newest` if given), oldest
+    first: internal comments only inside the organisation that wrote them. No scope
+    check on the case itself."""
     visible = (Comment.visibility == "shared") | (Comment.organisation_id == actor.organisation_id)
     if may_see_internal(actor):
         # The supervisory body's offices share their internal notes with each other,
@@ -112,6 +115,9 @@ def comments_visible_to(session: Session, actor: Actor, case_id: int) -> list[Co
         supervisory = select(Organisation.id).where(Organisation.kind == OrgKind.SUPERVISORY)
         visible = visible | Comment.organisation_id.in_(supervisory)
     query = select(Comment).where(Comment.case_id == case_id, visible)
+    if newest is not None:
+        query = query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(newest)
+        return list(reversed(session.exec(query).all()))
     return list(session.exec(query.order_by(Comment.created_at, Comment.id)))
 
 

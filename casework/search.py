@@ -3,8 +3,9 @@
 Python splits the text into tokens once, when a case is written, and stores them in
 `case_search.document`. SQLite indexes that column with FTS5; PostgreSQL with a GIN
 index over `array_to_tsvector` of the same tokens. Neither database's own parser sees
-the raw text, so both find exactly the same cases. A query matches a case when every
-query token is a prefix of one of the case's tokens."""
+the raw text, so both find exactly the same cases. A query matches a case when the case
+holds every query token, the last one as a prefix (so the word being typed matches).
+A pasted link matches the cases holding the same content (or the same short link)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import bindparam, delete, exists, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from casework.urls import analyse_url
 from db.engine import begin_write
 from db.models import Case, CaseSearch, CaseUrl
 
@@ -24,6 +26,7 @@ NOISE = frozenset({"http", "https", "www", "com", "m", "web"})
 REFERENCE = re.compile(r"\b([A-Za-z]{2,5})-(\d{4})-(\d{1,9})\b")
 TOKEN = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 8
+LINK = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 MAX_TOKEN = 60
 
 
@@ -39,7 +42,9 @@ def tokens(value: str | None) -> list[str]:
     seen: dict[str, None] = {}
     for token in TOKEN.findall(folded):
         token = token[:MAX_TOKEN]
-        if token not in NOISE:
+        # One letter says nothing ("p" in every Instagram link) and, as a prefix, would
+        # match half the index.
+        if len(token) > 1 and token not in NOISE:
             seen.setdefault(token, None)
     return list(seen)
 
@@ -125,20 +130,28 @@ def _write_documents(connection: Connection, ids: list[int], *, replace: bool) -
 def matching_case_ids(dialect: str, query: str):
     """A subquery of the ids of cases matching `query`, or None when the query has no
     token to search for."""
+    query = (query or "").strip()
+    if LINK.match(query):
+        info = analyse_url(query)
+        urls = select(CaseUrl.case_id.label("case_id"))
+        if info.ok and info.content_key:
+            return urls.where(CaseUrl.canonical_key == info.content_key)
+        if info.ok and info.needs_review:  # a short link: only the same link is known
+            return urls.where(CaseUrl.url == info.url)
     words = tokens(query)[:MAX_QUERY_TOKENS]
     if not words:
         return None
+    *whole, last = words
     if dialect == "sqlite":
-        expression = " AND ".join(f'"{word}"*' for word in words)
+        expression = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
         statement = text(
             "SELECT rowid AS case_id FROM case_search_fts WHERE case_search_fts MATCH :q"
         )
     else:
         # Lexemes quoted verbatim: a tsquery literal, not to_tsquery, so PostgreSQL's
         # parser never re-splits them.
-        expression = " & ".join(f"'{word}':*" for word in words)
+        expression = " & ".join([*(f"'{w}'" for w in whole), f"'{last}':*"])
         statement = text(
-            "SELECT case_id FROM case_search "
-            "WHERE array_to_tsvector(string_to_array(document, ' ')) @@ CAST(:q AS tsquery)"
+            "SELECT case_id FROM case_search WHERE search_vector @@ CAST(:q AS tsquery)"
         )
     return statement.bindparams(bindparam("q", expression)).columns(case_id=Case.id.type)

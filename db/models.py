@@ -130,7 +130,9 @@ class Case(SQLModel, table=True):
     __tablename__ = "case_file"
     __table_args__ = (
         Index("ix_case_status_updated", "status", "updated_at"),
-        Index("ix_case_platform_status", "platform_code", "status"),
+        # A liaison's queue: their platform, what awaits them, nearest deadline first.
+        Index("ix_case_platform_status_due", "platform_code", "status", "sla_due_at"),
+        Index("ix_case_status_due", "status", "sla_due_at"),
         Index("ix_case_province_created", "province_code", "created_at"),
         # The API's change feed: a platform's cases in the order they changed.
         Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),

@@ -1,11 +1,13 @@
 """The analytics read model: a per-process, in-memory DuckDB copy of the case table
-(and the platforms' decisions), read from the operational database through Arrow.
+(with each case's latest platform decision), read from the operational database
+through Arrow.
 
 Why not DuckDB's own `sqlite`/`postgres` extensions: they are downloaded on first use,
-and a deployment here has no internet. ADBC drivers return Arrow tables, which DuckDB
-reads without a copy. On PostgreSQL every read goes through ADBC. On SQLite, ADBC runs
-in a child process for the cold load only (`db.arrow_dump` says why), and refreshes,
-a few rows each, go through Python's own `sqlite3`, the same SQLite the app uses.
+and a deployment here has no internet. ADBC drivers return Arrow record batches, which
+DuckDB reads as a stream, without a copy of the whole table in Python. On PostgreSQL
+every read goes through ADBC. On SQLite, ADBC runs in a child process for the cold load
+only (`db.arrow_dump` says why), and refreshes, a few rows each, go through Python's own
+`sqlite3`, the same SQLite the app uses.
 
 The first use loads every case (cold load). After that, `refresh()` reads only the cases
 whose `updated_at` is at or after the watermark minus an overlap, and upserts them by
@@ -13,16 +15,32 @@ id. The overlap exists because `updated_at` is taken when a service starts, not 
 commits: a slow transaction can commit a row stamped slightly *before* rows that were
 already read. Re-reading the last minute costs a few rows and never misses one.
 
-Times are kept as naive UTC `TIMESTAMP`s. Queries bucket them in the viewer's zone."""
+The layout is built for the dashboard's scans:
+- times are naive UTC `TIMESTAMP`s; next to the six lifecycle stamps, their local days
+  in WIB, WITA and WIT (`created_day7`, …), which have had fixed offsets since long
+  before 1990. Other zones compute days from the stamps;
+- low-cardinality codes are DuckDB `ENUM`s (one small integer per row). A refresh that
+  brings a code the type lacks widens it (the new code is appended; the column is
+  rewritten once);
+- each case carries its platform's latest decision as `actioned` and `decision_set`
+  (its types, sorted, joined by `DECISION_SET_SEPARATOR`), so no figure joins decisions;
+- account handles are numbered (`account_id`, from the `accounts` table): grouping on a
+  number is cheaper than on text.
+
+`version` changes whenever the data does; figure results are cached under it
+(`cached`)."""
 
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +52,14 @@ from sqlalchemy.engine import make_url
 WATERMARK_OVERLAP = timedelta(seconds=60)
 # A dashboard rerun asks for a refresh; at most one reaches the database per interval.
 REFRESH_INTERVAL_SECONDS = 2.0
+# DuckDB's own resources: the design's machine has two cores, and the read model shares
+# it with the app. At 1,000,000 cases the tables take about 0.3 GB.
+DUCKDB_THREADS = 2
+DUCKDB_MEMORY_LIMIT = "2GB"
+# Cases per chunk of the cold load.
+LOAD_CHUNK_ROWS = 200_000
+# Figure results kept per model (`cached`).
+CACHE_ENTRIES = 128
 
 # (column, kind): kind is how it is normalised on the way in.
 CASE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -66,6 +92,43 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sla_due_at", "time"),
     ("sla_paused_since", "time"),
 )
+# Stored as ENUMs: codes from the taxonomy and the workflow, a few hundred values at most.
+ENUM_COLUMNS = (
+    "status",
+    "source",
+    "platform_code",
+    "account_class",
+    "content_type",
+    "category_code",
+    "election_code",
+    "phase",
+    "province_code",
+    "regency_code",
+    "priority",
+    "outcome",
+    "decision_set",
+)
+# Local days kept for these UTC offsets (hours): WIB, WITA, WIT.
+LOCAL_DAY_OFFSETS = (7, 8, 9)
+LOCAL_DAY_STAMPS = (
+    "created_at",
+    "referred_at",
+    "acknowledged_at",
+    "escalated_at",
+    "decided_at",
+    "closed_at",
+)
+# The unit separator: no code contains it.
+DECISION_SET_SEPARATOR = "\x1f"
+DECISION_SET_SEPARATOR_SQL = "chr(31)"
+
+
+def local_day_column(column: str, offset_seconds: int) -> str | None:
+    """The stored local day of `column` at a UTC offset, if the read model keeps one."""
+    hours, rest = divmod(offset_seconds, 3600)
+    if rest or hours not in LOCAL_DAY_OFFSETS or column not in LOCAL_DAY_STAMPS:
+        return None
+    return f"{column.removesuffix('_at')}_day{hours}"
 
 
 def adbc_uri(database_url: str) -> tuple[str, str]:
@@ -90,15 +153,47 @@ def _connect(dialect: str, uri: str):
     return driver.connect(uri)
 
 
-def _fetch_sqlite_in_child(path: str, sql: str) -> pa.Table:
-    done = subprocess.run(  # noqa: S603 - our own module, our own query
-        [sys.executable, "-m", "db.arrow_dump", path],
-        input=sql.encode(),
-        capture_output=True,
-        check=True,
-        timeout=900,
-    )
-    return pa.ipc.open_stream(done.stdout).read_all()
+@contextmanager
+def _stream_sqlite_in_child(path: str, sql: str) -> Iterator[pa.RecordBatchReader]:
+    """The rows of `sql`, streamed from `db.arrow_dump` in a child process: batches are
+    read as DuckDB consumes them, never the whole table at once."""
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(  # noqa: S603 - our own module, our own query
+            [sys.executable, "-m", "db.arrow_dump", path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        try:
+            child.stdin.write(sql.encode())
+            child.stdin.close()
+            yield pa.ipc.open_stream(child.stdout)
+            child.stdout.read()
+            returncode = child.wait(timeout=900)
+        except BaseException:
+            child.kill()
+            child.wait()
+            raise
+        finally:
+            child.stdout.close()
+        if returncode:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(
+                returncode, child.args, stderr=errors.read().decode(errors="replace")
+            )
+
+
+def _chunks(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa.Table]:
+    """The reader's batches, gathered into tables of about `rows` rows."""
+    batches, count = [], 0
+    for batch in reader:
+        batches.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield pa.Table.from_batches(batches, reader.schema)
+            batches, count = [], 0
+    if batches:
+        yield pa.Table.from_batches(batches, reader.schema)
 
 
 def _fetch_sqlite(path: str, sql: str) -> pa.Table:
@@ -134,11 +229,7 @@ def _source_case_sql(dialect: str, where: str = "") -> str:
 
 def _source_decision_sql(dialect: str, where: str = "") -> str:
     decisions = "CAST(d.decisions AS TEXT)" if dialect == "postgresql" else "d.decisions"
-    decided = "CAST(d.decided_at AS TEXT)" if dialect == "sqlite" else "d.decided_at"
-    return (
-        f"SELECT d.id, d.case_id, d.issued_by, {decisions} AS decisions, {decided} AS decided_at "
-        f"FROM decision d {where}"
-    )
+    return f"SELECT d.id, d.case_id, d.issued_by, {decisions} AS decisions FROM decision d {where}"
 
 
 def _normalised(dialect: str, name: str, kind: str) -> str:
@@ -152,38 +243,76 @@ def _normalised(dialect: str, name: str, kind: str) -> str:
     return f"CAST(timezone('UTC', {name}) AS TIMESTAMP) AS {name}"
 
 
-def _case_select(dialect: str, source: str) -> str:
-    """The cases of `source`, normalised, with `actioned`: whether the platform's latest
-    decision (in `decision_types`, loaded first) did anything but "no action"; NULL
-    while the platform has not decided."""
+def _stage_cases(cursor, dialect: str, source: str) -> None:
     columns = ", ".join(_normalised(dialect, name, kind) for name, kind in CASE_COLUMNS)
-    latest = (
-        "SELECT case_id, bool_or(decision_type <> 'no_action') AS actioned "
-        "FROM decision_types WHERE decision_id IN ("
-        "  SELECT max(decision_id) FROM decision_types WHERE issued_by = 'platform' "
-        f"  AND case_id IN (SELECT CAST(id AS BIGINT) FROM {source}) GROUP BY case_id"
-        ") GROUP BY case_id"
-    )
-    return (
-        f"SELECT source_rows.*, latest.actioned FROM (SELECT {columns} FROM {source}) "
-        f"source_rows LEFT JOIN ({latest}) latest ON latest.case_id = source_rows.id"
-    )
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged_cases AS SELECT {columns} FROM {source}")
 
 
-def _decision_select(dialect: str, source: str) -> str:
-    decided = (
-        "CAST(CAST(decided_at AS VARCHAR) AS TIMESTAMP)"
-        if dialect == "sqlite"
-        else "CAST(timezone('UTC', decided_at) AS TIMESTAMP)"
-    )
-    # One row per decision type: a decision that removed the post and suspended the
-    # account counts under both.
-    return (
-        f"SELECT CAST(id AS BIGINT) AS decision_id, CAST(case_id AS BIGINT) AS case_id, "
-        f"CAST(issued_by AS VARCHAR) AS issued_by, {decided} AS decided_at, "
-        f"unnest(from_json(CAST(decisions AS VARCHAR), '[\"VARCHAR\"]')) AS decision_type "
+def _stage_latest(cursor, source: str) -> None:
+    """Per case, its platform's latest decision (of at least one type): `actioned`,
+    whether it did anything but "no action", and `decision_set`, its types. A case's
+    decisions all arrive with it (recording one bumps the case)."""
+    cursor.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_types AS "
+        "SELECT CAST(id AS BIGINT) AS decision_id, CAST(case_id AS BIGINT) AS case_id, "
+        "CAST(issued_by AS VARCHAR) AS issued_by, "
+        "unnest(from_json(CAST(decisions AS VARCHAR), '[\"VARCHAR\"]')) AS decision_type "
         f"FROM {source}"
     )
+    cursor.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_latest AS "
+        "SELECT case_id, bool_or(decision_type <> 'no_action') AS actioned, "
+        "array_to_string(list_sort(list_distinct(list(decision_type))), "
+        f"{DECISION_SET_SEPARATOR_SQL}) AS decision_set "
+        "FROM staged_types WHERE decision_id IN ("
+        "  SELECT max(decision_id) FROM staged_types WHERE issued_by = 'platform' "
+        "  GROUP BY case_id"
+        ") GROUP BY case_id"
+    )
+    cursor.execute("DROP TABLE staged_types")
+
+
+def _final_select(types: dict[str, str]) -> str:
+    """The staged cases as the `cases` table holds them."""
+    columns = []
+    for name, _kind in CASE_COLUMNS:
+        columns.append(
+            f"CAST(c.{name} AS {types[name]}) AS {name}" if name in types else f"c.{name}"
+        )
+    for stamp in LOCAL_DAY_STAMPS:
+        for hours in LOCAL_DAY_OFFSETS:
+            columns.append(
+                f"CAST(c.{stamp} + INTERVAL {hours} HOUR AS DATE) AS "
+                f"{local_day_column(stamp, hours * 3600)}"
+            )
+    columns.append("l.actioned")
+    columns.append(f"CAST(l.decision_set AS {types['decision_set']}) AS decision_set")
+    columns.append("h.account_id")
+    return (
+        f"SELECT {', '.join(columns)} FROM staged_cases c "
+        "LEFT JOIN staged_latest l ON l.case_id = c.id "
+        "LEFT JOIN accounts h ON h.account_handle = c.account_handle"
+    )
+
+
+def _add_accounts(cursor) -> None:
+    """Number the staged handles `accounts` lacks. Handles are free text, too many for
+    an ENUM; figures group on the number and look the handle up afterwards."""
+    cursor.execute(
+        "INSERT INTO accounts SELECT CAST((SELECT coalesce(max(account_id), 0) FROM accounts) "
+        "+ row_number() OVER (ORDER BY handle) AS INTEGER), handle FROM ("
+        "  SELECT DISTINCT account_handle AS handle FROM staged_cases "
+        "  WHERE account_handle IS NOT NULL "
+        "  AND account_handle NOT IN (SELECT account_handle FROM accounts))"
+    )
+
+
+def _enum_sources(column: str) -> tuple[str, str]:
+    return ("staged_latest", column) if column == "decision_set" else ("staged_cases", column)
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _utc_literal(moment: datetime, dialect: str) -> str:
@@ -207,9 +336,9 @@ class RefreshStats:
 
 
 class ReadModel:
-    """An in-memory DuckDB holding `cases` and `decision_types`, kept in step with the
-    operational database at `database_url`. Safe to share between Streamlit's threads:
-    loading and refreshing hold a lock; every query runs on a cursor of its own."""
+    """An in-memory DuckDB holding `cases`, kept in step with the operational database
+    at `database_url`. Safe to share between Streamlit's threads: loading and refreshing
+    hold a lock; every query runs on a cursor of its own."""
 
     def __init__(
         self,
@@ -217,53 +346,138 @@ class ReadModel:
         *,
         refresh_interval: float = REFRESH_INTERVAL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        threads: int = DUCKDB_THREADS,
+        memory_limit: str = DUCKDB_MEMORY_LIMIT,
     ) -> None:
         self.dialect, self._uri = adbc_uri(database_url)
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._lock = threading.Lock()
-        self._duck = duckdb.connect(":memory:")
+        self._duck = duckdb.connect(
+            ":memory:", config={"threads": threads, "memory_limit": memory_limit}
+        )
         self._loaded = False
         self._last_refresh: float | None = None
         self.watermark: datetime | None = None
         self.stats = RefreshStats()
+        # Changes whenever the data does: the key of every cached result.
+        self.version = 0
+        # ENUM column → (its current type's name, its values in code order).
+        self._enums: dict[str, tuple[str, list[str]]] = {}
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # --- reading from the operational database ------------------------------------------
 
-    def _fetch(self, sql: str, *, bulk: bool = False) -> pa.Table:
+    @contextmanager
+    def _stream(self, sql: str) -> Iterator[pa.RecordBatchReader | pa.Table]:
+        """All rows of `sql`, as a stream of record batches."""
         if self.dialect == "sqlite":
-            return _fetch_sqlite_in_child(self._uri, sql) if bulk else _fetch_sqlite(self._uri, sql)
+            with _stream_sqlite_in_child(self._uri, sql) as reader:
+                yield reader
+            return
         with _connect(self.dialect, self._uri) as connection:
             cursor = connection.cursor()
             try:
                 cursor.execute(sql)
-                return cursor.fetch_arrow_table()
+                yield cursor.fetch_record_batch()
             finally:
                 cursor.close()
+
+    @contextmanager
+    def _fetch(self, sql: str) -> Iterator[pa.RecordBatchReader | pa.Table]:
+        """A few rows of `sql` (a refresh)."""
+        if self.dialect == "sqlite":
+            yield _fetch_sqlite(self._uri, sql)
+            return
+        with self._stream(sql) as reader:
+            yield reader.read_all()
 
     def _advance_watermark(self, cursor) -> None:
         latest = cursor.execute("SELECT max(updated_at) FROM cases").fetchone()[0]
         if latest is not None:
             self.watermark = latest.replace(tzinfo=UTC)
 
+    # --- ENUM columns -------------------------------------------------------------------
+
+    def _staged_values(self, cursor) -> dict[str, list[str]]:
+        values = {}
+        for column in ENUM_COLUMNS:
+            table, name = _enum_sources(column)
+            values[column] = [
+                row[0]
+                for row in cursor.execute(
+                    f"SELECT DISTINCT {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY 1"
+                ).fetchall()
+            ]
+        return values
+
+    def _create_enum(self, cursor, column: str, values: list[str]) -> str:
+        generation = (
+            int(self._enums[column][0].rsplit("_", 1)[1]) + 1 if column in self._enums else 1
+        )
+        name = f"{column}_enum_{generation}"
+        cursor.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(map(_quoted, values))})")
+        self._enums[column] = (name, values)
+        return name
+
+    def _widen_enums(self, cursor) -> None:
+        """Append the staged codes each ENUM lacks (rare: an admin added a code)."""
+        for column, staged in self._staged_values(cursor).items():
+            old, known = self._enums[column]
+            present = set(known)
+            new = [value for value in staged if value not in present]
+            if new:
+                name = self._create_enum(cursor, column, [*known, *new])
+                cursor.execute(f"ALTER TABLE cases ALTER {column} SET DATA TYPE {name}")
+                cursor.execute(f"DROP TYPE {old}")
+
+    def _types(self) -> dict[str, str]:
+        return {column: name for column, (name, _values) in self._enums.items()}
+
+    # --- loading and refreshing ---------------------------------------------------------
+
     def _load(self) -> None:
-        case_rows = self._fetch(_source_case_sql(self.dialect), bulk=True)
-        decision_rows = self._fetch(_source_decision_sql(self.dialect), bulk=True)
+        """Every case, in chunks: each is staged as text, the ENUMs widened with its
+        codes, and inserted. Memory holds the table and one chunk, never two copies."""
         cursor = self._duck.cursor()
+        rows = 0
         try:
-            cursor.register("case_rows", case_rows)
-            cursor.register("decision_rows", decision_rows)
+            with self._stream(_source_decision_sql(self.dialect)) as reader:
+                cursor.register("decision_rows", reader)
+                _stage_latest(cursor, "decision_rows")
+                cursor.unregister("decision_rows")
+            pa.default_memory_pool().release_unused()
+            self._enums.clear()
+            for column in ENUM_COLUMNS:
+                self._create_enum(cursor, column, [])
             cursor.execute(
-                "CREATE OR REPLACE TABLE decision_types AS "
-                + _decision_select(self.dialect, "decision_rows")
+                "CREATE OR REPLACE TABLE accounts "
+                "(account_id INTEGER PRIMARY KEY, account_handle VARCHAR NOT NULL)"
             )
-            cursor.execute(
-                "CREATE OR REPLACE TABLE cases AS " + _case_select(self.dialect, "case_rows")
-            )
+            with self._stream(_source_case_sql(self.dialect)) as reader:
+                cursor.register("case_rows", reader.schema.empty_table())
+                _stage_cases(cursor, self.dialect, "case_rows")
+                cursor.execute("CREATE OR REPLACE TABLE cases AS " + _final_select(self._types()))
+                for chunk in _chunks(reader, LOAD_CHUNK_ROWS):
+                    cursor.register("case_rows", chunk)
+                    _stage_cases(cursor, self.dialect, "case_rows")
+                    cursor.unregister("case_rows")
+                    self._widen_enums(cursor)
+                    _add_accounts(cursor)
+                    cursor.execute("INSERT INTO cases BY NAME " + _final_select(self._types()))
+                    rows += chunk.num_rows
+                    del chunk
+                    pa.default_memory_pool().release_unused()
+            cursor.execute("DROP TABLE staged_cases")
+            cursor.execute("DROP TABLE staged_latest")
             self._advance_watermark(cursor)
         finally:
             cursor.close()
-        self._record(case_rows.num_rows, load=True)
+        # Arrow's allocator keeps freed chunks for reuse; the load will not need them.
+        pa.default_memory_pool().release_unused()
+        self.version += 1
+        self._record(rows, load=True)
         self._loaded = True
 
     def _refresh_changed(self) -> None:
@@ -273,37 +487,45 @@ class ReadModel:
             since = (
                 f"updated_at >= {_utc_literal(self.watermark - WATERMARK_OVERLAP, self.dialect)}"
             )
-        case_rows = self._fetch(_source_case_sql(self.dialect, f"WHERE {since}"))
-        if case_rows.num_rows == 0:
-            self._record(0, load=False)
-            return
-        # A case's decisions change only with the case (recording one bumps updated_at).
-        decision_rows = self._fetch(
-            _source_decision_sql(
-                self.dialect, f"WHERE d.case_id IN (SELECT id FROM case_file WHERE {since})"
-            )
-        )
         cursor = self._duck.cursor()
         try:
-            cursor.register("case_rows", case_rows)
-            cursor.register("decision_rows", decision_rows)
-            cursor.execute("BEGIN")
-            cursor.execute(
-                "DELETE FROM cases WHERE id IN (SELECT CAST(id AS BIGINT) FROM case_rows)"
+            with self._fetch(_source_case_sql(self.dialect, f"WHERE {since}")) as case_rows:
+                if case_rows.num_rows == 0:
+                    self._record(0, load=False)
+                    return
+                cursor.register("case_rows", case_rows)
+                _stage_cases(cursor, self.dialect, "case_rows")
+            # A case's decisions change only with the case (recording one bumps updated_at).
+            decisions = _source_decision_sql(
+                self.dialect, f"WHERE d.case_id IN (SELECT id FROM case_file WHERE {since})"
             )
+            with self._fetch(decisions) as decision_rows:
+                cursor.register("decision_rows", decision_rows)
+                _stage_latest(cursor, "decision_rows")
+            self._widen_enums(cursor)
+            _add_accounts(cursor)
             cursor.execute(
-                "DELETE FROM decision_types "
-                "WHERE case_id IN (SELECT CAST(id AS BIGINT) FROM case_rows)"
+                "CREATE OR REPLACE TEMP TABLE staged_final AS " + _final_select(self._types())
             )
-            cursor.execute(
-                "INSERT INTO decision_types " + _decision_select(self.dialect, "decision_rows")
-            )
-            cursor.execute("INSERT INTO cases " + _case_select(self.dialect, "case_rows"))
-            cursor.execute("COMMIT")
-            self._advance_watermark(cursor)
+            # Rows re-read by the overlap are usually unchanged: then nothing is written
+            # and cached figures stay valid.
+            changed = cursor.execute(
+                "SELECT count(*) FROM (FROM staged_final EXCEPT "
+                "SELECT * FROM cases WHERE id IN (SELECT id FROM staged_final))"
+            ).fetchone()[0]
+            if changed:
+                cursor.execute("BEGIN")
+                cursor.execute("DELETE FROM cases WHERE id IN (SELECT id FROM staged_final)")
+                cursor.execute("INSERT INTO cases BY NAME FROM staged_final")
+                cursor.execute("COMMIT")
+                self._advance_watermark(cursor)
+                self.version += 1
+            rows = case_rows.num_rows
+            for table in ("staged_final", "staged_cases", "staged_latest"):
+                cursor.execute(f"DROP TABLE {table}")
         finally:
             cursor.close()
-        self._record(case_rows.num_rows, load=False)
+        self._record(rows, load=False)
 
     def _record(self, rows: int, *, load: bool) -> None:
         if load:
@@ -335,6 +557,27 @@ class ReadModel:
         if not self._loaded:
             self.refresh()
         return self._duck.cursor()
+
+    def cached(self, key, compute: Callable[[], object]):
+        """`compute()`, or its result for the same `key` at the same data version. Keep
+        results immutable, or copy them on the way out."""
+        if not self._loaded:
+            self.refresh()
+        versioned = (self.version, key)
+        with self._cache_lock:
+            if versioned in self._cache:
+                self._cache.move_to_end(versioned)
+                return self._cache[versioned]
+        value = compute()
+        with self._cache_lock:
+            self._cache[versioned] = value
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
 
     def close(self) -> None:
         self._duck.close()

@@ -20,17 +20,38 @@ SQLITE_DDL = (
     "VALUES ('delete', old.case_id, old.document); "
     "INSERT INTO case_search_fts(rowid, document) VALUES (new.case_id, new.document); END",
 )
+# Migration 0004's index: the tokens recomputed from the document at every match.
 POSTGRES_DDL = (
     "CREATE INDEX IF NOT EXISTS ix_case_search_tokens ON case_search "
     "USING gin (array_to_tsvector(string_to_array(document, ' ')))",
 )
-OUTSIDE_METADATA = ("case_search_fts", "ix_case_search_tokens")
+# Migration 0005: the tokens stored once, in a generated column, and indexed there; a
+# broad word no longer costs a recomputation per candidate row.
+POSTGRES_DDL_STORED = (
+    "ALTER TABLE case_search ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (array_to_tsvector(string_to_array(document, ' '))) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_case_search_vector ON case_search USING gin (search_vector)",
+    "DROP INDEX IF EXISTS ix_case_search_tokens",
+)
+OUTSIDE_METADATA = (
+    "case_search_fts",
+    "ix_case_search_tokens",
+    "ix_case_search_vector",
+    "search_vector",
+)
 
 
 def outside_metadata(name: str | None) -> bool:
     """Whether a schema object belongs to the search index built outside the models
     (the FTS5 table and its shadow tables, the GIN index)."""
     return bool(name) and name.startswith(OUTSIDE_METADATA)
+
+
+def store_search_vector(connection: Connection) -> None:
+    """PostgreSQL: move the index onto a stored token column (migration 0005)."""
+    if connection.dialect.name != "sqlite":
+        for statement in POSTGRES_DDL_STORED:
+            connection.exec_driver_sql(statement)
 
 
 def create_search_index(connection: Connection) -> None:

@@ -52,7 +52,11 @@ def render() -> None:
     try:
         with session_scope() as session:
             view = load_case_view(
-                session=session, actor=actor, case_id=case_id, language=ui.language()
+                session=session,
+                actor=actor,
+                case_id=case_id,
+                language=ui.language(),
+                timeline_limit=st.session_state.get(f"case_timeline_limit_{case_id}", 100),
             )
     except CaseNotFound as error:
         ui.show_error(error)
@@ -227,6 +231,24 @@ def _decisions(view: CaseView, actor) -> None:
 def _timeline(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Timeline')}**")
+    timeline = st.container(key="case_timeline")
+    _older_button(view)
+    with timeline:
+        _entries(view, actor)
+
+
+def _older_button(view: CaseView) -> None:
+    _ = ui.gettext()
+    if view.timeline_has_older and st.button(
+        _("Show older entries"), icon=":material/history:", key="case_timeline_older"
+    ):
+        key = f"case_timeline_limit_{view.case_id}"
+        st.session_state[key] = st.session_state.get(key, 100) + 200
+        st.rerun()
+
+
+def _entries(view: CaseView, actor) -> None:
+    _ = ui.gettext()
     for entry in reversed(view.timeline):
         when = ui.format_time(entry.at, actor)
         with st.container(border=True):

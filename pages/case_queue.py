@@ -76,6 +76,10 @@ def render() -> None:
         else _("{count} cases").format(count=ui.number(result.total))
     )
     st.caption(count)
+    if result.extra.get("newest_first"):
+        st.caption(
+            _("Many matches: the newest filed come first. Add words or filters to narrow them.")
+        )
     table = [
         {
             _("Reference"): case.reference,

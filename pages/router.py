@@ -22,7 +22,17 @@ from pages import registry, ui  # noqa: E402
 def _sidebar(actor) -> None:
     _ = ui.gettext()
     with st.sidebar:
-        st.selectbox(_("Language"), LANGUAGES, format_func=LANGUAGE_NAMES.get, key=ui.LANGUAGE_KEY)
+        # The language lives under its own key, not the widget's: Streamlit forgets a
+        # widget's value set from code when the page changes (st.switch_page), and the
+        # selector would fall back to its first option.
+        st.session_state[ui.LANGUAGE_WIDGET_KEY] = ui.language()
+        st.selectbox(
+            _("Language"),
+            LANGUAGES,
+            format_func=LANGUAGE_NAMES.get,
+            key=ui.LANGUAGE_WIDGET_KEY,
+            on_change=ui.language_chosen,
+        )
         if actor is None:
             return
         st.caption(

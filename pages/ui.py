@@ -21,6 +21,7 @@ from db.engine import session_scope
 ACTOR_KEY = "pantau_actor"
 PENDING_IDENTITY_KEY = "pantau_pending_identity"
 LANGUAGE_KEY = "pantau_language"
+LANGUAGE_WIDGET_KEY = "pantau_language_choice"
 FLASH_KEY = "pantau_flash"
 PENDING_LANGUAGE_KEY = "pantau_pending_language"
 
@@ -79,6 +80,13 @@ def current_actor() -> Actor | None:
 def pending_identity() -> int | None:
     """The user id of an identity that signed in but waits for an admin, if any."""
     return st.session_state.get(PENDING_IDENTITY_KEY)
+
+
+def language_chosen() -> None:
+    """The sidebar's selector changed: the session's language follows it."""
+    st.session_state[LANGUAGE_KEY] = i18n.normalise_language(
+        st.session_state.get(LANGUAGE_WIDGET_KEY)
+    )
 
 
 def use_language(code: str) -> None:

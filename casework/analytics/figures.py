@@ -10,155 +10,43 @@ Shared conventions:
 - days and weeks (ISO, from Monday) are the viewer's local ones;
 - hours are wall-clock hours between two stamps;
 - a liaison's by-platform figures hold their own platforms, plus one row or series
-  under `ALL_PLATFORMS` for every platform together."""
+  under `ALL_PLATFORMS` for every platform together;
+- results are cached in the read model under the figure's arguments and the data
+  version, so a rerun over unchanged data costs nothing (`sql.Context.cached`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyarrow as pa
 
 from casework.actors import Actor
+from casework.analytics import sql
+from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope, require_case_rows
-from casework.workflow import OPEN_STATUSES, Status
-from db.config import get_settings
-from db.read_model import ReadModel, read_model_for
+from casework.analytics.scope import require_case_rows
+from casework.analytics.sql import OPEN, OVERDUE_STATUSES, shared_read_model, text
+from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
-OPEN = tuple(sorted(str(s) for s in OPEN_STATUSES))
-# The queue's "overdue" filter says the same, so a click through finds these cases.
-OVERDUE_STATUSES = (Status.SENT.value, Status.ACKNOWLEDGED.value, Status.CONTESTED.value)
-BACKLOG_STAGES = ("in_review", "sent", "acknowledged", "escalated", "decided")
-
-_FILTER_COLUMNS = (
-    ("elections", "election_code"),
-    ("phases", "phase"),
-    ("platforms", "platform_code"),
-    ("categories", "category_code"),
-    ("provinces", "province_code"),
-    ("priorities", "priority"),
-)
-
-
-def shared_read_model() -> ReadModel:
-    """The process's read model of the configured database, refreshed if due."""
-    model = read_model_for(get_settings().database_url)
-    model.refresh()
-    return model
-
-
-# --- SQL building blocks ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=32)
-def _fixed_offset_seconds(zone: str) -> int | None:
-    """The zone's UTC offset when it has not changed since 1990 (WIB, WITA and WIT have
-    none): days are then bucketed by adding it, far cheaper than a zone conversion."""
-    info = ZoneInfo(zone)
-    offsets = {
-        datetime(year, month, 15, tzinfo=UTC).astimezone(info).utcoffset()
-        for year in range(1990, 2041)
-        for month in (1, 7)
-    }
-    return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
-
-
-def _local(column: str, zone: str) -> str:
-    offset = _fixed_offset_seconds(zone)
-    if offset is not None:
-        return f"({column} + INTERVAL {offset} SECOND)"
-    # ZoneInfo accepted the name above, so it is a real zone name, safe to inline.
-    return f"timezone('{zone}', timezone('UTC', {column}))"
-
-
-def _local_day(column: str, zone: str) -> str:
-    return f"CAST({_local(column, zone)} AS DATE)"
-
-
-def _bucket(column: str, zone: str, interval: str) -> str:
-    if interval == "week":
-        return f"CAST(date_trunc('week', {_local_day(column, zone)}) AS DATE)"
-    return _local_day(column, zone)
-
-
-def _utc_midnight(day: date, zone: str) -> datetime:
-    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(zone))
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join('?' for _ in values)})"
-
-
-@dataclass(frozen=True)
-class _Where:
-    sql: str
-    params: list
-
-
-def _where(
-    scope: Scope,
-    filters: DashboardFilters,
-    zone: str,
-    *,
-    aggregate: bool = False,
-    dates: bool = True,
-) -> _Where:
-    """The viewer's scope and the filters as one condition. `aggregate` selects a
-    liaison's all-platform population, to which the platform filter does not apply."""
-    conditions = [scope.aggregate if aggregate else scope.condition]
-    params: list = [] if aggregate else list(scope.params)
-    if dates and filters.date_from:
-        conditions.append("created_at >= ?")
-        params.append(_utc_midnight(filters.date_from, zone))
-    if dates and filters.date_to:
-        conditions.append("created_at < ?")
-        params.append(_utc_midnight(filters.date_to + timedelta(days=1), zone))
-    for name, column in _FILTER_COLUMNS:
-        values = getattr(filters, name)
-        if values and not (aggregate and column == "platform_code"):
-            conditions.append(_in(column, values))
-            params.extend(values)
-    return _Where(" AND ".join(f"({c})" for c in conditions), params)
-
-
-def _populations(scope: Scope, filters: DashboardFilters, zone: str, **kw):
-    """(where, platform key expression) for each population a by-platform figure shows:
-    the scope by platform, and for a liaison the all-platform aggregate under one key."""
-    yield _where(scope, filters, zone, **kw), "platform_code"
-    if scope.is_liaison:
-        yield _where(scope, filters, zone, aggregate=True, **kw), f"'{ALL_PLATFORMS}'"
-
-
-def _frame(model: ReadModel, sql: str, params: list) -> pd.DataFrame:
-    cursor = model.cursor()
-    try:
-        return cursor.execute(sql, params).df()
-    finally:
-        cursor.close()
-
-
-def _context(actor: Actor, model: ReadModel | None) -> tuple[Scope, ReadModel, str]:
-    scope = dashboard_scope(actor)
-    return scope, model or shared_read_model(), actor.time_zone
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _overdue(now_param: str = "?") -> str:
-    return (
-        f"(sla_due_at < {now_param} AND decided_at IS NULL AND sla_paused_since IS NULL "
-        f"AND {_in('status', OVERDUE_STATUSES)})"
-    )
-
-
-# --- the figures -----------------------------------------------------------------------
+__all__ = [
+    "BACKLOG_STAGES",
+    "EXPORT_COLUMNS",
+    "Headline",
+    "account_classes",
+    "backlog",
+    "case_rows",
+    "headline",
+    "outcomes",
+    "province_counts",
+    "response_times",
+    "shared_read_model",
+    "sla_compliance",
+    "top_accounts",
+    "volume",
+]
 
 
 @dataclass(frozen=True)
@@ -178,14 +66,18 @@ def headline(
 ) -> Headline:
     """Open and overdue cases, cases referred this (local, Monday-first) week, median
     hours from referral to decision, and the share of decisions that took action."""
-    scope, model, zone = _context(actor, model)
-    where = _where(scope, filters, zone)
-    today = now.astimezone(ZoneInfo(zone)).date()
+    ctx = sql.context(actor, model)
+    return ctx.cached("headline", filters, now, lambda: _headline(ctx, filters, now))
+
+
+def _headline(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> Headline:
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    today = now.astimezone(ZoneInfo(ctx.zone)).date()
     week_start = today - timedelta(days=today.weekday())
-    sql = f"""
+    query = f"""
         SELECT
-          count(*) FILTER (WHERE {_in("status", OPEN)}),
-          count(*) FILTER (WHERE {_overdue()}),
+          count(*) FILTER (WHERE {sql.in_("status", OPEN)}),
+          count(*) FILTER (WHERE {sql.overdue()}),
           count(*) FILTER (WHERE referred_at >= ? AND referred_at < ?),
           median(epoch(decided_at - referred_at) / 3600.0)
             FILTER (WHERE decided_at IS NOT NULL AND referred_at IS NOT NULL),
@@ -196,18 +88,15 @@ def headline(
     """
     params = [
         *OPEN,
-        _naive_utc(now),
+        sql.naive_utc(now),
         *OVERDUE_STATUSES,
-        _utc_midnight(week_start, zone),
-        _utc_midnight(week_start + timedelta(days=7), zone),
+        sql.utc_midnight(week_start, ctx.zone),
+        sql.utc_midnight(week_start + timedelta(days=7), ctx.zone),
         *where.params,
     ]
-    cursor = model.cursor()
-    try:
-        row = cursor.execute(sql, params).fetchone()
-    finally:
-        cursor.close()
-    open_, overdue, referred, median_hours, decided, actioned, with_decision = row
+    open_, overdue, referred, median_hours, decided, actioned, with_decision = ctx.row(
+        query, params
+    )
     return Headline(
         open=open_,
         overdue=overdue,
@@ -225,94 +114,34 @@ def volume(
     `platform`: columns bucket (date), key (code), cases."""
     if by not in ("category", "platform"):
         raise ValueError(by)
-    scope, model, zone = _context(actor, model)
-    bucket = _bucket("created_at", zone, filters.interval)
+    ctx = sql.context(actor, model)
+    return ctx.cached("volume", filters, by, lambda: _volume(ctx, filters, by))
+
+
+def _volume(ctx: sql.Context, filters: DashboardFilters, by: str) -> pd.DataFrame:
+    bucket = sql.bucket("created_at", ctx.zone, filters.interval)
     if by == "category":
-        where = _where(scope, filters, zone)
-        sql = (
-            f"SELECT {bucket} AS bucket, category_code AS key, count(*) AS cases "
+        populations = [(sql.where(ctx.scope, filters, ctx.zone), "category_code")]
+    else:
+        populations = list(sql.populations(ctx.scope, filters, ctx.zone))
+    parts, params = [], []
+    for where, key in populations:
+        parts.append(
+            f"SELECT {bucket} AS bucket, {key} AS code, count(*) AS cases "
             f"FROM cases WHERE {where.sql} GROUP BY ALL"
         )
-        params = where.params
-    else:
-        parts, params = [], []
-        for where, key in _populations(scope, filters, zone):
-            parts.append(
-                f"SELECT {bucket} AS bucket, {key} AS key, count(*) AS cases "
-                f"FROM cases WHERE {where.sql} GROUP BY ALL"
-            )
-            params.extend(where.params)
-        sql = " UNION ALL ".join(parts)
-    return _frame(model, f"SELECT * FROM ({sql}) ORDER BY bucket, key", params)
-
-
-def backlog(
-    *, actor: Actor, filters: DashboardFilters, now: datetime, model: ReadModel | None = None
-) -> pd.DataFrame:
-    """Open cases at the end of each local day of the window, by stage: columns day,
-    stage (`BACKLOG_STAGES`), cases.
-
-    The stage on a day comes from the lifecycle stamps (referred, acknowledged,
-    escalated, decided, closed), the latest one reached by that day's end winning. The
-    window is the filter's dates, or from the first filing to today."""
-    scope, model, zone = _context(actor, model)
-    where = _where(scope, filters, zone, dates=False)
-    day = {c: _local_day(c, zone) for c in ("created_at", "referred_at", "acknowledged_at")}
-    day |= {c: _local_day(c, zone) for c in ("escalated_at", "decided_at", "closed_at")}
-    cursor = model.cursor()
-    try:
-        first = cursor.execute(
-            f"SELECT min({day['created_at']}) FROM cases WHERE {where.sql}", where.params
-        ).fetchone()[0]
-    finally:
-        cursor.close()
-    if first is None:
-        return pd.DataFrame({"day": [], "stage": [], "cases": []})
-    start = filters.date_from or first
-    end = filters.date_to or now.astimezone(ZoneInfo(zone)).date()
-    if end < start:
-        return pd.DataFrame({"day": [], "stage": [], "cases": []})
-    never = "DATE '9999-12-31'"
-    stamps = ", ".join(
-        f"coalesce({day[column]}, {never}) AS {alias}"
-        for column, alias in (
-            ("referred_at", "r"),
-            ("acknowledged_at", "a"),
-            ("escalated_at", "e"),
-            ("decided_at", "k"),
-            ("closed_at", "x"),
-        )
+        params.extend(where.params)
+    query = (
+        f"SELECT bucket, {text('code')} AS key, cases FROM ({' UNION ALL '.join(parts)}) "
+        "ORDER BY bucket, key"
     )
-    stages = ", ".join(f"('{s}', {i})" for i, s in enumerate(BACKLOG_STAGES))
-    sql = f"""
-        WITH stamps AS (
-          SELECT {day["created_at"]} AS c, {stamps} FROM cases WHERE {where.sql}
-        ), spans AS (
-          SELECT 'in_review' AS stage, c AS s, least(r, a, e, k, x) AS f FROM stamps
-          UNION ALL SELECT 'sent', r, least(a, e, k, x) FROM stamps WHERE r < {never}
-          UNION ALL SELECT 'acknowledged', a, least(e, k, x) FROM stamps WHERE a < {never}
-          UNION ALL SELECT 'escalated', e, least(k, x) FROM stamps WHERE e < {never}
-          UNION ALL SELECT 'decided', k, x FROM stamps WHERE k < {never}
-        ), kept AS (
-          SELECT stage, greatest(s, ?::DATE) AS s, f FROM spans
-          WHERE s < f AND s <= ?::DATE AND f > ?::DATE
-        ), deltas AS (
-          SELECT stage, s AS day, 1 AS n FROM kept
-          UNION ALL SELECT stage, f, -1 FROM kept WHERE f <= ?::DATE
-        ), daily AS (
-          SELECT stage, day, sum(n) AS n FROM deltas GROUP BY ALL
-        ), days AS (
-          SELECT CAST(g AS DATE) AS day FROM generate_series(?::DATE, ?::DATE, INTERVAL 1 DAY) t(g)
-        )
-        SELECT days.day, st.stage,
-               CAST(sum(coalesce(daily.n, 0)) OVER (
-                 PARTITION BY st.stage ORDER BY days.day) AS BIGINT) AS cases
-        FROM days CROSS JOIN (VALUES {stages}) st(stage, position)
-        LEFT JOIN daily ON daily.stage = st.stage AND daily.day = days.day
-        ORDER BY days.day, st.position
-    """
-    params = [*where.params, start, end, start, end, start, end]
-    return _frame(model, sql, params)
+    return ctx.frame(query, params)
+
+
+_SETTLED = (
+    "referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND (decided_at IS NOT NULL "
+    "OR (sla_paused_since IS NULL AND sla_due_at < ?) OR sla_paused_since > sla_due_at)"
+)
 
 
 def sla_compliance(
@@ -321,24 +150,25 @@ def sla_compliance(
     """Per platform and priority, the referred cases whose deadline has been settled
     (decided, or overdue now) and the share of them decided within the deadline:
     columns platform, priority, measured, in_time, share."""
-    scope, model, zone = _context(actor, model)
-    settled = (
-        "referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND (decided_at IS NOT NULL "
-        "OR (sla_paused_since IS NULL AND sla_due_at < ?) OR sla_paused_since > sla_due_at)"
-    )
+    ctx = sql.context(actor, model)
+    return ctx.cached("sla", filters, now, lambda: _sla_compliance(ctx, filters, now))
+
+
+def _sla_compliance(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> pd.DataFrame:
     parts, params = [], []
-    for where, key in _populations(scope, filters, zone):
+    for where, key in sql.populations(ctx.scope, filters, ctx.zone):
         parts.append(
-            f"SELECT {key} AS platform, priority, count(*) AS measured, "
+            f"SELECT {key} AS p, priority AS q, count(*) AS measured, "
             "count(*) FILTER (WHERE decided_at IS NOT NULL AND decided_at <= sla_due_at) "
-            f"AS in_time FROM cases WHERE {where.sql} AND {settled} GROUP BY ALL"
+            f"AS in_time FROM cases WHERE {where.sql} AND {_SETTLED} GROUP BY ALL"
         )
-        params.extend([*where.params, _naive_utc(now)])
-    sql = (
-        f"SELECT platform, priority, measured, in_time, in_time / measured AS share "
-        f"FROM ({' UNION ALL '.join(parts)}) ORDER BY platform, priority"
+        params.extend([*where.params, sql.naive_utc(now)])
+    query = (
+        f"SELECT {text('p')} AS platform, {text('q')} AS priority, measured, in_time, "
+        f"in_time / measured AS share FROM ({' UNION ALL '.join(parts)}) "
+        "ORDER BY platform, priority"
     )
-    return _frame(model, sql, params)
+    return ctx.frame(query, params)
 
 
 def response_times(
@@ -347,22 +177,30 @@ def response_times(
     """Hours from referral to acknowledgement and to decision, per local day or week
     of referral and platform: columns bucket, platform, measure (`acknowledgement` or
     `decision`), cases, median_hours, p90_hours (continuous quantiles)."""
-    scope, model, zone = _context(actor, model)
-    bucket = _bucket("referred_at", zone, filters.interval)
+    ctx = sql.context(actor, model)
+    return ctx.cached("response_times", filters, None, lambda: _response_times(ctx, filters))
+
+
+def _response_times(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFrame:
+    bucket = sql.bucket("referred_at", ctx.zone, filters.interval)
     parts, params = [], []
-    for where, key in _populations(scope, filters, zone):
+    for where, key in sql.populations(ctx.scope, filters, ctx.zone):
         for measure, column in (("acknowledgement", "acknowledged_at"), ("decision", "decided_at")):
             hours = f"epoch({column} - referred_at) / 3600.0"
+            # Both quantiles from one sort; the median is `quantile_cont` at 0.5.
             parts.append(
-                f"SELECT {bucket} AS bucket, {key} AS platform, '{measure}' AS measure, "
-                f"count(*) AS cases, median({hours}) AS median_hours, "
-                f"quantile_cont({hours}, 0.9) AS p90_hours FROM cases "
+                f"SELECT {bucket} AS bucket, {key} AS p, '{measure}' AS measure, "
+                f"count(*) AS cases, quantile_cont({hours}, [0.5, 0.9]) AS q FROM cases "
                 f"WHERE {where.sql} AND referred_at IS NOT NULL AND {column} IS NOT NULL "
                 "GROUP BY ALL"
             )
             params.extend(where.params)
-    sql = f"SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY bucket, platform, measure"
-    return _frame(model, sql, params)
+    query = (
+        f"SELECT bucket, {text('p')} AS platform, measure, cases, q[1] AS median_hours, "
+        "q[2] AS p90_hours "
+        f"FROM ({' UNION ALL '.join(parts)}) ORDER BY bucket, platform, measure"
+    )
+    return ctx.frame(query, params)
 
 
 def outcomes(
@@ -371,25 +209,31 @@ def outcomes(
     """Cases by the types of their platform's latest decision, per platform and
     category: columns platform, category, decision_type, cases. A decision of several
     types counts once under each."""
-    scope, model, zone = _context(actor, model)
+    ctx = sql.context(actor, model)
+    return ctx.cached("outcomes", filters, None, lambda: _outcomes(ctx, filters))
+
+
+def _outcomes(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFrame:
+    # Cases are counted per set of decision types (a few dozen sets), then each set's
+    # count goes to every type in it.
     parts, params = [], []
-    for where, key in _populations(scope, filters, zone):
+    for where, key in sql.populations(ctx.scope, filters, ctx.zone):
         parts.append(
-            f"SELECT {key} AS platform, c.category_code AS category, t.decision_type, "
-            "count(DISTINCT c.id) AS cases "
-            f"FROM (SELECT * FROM cases WHERE {where.sql}) c "
-            "JOIN latest ON latest.case_id = c.id "
-            "JOIN decision_types t ON t.decision_id = latest.decision_id GROUP BY ALL"
+            f"SELECT {key} AS p, category_code AS c, decision_set, "
+            f"count(*) AS n FROM cases WHERE {where.sql} AND decision_set IS NOT NULL "
+            "GROUP BY ALL"
         )
         params.extend(where.params)
-    sql = f"""
-        WITH latest AS (
-          SELECT case_id, max(decision_id) AS decision_id FROM decision_types
-          WHERE issued_by = 'platform' GROUP BY case_id
+    query = f"""
+        SELECT platform, category, decision_type, CAST(sum(n) AS BIGINT) AS cases
+        FROM (
+          SELECT {text("p")} AS platform, {text("c")} AS category, n, unnest(string_split(
+            CAST(decision_set AS VARCHAR), {DECISION_SET_SEPARATOR_SQL})) AS decision_type
+          FROM ({" UNION ALL ".join(parts)})
         )
-        SELECT * FROM ({" UNION ALL ".join(parts)}) ORDER BY platform, category, decision_type
+        GROUP BY ALL ORDER BY platform, category, decision_type
     """
-    return _frame(model, sql, params)
+    return ctx.frame(query, params)
 
 
 def province_counts(
@@ -397,18 +241,25 @@ def province_counts(
 ) -> pd.DataFrame:
     """Per province: cases, open, overdue, decided (by the platform: a decision on
     record), actioned and the share actioned. Cases without a province are left out."""
-    scope, model, zone = _context(actor, model)
-    where = _where(scope, filters, zone)
-    sql = f"""
-        SELECT province_code AS province, count(*) AS cases,
-          count(*) FILTER (WHERE {_in("status", OPEN)}) AS open,
-          count(*) FILTER (WHERE {_overdue()}) AS overdue,
-          count(actioned) AS decided,
-          count(*) FILTER (WHERE actioned) AS actioned
-        FROM cases WHERE {where.sql} AND province_code IS NOT NULL
-        GROUP BY ALL ORDER BY province
+    ctx = sql.context(actor, model)
+    return ctx.cached("provinces", filters, now, lambda: _province_counts(ctx, filters, now))
+
+
+def _province_counts(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> pd.DataFrame:
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    query = f"""
+        SELECT {text("province_code")} AS province, cases, open, overdue, decided, actioned
+        FROM (
+          SELECT province_code, count(*) AS cases,
+            count(*) FILTER (WHERE {sql.in_("status", OPEN)}) AS open,
+            count(*) FILTER (WHERE {sql.overdue()}) AS overdue,
+            count(actioned) AS decided,
+            count(*) FILTER (WHERE actioned) AS actioned
+          FROM cases WHERE {where.sql} AND province_code IS NOT NULL
+          GROUP BY ALL
+        ) ORDER BY province
     """
-    frame = _frame(model, sql, [*OPEN, _naive_utc(now), *OVERDUE_STATUSES, *where.params])
+    frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *OVERDUE_STATUSES, *where.params])
     frame["share_actioned"] = (frame["actioned"] / frame["decided"]).where(frame["decided"] > 0)
     return frame
 
@@ -423,16 +274,30 @@ def top_accounts(
     """The accounts behind the most cases (repeat offenders), per platform, with the
     account classes recorded for them: columns account_handle, platform, cases,
     account_classes (sorted list). Not for aggregate-only viewers."""
-    scope, model, zone = _context(actor, model)
-    require_case_rows(actor, scope, "dashboard_top_accounts")
-    where = _where(scope, filters, zone)
-    sql = f"""
-        SELECT account_handle, platform_code AS platform, count(*) AS cases,
-               list_sort(list_distinct(list(account_class))) AS account_classes
-        FROM cases WHERE {where.sql} AND account_handle IS NOT NULL
-        GROUP BY ALL ORDER BY cases DESC, account_handle, platform LIMIT ?
+    ctx = sql.context(actor, model)
+    require_case_rows(actor, ctx.scope, "dashboard_top_accounts")
+    limit = max(1, min(int(limit), 100))
+    return ctx.cached("top_accounts", filters, limit, lambda: _top_accounts(ctx, filters, limit))
+
+
+def _top_accounts(ctx: sql.Context, filters: DashboardFilters, limit: int) -> pd.DataFrame:
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    # Grouped on the handle's number and the class, then per account: cheaper than
+    # collecting a list per row. The handle is looked up for the groups only.
+    query = f"""
+        SELECT a.account_handle, {text("g.platform_code")} AS platform, g.cases,
+               list_sort(CAST(g.classes AS VARCHAR[])) AS account_classes
+        FROM (
+          SELECT account_id, platform_code, CAST(sum(n) AS BIGINT) AS cases,
+                 list_distinct(list(account_class)) AS classes
+          FROM (
+            SELECT account_id, platform_code, account_class, count(*) AS n
+            FROM cases WHERE {where.sql} AND account_id IS NOT NULL GROUP BY ALL
+          ) GROUP BY account_id, platform_code
+        ) g JOIN accounts a ON a.account_id = g.account_id
+        ORDER BY cases DESC, account_handle, platform LIMIT ?
     """
-    return _frame(model, sql, [*where.params, max(1, min(int(limit), 100))])
+    return ctx.frame(query, [*where.params, limit])
 
 
 def account_classes(
@@ -440,13 +305,19 @@ def account_classes(
 ) -> pd.DataFrame:
     """Cases and distinct accounts per account class (unrecorded class as None):
     columns account_class, cases, accounts."""
-    scope, model, zone = _context(actor, model)
-    where = _where(scope, filters, zone)
-    sql = f"""
-        SELECT account_class, count(*) AS cases, count(DISTINCT account_handle) AS accounts
-        FROM cases WHERE {where.sql} GROUP BY ALL ORDER BY cases DESC, account_class
+    ctx = sql.context(actor, model)
+    return ctx.cached("account_classes", filters, None, lambda: _account_classes(ctx, filters))
+
+
+def _account_classes(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFrame:
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    query = f"""
+        SELECT {text("account_class")} AS account_class, cases, accounts FROM (
+          SELECT account_class, count(*) AS cases, count(DISTINCT account_id) AS accounts
+          FROM cases WHERE {where.sql} GROUP BY ALL
+        ) ORDER BY cases DESC, account_class
     """
-    return _frame(model, sql, where.params)
+    return ctx.frame(query, where.params)
 
 
 EXPORT_COLUMNS = (
@@ -479,13 +350,16 @@ def case_rows(
 ) -> pa.Table:
     """The filtered cases, one row each (times in UTC), for export. Not for
     aggregate-only viewers; never the reporter's identity."""
-    scope, model, zone = _context(actor, model)
-    require_case_rows(actor, scope, "dashboard_export")
-    where = _where(scope, filters, zone)
+    ctx = sql.context(actor, model)
+    require_case_rows(actor, ctx.scope, "dashboard_export")
+    where = sql.where(ctx.scope, filters, ctx.zone)
     columns = ", ".join(
-        f"timezone('UTC', {c}) AS {c}" if c.endswith("_at") else c for c in EXPORT_COLUMNS
+        f"timezone('UTC', {c}) AS {c}"
+        if c.endswith("_at")
+        else (c if c in ("reference", "account_handle", "report_count") else f"{text(c)} AS {c}")
+        for c in EXPORT_COLUMNS
     )
-    cursor = model.cursor()
+    cursor = ctx.model.cursor()
     try:
         return cursor.sql(
             f"SELECT {columns} FROM cases WHERE {where.sql} ORDER BY created_at, reference",

@@ -21,12 +21,10 @@ from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-# The app's default language. English cannot carry a round trip yet: English picked on
-# the sign-in page falls back to Bahasa Indonesia at the first widget change after a
-# page change, and English picked in the sidebar at the first st.switch_page (filing a
-# report, opening a case). Every label below comes from the catalogs, so switching this
-# to "en" is the whole change once that is fixed.
-LANGUAGE = "id"
+# English, picked on the sign-in page, must hold through every page change of the round
+# trip (it once fell back to Bahasa Indonesia at the first st.switch_page). Every label
+# below comes from the catalogs, so the test reads the same in either language.
+LANGUAGE = "en"
 _ = translator(LANGUAGE)
 LABEL = 1 if LANGUAGE == "id" else 2  # column of the seeded taxonomy's label
 WAIT = 20_000  # ms; a rerun on a loaded CI machine can take seconds

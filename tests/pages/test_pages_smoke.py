@@ -87,5 +87,16 @@ def test_a_signed_in_user_without_a_chosen_language_gets_their_saved_one(demo_da
 def test_switching_the_language_translates_the_page(demo_database):
     at = app_as("demo.officer", language="en").run()
     assert "Case queue" in [t.value for t in at.title]
-    at.selectbox(key="pantau_language").set_value("id").run()
+    at.selectbox(key="pantau_language_choice").set_value("id").run()
     assert translator("id")("Case queue") in [t.value for t in at.title]
+
+
+def test_the_chosen_language_survives_a_change_of_page(demo_database):
+    at = app_as("demo.officer", language="id").run()
+    at.selectbox(key="pantau_language_choice").set_value("en").run()
+    at = open_page(at, "new-report")
+    assert not at.exception, at.exception
+    assert "New report" in [t.value for t in at.title]
+    at = open_page(at, "queue")
+    assert "Case queue" in [t.value for t in at.title]
+    assert at.selectbox(key="pantau_language_choice").value == "en"

@@ -86,6 +86,11 @@ def searchable(session, desk):
         ("tiktok", {"ballot", "buzzer", "quiet"}),
         ("https://www.tiktok.com", {"ballot", "buzzer", "quiet"}),
         ("12 februari", {"quiet"}),
+        ("suar surat", set()),  # only the last word may be unfinished
+        ("surat sua", {"ballot"}),
+        # A pasted link finds the cases holding the same content, whatever its form.
+        ("https://m.tiktok.com/@x/video/7399999999999999999?is_from_webapp=1", {"buzzer"}),
+        ("https://www.tiktok.com/@relawan.bogor/video/7300000000000000009", set()),
         ("tidakada", set()),
         # Search syntax is plain text: "or" is a word here, and no case holds it.
         ('"hoaks" OR *', set()),

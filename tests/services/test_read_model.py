@@ -158,6 +158,58 @@ def test_a_refresh_without_changes_reads_only_the_rows_at_the_watermark(desk_and
     assert counted(model, desk.officer) == 2
 
 
+def test_a_code_and_a_handle_first_seen_in_a_refresh_are_counted(desk_and_model):
+    # Codes are ENUMs and handles numbered at the cold load; a refresh widens both.
+    session, desk, model, clock = desk_and_model
+    make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+
+    make_case(
+        session,
+        actor=desk.officer,
+        urls=link(2),
+        category_code="black_campaign",
+        province_code="31",
+        regency_code="31.71",
+        account_handle="@baru.sekali",
+    )
+    clock.now += 5
+    model.refresh()
+
+    everything = DashboardFilters()
+    by_category = figures.volume(actor=desk.officer, filters=everything, by="category", model=model)
+    assert sorted(by_category["key"]) == ["black_campaign", "hoax"]
+    assert by_category["key"].dtype != "category"  # text, not the ENUM
+    jakarta = figures.volume(
+        actor=desk.officer, filters=DashboardFilters(provinces=("31",)), by="category", model=model
+    )
+    assert jakarta["cases"].sum() == 1
+    accounts = figures.top_accounts(actor=desk.officer, filters=everything, model=model)
+    assert sorted(accounts["account_handle"]) == ["@akun.contoh", "@baru.sekali"]
+
+
+def test_a_refresh_that_changes_nothing_keeps_the_cached_figures(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+    first = counted(model, desk.officer)
+    version = model.version
+
+    clock.now += 5
+    model.refresh()  # re-reads the case at the watermark, unchanged
+
+    assert model.stats.last_rows_read == 1
+    assert model.version == version
+    assert counted(model, desk.officer) == first
+
+    make_case(session, actor=desk.officer, urls=link(2))
+    clock.now += 5
+    model.refresh()
+
+    assert model.version > version
+    assert counted(model, desk.officer) == first + 1
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

@@ -1,7 +1,7 @@
 """API tokens, webhooks and e-mail notifications
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-28 04:19:13.597533
 """
 from typing import Sequence, Union
@@ -12,8 +12,8 @@ import sqlmodel
 import db.types
 
 
-revision: str = '0005'
-down_revision: Union[str, None] = '0004'
+revision: str = '0006'
+down_revision: Union[str, None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
