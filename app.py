@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from casework.bootstrap import prepare_database
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
-from casework.webhooks import deliver_due
+from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api

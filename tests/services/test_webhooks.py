@@ -13,9 +13,8 @@ from sqlmodel import select
 
 from casework.errors import PermissionDenied, ValidationError
 from casework.roles import OrgKind, Role
+from casework.webhook_sender import backoff, deliver_due
 from casework.webhooks import (
-    backoff,
-    deliver_due,
     list_deliveries,
     register_endpoint,
     replay_delivery,
