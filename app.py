@@ -14,11 +14,15 @@ from pathlib import Path
 import anyio
 import streamlit as st
 from sqlmodel import Session
+from starlette.routing import Mount
 
 from casework.bootstrap import prepare_database
+from casework.mailer import send_due_email
 from casework.notifications import check_sla
+from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
+from web.api import create_api
 from web.health import routes as health_routes
 from web.signin import routes as sign_in_routes
 
@@ -45,16 +49,36 @@ async def _deadline_watch(every: int) -> None:
         await anyio.sleep(every)
 
 
+def _send_outbox() -> None:
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        deliver_due(session=session, settings=settings)
+        send_due_email(session=session, settings=settings)
+
+
+async def _outbox_watch(every: float) -> None:
+    """Send due webhook deliveries and e-mails on a timer, away from the actions that
+    queued them: no user ever waits for a receiver or a mail server."""
+    while True:
+        try:
+            await anyio.to_thread.run_sync(_send_outbox)
+        except Exception:  # a receiver or database outage must not end the watch
+            log.exception("sending the outbox failed; trying again later")
+        await anyio.sleep(every)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
-    watch = None
+    watches = []
     if settings.sla_check_seconds:
-        watch = asyncio.create_task(_deadline_watch(settings.sla_check_seconds))
+        watches.append(asyncio.create_task(_deadline_watch(settings.sla_check_seconds)))
+    if settings.outbox_seconds:
+        watches.append(asyncio.create_task(_outbox_watch(settings.outbox_seconds)))
     yield {}
-    if watch is not None:
+    for watch in watches:
         watch.cancel()
     get_engine().dispose()
 
@@ -62,5 +86,5 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
-    routes=[*health_routes, *sign_in_routes],
+    routes=[*health_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
 )

@@ -13,9 +13,21 @@ from db.models import Organisation, User
 
 
 @rolls_back
-def update_preferences(*, session: Session, actor: Actor, language: str, time_zone: str) -> Actor:
-    """Change the signed-in user's language and time zone."""
+def update_preferences(
+    *,
+    session: Session,
+    actor: Actor,
+    language: str,
+    time_zone: str,
+    email_mode: str | None = None,
+) -> Actor:
+    """Change the signed-in user's language, time zone and (if given) whether their
+    notifications also come by e-mail: off, immediate or daily."""
+    from casework.mailer import EMAIL_MODES
+
     errors = {}
+    if email_mode is not None and email_mode not in EMAIL_MODES:
+        errors["email_mode"] = N_("Choose a value from the list.")
     if language not in LANGUAGES:
         errors["language"] = N_("Choose a value from the list.")
     if time_zone not in TIME_ZONES:
@@ -25,9 +37,17 @@ def update_preferences(*, session: Session, actor: Actor, language: str, time_zo
     begin_write(session)
     user = session.get(User, actor.user_id)
     user.language, user.time_zone = language, time_zone
+    if email_mode is not None:
+        user.email_mode = email_mode
     session.add(user)
     session.commit()
     return actor_for(session, actor.user_id)
+
+
+def email_settings(*, session: Session, actor: Actor) -> tuple[str | None, str]:
+    """The signed-in user's e-mail address (None without one) and e-mail mode."""
+    user = session.get(User, actor.user_id)
+    return user.email, user.email_mode
 
 
 def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisation]]:
@@ -42,6 +62,8 @@ def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisati
         session.exec(
             select(User, Organisation)
             .join(Organisation, Organisation.id == User.organisation_id)
+            # API tokens' accounts are managed with their tokens.
+            .where(User.is_api.is_(False))
             .order_by(Organisation.name, User.username)
         ).all()
     )

@@ -162,3 +162,43 @@ def load_case_view(
         ],
         reports=children_of(session, CaseReport, case.id) if insider else [],
     )
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case as codes rather than labels, for the HTTP API: the row (trimmed for the
+    viewer), its parts, the conversation the viewer may read and the actions they may
+    take."""
+
+    case: Case
+    clock: sla.Clock
+    urls: list[CaseUrl]
+    evidence: list[Evidence]
+    decisions: list[Decision]
+    comments: list
+    actions: list[Action]
+
+
+def load_case_record(
+    *, session: Session, actor: Actor, case_id: int, now: datetime | None = None
+) -> CaseRecord:
+    """One case for `actor` with its parts, or CaseNotFound; the scope is checked once."""
+    from casework.cases import comments_visible_to
+
+    case: Case = get_case(session=session, actor=actor, case_id=case_id)
+    return CaseRecord(
+        case=case,
+        clock=sla.clock(
+            referred_at=case.referred_at,
+            due=case.sla_due_at,
+            decided_at=case.decided_at,
+            paused_since=case.sla_paused_since,
+            paused_seconds=case.sla_paused_seconds,
+            now=now or utcnow(),
+        ),
+        urls=children_of(session, CaseUrl, case.id),
+        evidence=children_of(session, Evidence, case.id),
+        decisions=children_of(session, Decision, case.id),
+        comments=comments_visible_to(session, actor, case.id),
+        actions=allowed_actions(case.status, actor.role),
+    )

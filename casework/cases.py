@@ -39,6 +39,7 @@ from casework.search import reindex
 from casework.taxonomy import all_phases, phase_on, sla_policy
 from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
+from casework.webhooks import ACTION_EVENTS, case_event
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
 from db.engine import begin_write
 from db.models import (
@@ -279,6 +280,9 @@ def _transition(
         detail=detail or {},
         at=now,
     )
+    # Webhooks go out through an outbox row in this same transaction: never a wait.
+    if str(action) in ACTION_EVENTS:
+        case_event(session, case, ACTION_EVENTS[str(action)], at=now)
     return case
 
 

@@ -67,7 +67,11 @@ def notify_platform(session: Session, case: Case, *, kind: str) -> None:
         return
     liaisons = session.exec(
         select(User.id).where(
-            User.organisation_id == platform.operator_id, User.role == Role.LIAISON, User.active
+            User.organisation_id == platform.operator_id,
+            User.role == Role.LIAISON,
+            User.active,
+            # An API token's account hears of cases through its webhooks instead.
+            User.is_api.is_(False),
         )
     ).all()
     notify_users(session, set(liaisons), case, kind=kind)
@@ -207,6 +211,10 @@ def check_sla(*, session: Session, now: datetime | None = None) -> int:
             session.add(SlaAlert(case_id=case_id, kind=kind, due_at=due, created_at=now))
             session.flush()
             notify_users(session, leads_for(session, case), case, kind=f"sla_{kind}")
+            if kind == "at_risk":
+                from casework.webhooks import case_event
+
+                case_event(session, case, "case.sla_at_risk", at=now)
             session.commit()
             sent += 1
         except IntegrityError:

@@ -66,6 +66,39 @@ class Settings(BaseSettings):
         default="pantau-demo-2024",
         description="Password of every demo account (demo mode only; shown on the sign-in page).",
     )
+    # --- integration: the HTTP API, webhooks, e-mail ---
+    public_url: str = Field(
+        default="http://localhost:8501",
+        description="Where people reach Pantau; e-mails link to cases under it.",
+    )
+    api_rate_per_minute: int = Field(
+        default=120, ge=1, description="Requests per minute per API token (per replica)."
+    )
+    api_rate_burst: int = Field(
+        default=30, ge=1, description="Requests an API token may make at once before pacing."
+    )
+    outbox_seconds: float = Field(
+        default=5, ge=0, description="How often webhooks and e-mails are sent; 0 = off."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, description="How long a webhook receiver may take to answer."
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts before a webhook delivery is given up."
+    )
+    webhook_allow_internal: bool = Field(
+        default=False,
+        description="Allow webhook receivers on loopback or private addresses, over http "
+        "too (tests and development only; refused in production).",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset = no e-mail.")
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name, if any.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if any.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP connection to TLS.")
+    email_from: str = Field(
+        default="Pantau <pantau@localhost>", description="The sender of notification e-mails."
+    )
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -82,6 +115,10 @@ class Settings(BaseSettings):
                 raise ValueError("PANTAU_SECRET_KEY must be set in production")
             if self.demo_mode:
                 raise ValueError("PANTAU_DEMO_MODE must be false in production")
+            if self.webhook_allow_internal:
+                # A receiver on an internal address would let a token holder probe the
+                # deployment's own network from the server.
+                raise ValueError("PANTAU_WEBHOOK_ALLOW_INTERNAL must be false in production")
         if self.default_language not in ("id", "en"):
             raise ValueError("PANTAU_DEFAULT_LANGUAGE must be 'id' or 'en'")
         return self

@@ -112,6 +112,12 @@ class User(SQLModel, table=True):
     oidc_provider: str | None = Field(default=None, max_length=64)
     email_verified: bool = Field(default=False)
     is_demo: bool = Field(default=False)
+    # The account an API token acts as (casework.api_tokens): never signs in, never
+    # hears of cases in the app; its audit events name the token.
+    is_api: bool = Field(default=False)
+    # E-mail copies of notifications: off | immediate | daily (a digest).
+    email_mode: str = Field(default="off", max_length=16)
+    email_digest_at: datetime | None = _ts(default=None)
     created_at: datetime = _created_at()
 
 
@@ -128,6 +134,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_platform_status_due", "platform_code", "status", "sla_due_at"),
         Index("ix_case_status_due", "status", "sla_due_at"),
         Index("ix_case_province_created", "province_code", "created_at"),
+        # The API's change feed: a platform's cases in the order they changed.
+        Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),
     )
     # SQLAlchemy adds `AND version = :old` to every UPDATE and raises when no row
     # matches, so two writers can never both win, whatever the services checked.
@@ -333,7 +341,10 @@ class ReferenceCounter(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """Stored as a kind plus parameters so each reader sees it in their own language."""
 
-    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_read", "user_id", "read_at"),
+        Index("ix_notification_created_at", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="pantau_user.id")
     case_id: int | None = Field(default=None, foreign_key="case_file.id")
@@ -341,6 +352,8 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _created_at()
     read_at: datetime | None = _ts(default=None)
+    # When its e-mail copy (or the digest holding it) went out.
+    emailed_at: datetime | None = _ts(default=None)
 
 
 class CaseSearch(SQLModel, table=True):
@@ -420,6 +433,69 @@ class EmailDomainRule(SQLModel, table=True):
     domain: str = Field(max_length=200, unique=True)
     organisation_id: int = Field(foreign_key="organisation.id")
     role: str = Field(max_length=20)
+    created_at: datetime = _created_at()
+
+
+# --- integration: API tokens, webhooks ------------------------------------------------
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token of an organisation's own tools. Only the SHA-256 of the token is
+    stored; `prefix` names it in lists and finds its row. It acts as its own account
+    (`user_id`, `User.is_api`), so every permission check and audit event applies."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        UniqueConstraint("prefix", name="uq_api_token_prefix"),
+        UniqueConstraint("user_id", name="uq_api_token_user_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    user_id: int = Field(foreign_key="pantau_user.id")
+    name: str = Field(max_length=120)
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+    expires_at: datetime | None = _ts(default=None)
+    last_used_at: datetime | None = _ts(default=None)
+    revoked_at: datetime | None = _ts(default=None)
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """An organisation's HTTPS receiver and the events it wants. The signing secret is
+    kept as is: the server needs it to sign every delivery."""
+
+    __tablename__ = "webhook_endpoint"
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    secret: str = Field(max_length=80)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True)
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint (an outbox row written in the transaction that made
+    the event), with the outcome of its latest attempt."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhook_endpoint.id", index=True)
+    event: str = Field(max_length=48)
+    case_id: int | None = Field(default=None, foreign_key="case_file.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)  # pending | delivered | failed
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_attempt_at: datetime | None = _ts(default=None)
+    response_status: int | None = Field(default=None)
+    last_error: str | None = Field(default=None, max_length=300)
+    replay_of_id: int | None = Field(default=None, foreign_key="webhook_delivery.id")
     created_at: datetime = _created_at()
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.accounts import update_preferences
+from casework.accounts import email_settings, update_preferences
 from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
 from casework.errors import DomainError, ValidationError
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES
+from casework.mailer import EMAIL_MODES
 from casework.roles import ROLE_LABELS
 from db.config import get_settings
 from db.engine import session_scope
@@ -32,6 +33,8 @@ def render() -> None:
     if actor.must_change_password or _session_token():
         _password_form(actor)
 
+    with session_scope() as session:
+        email, email_mode = email_settings(session=session, actor=actor)
     with st.form("account_preferences"):
         language = st.selectbox(
             _("Language"),
@@ -46,11 +49,27 @@ def render() -> None:
             format_func=lambda z: f"{TIME_ZONES[z]} ({z})",
             index=zones.index(actor.time_zone) if actor.time_zone in zones else 0,
         )
+        modes = list(EMAIL_MODES)
+        chosen_mode = st.selectbox(
+            _("Notifications by e-mail"),
+            modes,
+            format_func=lambda mode: _(EMAIL_MODES[mode]),
+            index=modes.index(email_mode) if email_mode in modes else 0,
+            disabled=not email,
+            key="account_email_mode",
+            help=_("Sent to {address}.").format(address=email)
+            if email
+            else _("Your account has no e-mail address; an administrator can add one."),
+        )
         if st.form_submit_button(_("Save")):
             try:
                 with session_scope() as session:
                     update_preferences(
-                        session=session, actor=actor, language=language, time_zone=time_zone
+                        session=session,
+                        actor=actor,
+                        language=language,
+                        time_zone=time_zone,
+                        email_mode=chosen_mode if email else None,
                     )
             except DomainError as error:
                 ui.show_error(error)

@@ -105,6 +105,14 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Administration"),
     ),
     PageSpec(
+        "integrations",
+        "pages.admin_integrations",
+        N_("Integrations"),
+        ":material/webhook:",
+        frozenset({Role.ADMIN}),
+        N_("Administration"),
+    ),
+    PageSpec(
         "notifications",
         "pages.notifications",
         N_("Notifications"),

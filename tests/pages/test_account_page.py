@@ -93,3 +93,12 @@ def test_a_changed_password_lifts_the_restriction(demo_database):
     assert _verify(user.password_hash, NEW_PASSWORD)
     at = open_page(at, "queue")
     assert at.title[0].value == "Case queue"
+
+
+def test_choosing_a_daily_digest_is_saved_for_the_account(demo_database):
+    at = open_page(app_as("demo.lead").run(), "account")
+    at.selectbox(key="account_email_mode").set_value("daily")
+    next(b for b in at.button if b.label == "Save").click()
+    at.run()
+    assert not at.exception
+    assert stored("demo.lead").email_mode == "daily"

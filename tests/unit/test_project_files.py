@@ -64,6 +64,12 @@ def test_the_domain_never_imports_streamlit(path):
     assert not any(name.split(".")[0] == "streamlit" for name in _imports(path))
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "casework").rglob("*.py")), ids=lambda p: p.name)
+def test_the_domain_never_imports_the_web_framework(path):
+    # The API in web/api calls the services; the services never know about HTTP.
+    assert not any(name.split(".")[0] in ("fastapi", "starlette") for name in _imports(path))
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_hold_no_sql(path):
     forbidden = {"sqlalchemy", "sqlmodel", "db.models"}

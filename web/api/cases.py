@@ -1,0 +1,299 @@
+"""Case routes: list, read, act, comment, upload evidence, file. Each parses input,
+calls one `casework` service with the token's actor, and shapes the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from sqlmodel import Session
+
+from casework import cases as services
+from casework.api_tokens import TokenHolder
+from casework.case_view import load_case_record
+from casework.errors import ValidationError
+from casework.evidence import add_evidence
+from casework.i18n import N_
+from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
+from casework.roles import OrgKind
+from casework.schemas import DecisionIn, ReportIn
+from db.models import Evidence
+from web.api import models as m
+from web.api.deps import act_on_cases, get_session, read_cases
+from web.api.errors import ERRORS
+from web.api.shapes import decode_cursor, detail, encode_cursor, evidence_out, summary, utc
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+Reference = Annotated[
+    str, Path(max_length=32, pattern=r"^[A-Za-z0-9-]+$", examples=["PAN-2024-000123"])
+]
+Codes = Annotated[list[Annotated[str, Query(max_length=64, pattern=m.NO_NUL)]], Query()]
+
+
+def _record(session: Session, found: TokenHolder, case_id: int) -> m.CaseDetail:
+    session.expire_all()
+    return detail(load_case_record(session=session, actor=found.actor, case_id=case_id))
+
+
+def _case_id(session: Session, found: TokenHolder, reference: str) -> int:
+    return case_id_for_reference(session=session, actor=found.actor, reference=reference)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@router.get("", response_model=m.CaseList, responses=ERRORS, summary="List cases")
+def list_cases(
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(read_cases),
+    status: Codes = (),
+    platform: Codes = (),
+    category: Codes = (),
+    province: Codes = (),
+    priority: Codes = (),
+    updated_since: Annotated[
+        datetime | None, Query(description="Only cases changed at or after this time.")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]*$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> m.CaseList:
+    """The cases this token may see (a platform's: those referred to its platforms),
+    oldest change first. Follow `next_cursor` until it is null; keep the last
+    `updated_at` to ask for `updated_since` next time."""
+    page = cases_changed_since(
+        session=session,
+        actor=found.actor,
+        filters=CaseFilters(
+            statuses=tuple(status),
+            platforms=tuple(platform),
+            categories=tuple(category),
+            provinces=tuple(province),
+            priorities=tuple(priority),
+        ),
+        updated_since=utc(updated_since, "updated_since"),
+        after=decode_cursor(cursor),
+        limit=limit,
+    )
+    return m.CaseList(
+        items=[summary(row) for row in page.rows], next_cursor=encode_cursor(page.next_after)
+    )
+
+
+@router.get("/{reference}", response_model=m.CaseDetail, responses=ERRORS, summary="Read a case")
+def read_case(
+    reference: Reference,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(read_cases),
+) -> m.CaseDetail:
+    """One case with its links, evidence, decisions and the comments this token may
+    read. A case outside the token's scope is a 404, exactly like a missing one."""
+    return _record(session, found, _case_id(session, found, reference))
+
+
+# --- acting -----------------------------------------------------------------------------
+
+
+def _act(session, found, reference, service, version, **kwargs) -> m.CaseDetail:
+    case_id = _case_id(session, found, reference)
+    service(session=session, actor=found.actor, case_id=case_id, version=version, **kwargs)
+    return _record(session, found, case_id)
+
+
+@router.post(
+    "/{reference}/acknowledge", response_model=m.CaseDetail, responses=ERRORS, summary="Acknowledge"
+)
+def acknowledge(
+    reference: Reference,
+    body: m.VersionIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The platform confirms receipt of a referred case."""
+    return _act(session, found, reference, services.acknowledge, body.version)
+
+
+@router.post(
+    "/{reference}/information-requests",
+    response_model=m.CaseDetail,
+    responses=ERRORS,
+    summary="Request information",
+)
+def request_information(
+    reference: Reference,
+    body: m.QuestionIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The platform asks the officer a question; the deadline pauses until answered."""
+    return _act(
+        session,
+        found,
+        reference,
+        services.request_information,
+        body.version,
+        question=body.question,
+    )
+
+
+@router.post(
+    "/{reference}/information-answers",
+    response_model=m.CaseDetail,
+    responses=ERRORS,
+    summary="Answer a request for information",
+)
+def provide_information(
+    reference: Reference,
+    body: m.AnswerIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The supervisory body answers the platform's question; the deadline resumes."""
+    return _act(
+        session, found, reference, services.provide_information, body.version, answer=body.answer
+    )
+
+
+@router.post(
+    "/{reference}/decision",
+    response_model=m.CaseDetail,
+    responses=ERRORS,
+    summary="Record a decision",
+)
+def record_decision(
+    reference: Reference,
+    body: m.DecisionBody,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The platform records what it did and why, as a statement of reasons."""
+    values = body.model_dump(exclude={"version"})
+    values["decided_at"] = utc(body.decided_at, "decided_at")
+    return _act(
+        session,
+        found,
+        reference,
+        services.record_decision,
+        body.version,
+        decision=DecisionIn(**values),
+    )
+
+
+@router.post("/{reference}/refer", response_model=m.CaseDetail, responses=ERRORS, summary="Refer")
+def refer(
+    reference: Reference,
+    body: m.NoteIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The supervisory body refers a reviewed case to its platform; the deadline starts."""
+    return _act(session, found, reference, services.refer_to_platform, body.version, note=body.note)
+
+
+@router.post("/{reference}/close", response_model=m.CaseDetail, responses=ERRORS, summary="Close")
+def close(
+    reference: Reference,
+    body: m.NoteIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The supervisory body verifies the outcome and closes the case."""
+    return _act(session, found, reference, services.close_case, body.version, note=body.note)
+
+
+@router.post(
+    "/{reference}/comments",
+    response_model=m.CommentOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Comment",
+)
+def comment(
+    reference: Reference,
+    body: m.CommentIn,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CommentOut:
+    """Add a comment. A platform's comments are shared with the supervisory body."""
+    if body.visibility != "shared" and found.actor.organisation_kind == OrgKind.PLATFORM:
+        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
+    case_id = _case_id(session, found, reference)
+    row = services.add_comment(
+        session=session,
+        actor=found.actor,
+        case_id=case_id,
+        body=body.body,
+        visibility=body.visibility,
+    )
+    return m.CommentOut(
+        id=row.id,
+        visibility=row.visibility,
+        organisation_id=row.organisation_id,
+        body=row.body,
+        created_at=row.created_at,
+    )
+
+
+@router.post(
+    "/{reference}/evidence",
+    response_model=m.EvidenceOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Upload evidence",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def upload_evidence(
+    request: Request,
+    reference: Reference,
+    file_name: Annotated[str, Query(min_length=1, max_length=255, pattern=m.NO_NUL)],
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.EvidenceOut:
+    """Attach a file, sent as the raw request body. Its type is decided by its bytes
+    (screenshots, recordings, PDF, text and office documents)."""
+    import anyio
+
+    settings = request.app.state.settings
+    limit = settings.evidence_max_bytes
+    data = bytearray()
+    async for chunk in request.stream():
+        data.extend(chunk)
+        if len(data) > limit:
+            raise ValidationError({"file": N_("This file is too large.")})
+
+    def store() -> Evidence:
+        with Session(request.app.state.engine(), expire_on_commit=False) as session:
+            case_id = _case_id(session, found, reference)
+            return add_evidence(
+                session=session,
+                actor=found.actor,
+                case_id=case_id,
+                file_name=file_name,
+                data=bytes(data),
+                settings=settings,
+            )
+
+    return evidence_out(await anyio.to_thread.run_sync(store))
+
+
+@router.post(
+    "", response_model=m.CaseDetail, status_code=201, responses=ERRORS, summary="File a report"
+)
+def file_report(
+    body: Annotated[m.ReportBody, Body()],
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """File a new case (supervisory tokens). The same checks as the New report form."""
+    values = body.model_dump()
+    for field in ("posted_at", "first_seen_at"):
+        values[field] = utc(values[field], field)
+    case = services.file_report(session=session, actor=found.actor, report=ReportIn(**values))
+    return _record(session, found, case.id)
