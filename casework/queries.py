@@ -178,8 +178,42 @@ def _statuses(actor: Actor, filters: CaseFilters) -> tuple[str, ...] | None:
     return None if allowed is None else tuple(sorted(str(s) for s in allowed))
 
 
+def _matches(session: Session, filters: CaseFilters, *, newest_first: bool = False):
+    """The full-text matches as a subquery with a `case_id` column, or None."""
+    text = filters.text.strip()[:200]
+    if not text:
+        return None
+    found = matching_case_ids(session.get_bind().dialect.name, text, newest_first=newest_first)
+    return None if found is None else found.subquery()
+
+
+def _streamed(session: Session, actor: Actor, filters: CaseFilters, now: datetime, columns):
+    """A query over the search matches joined to their cases: the database reads the
+    matches one by one and stops at the LIMIT, instead of collecting every match first
+    (an IN list of half a million ids, for a common word)."""
+    matches = _matches(session, filters, newest_first=True)
+    conditions = _conditions(session, actor, filters, now, broad=True, text=False)
+    query = select(*columns).select_from(matches).join(Case, Case.id == matches.c.case_id)
+    return query.where(*conditions), matches
+
+
+def _count(session: Session, actor: Actor, filters: CaseFilters, now: datetime) -> int:
+    if filters.text.strip() and _matches(session, filters) is not None:
+        query, _ = _streamed(session, actor, filters, now, [Case.id])
+    else:
+        query = select(Case.id).where(*_conditions(session, actor, filters, now))
+    capped = query.limit(COUNT_CAP + 1).subquery()
+    return session.exec(select(func.count()).select_from(capped)).one()
+
+
 def _conditions(
-    session: Session, actor: Actor, filters: CaseFilters, now: datetime, *, broad: bool = False
+    session: Session,
+    actor: Actor,
+    filters: CaseFilters,
+    now: datetime,
+    *,
+    broad: bool = False,
+    text: bool = True,
 ) -> list:
     # A liaison's queue is best read through the (platform, status, deadline) index; a
     # region is not (see case_scope), nor is anything when a broad search walks the
@@ -216,11 +250,9 @@ def _conditions(
     ):
         if value is not None:
             conditions.append(condition(value))
-    text = filters.text.strip()[:200]
-    if text:
-        matches = matching_case_ids(session.get_bind().dialect.name, text)
-        if matches is not None:
-            conditions.append(Case.id.in_(select(matches.subquery().c.case_id)))
+    matches = _matches(session, filters) if text else None
+    if matches is not None:
+        conditions.append(Case.id.in_(select(matches.c.case_id)))
     return conditions
 
 
@@ -228,9 +260,7 @@ def count_cases(
     *, session: Session, actor: Actor, filters: CaseFilters, now: datetime | None = None
 ) -> int:
     """How many cases match, counted up to one past COUNT_CAP."""
-    conditions = _conditions(session, actor, filters, now or utcnow())
-    capped = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    return session.exec(select(func.count()).select_from(capped)).one()
+    return _count(session, actor, filters, now or utcnow())
 
 
 def list_cases(
@@ -249,8 +279,7 @@ def list_cases(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     now = now or utcnow()
     conditions = _conditions(session, actor, filters, now)
-    capped = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    total = session.exec(select(func.count()).select_from(capped)).one()
+    total = _count(session, actor, filters, now)
     page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
     column = SORTABLE.get(sort, Case.updated_at)
     order = column.desc() if descending else column.asc()
@@ -264,8 +293,9 @@ def list_cases(
     if broad_search:
         # Sorting hundreds of thousands of matches costs seconds; the newest filed come
         # straight from the search index's order. The page says so.
-        conditions = _conditions(session, actor, filters, now, broad=True)
-        rows = _page(session, conditions, [Case.id.desc()], page, page_size)
+        query, matches = _streamed(session, actor, filters, now, [Case])
+        query = query.order_by(matches.c.case_id.desc())
+        rows = list(session.exec(query.offset((page - 1) * page_size).limit(page_size)))
     elif sort == "updated_at" and statuses and len(statuses) > 1:
         rows = _page_per_status(session, conditions, statuses, descending, page, page_size)
     else:

@@ -127,13 +127,19 @@ def _write_documents(connection: Connection, ids: list[int], *, replace: bool) -
         connection.execute(insert(CaseSearch), rows)
 
 
-def matching_case_ids(dialect: str, query: str):
+SQLITE_ANY = "SELECT rowid AS case_id FROM case_search_fts WHERE case_search_fts MATCH :q"
+SQLITE_NEWEST = SQLITE_ANY + " ORDER BY rowid DESC"
+POSTGRES_ANY = "SELECT case_id FROM case_search WHERE search_vector @@ CAST(:q AS tsquery)"
+POSTGRES_NEWEST = POSTGRES_ANY + " ORDER BY case_id DESC"
+
+
+def matching_case_ids(dialect: str, query: str, *, newest_first: bool = False):
     """A subquery of the ids of cases matching `query`, or None when the query has no
-    token to search for."""
+    token to search for. `newest_first` reads them highest id first."""
     query = (query or "").strip()
     if LINK.match(query):
         info = analyse_url(query)
-        urls = select(CaseUrl.case_id.label("case_id"))
+        urls = select(CaseUrl.case_id.label("case_id")).distinct()
         if info.ok and info.content_key:
             return urls.where(CaseUrl.canonical_key == info.content_key)
         if info.ok and info.needs_review:  # a short link: only the same link is known
@@ -144,14 +150,10 @@ def matching_case_ids(dialect: str, query: str):
     *whole, last = words
     if dialect == "sqlite":
         expression = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
-        statement = text(
-            "SELECT rowid AS case_id FROM case_search_fts WHERE case_search_fts MATCH :q"
-        )
+        statement = text(SQLITE_NEWEST if newest_first else SQLITE_ANY)
     else:
         # Lexemes quoted verbatim: a tsquery literal, not to_tsquery, so PostgreSQL's
         # parser never re-splits them.
         expression = " & ".join([*(f"'{w}'" for w in whole), f"'{last}':*"])
-        statement = text(
-            "SELECT case_id FROM case_search WHERE search_vector @@ CAST(:q AS tsquery)"
-        )
+        statement = text(POSTGRES_NEWEST if newest_first else POSTGRES_ANY)
     return statement.bindparams(bindparam("q", expression)).columns(case_id=Case.id.type)

@@ -325,3 +325,18 @@ def test_pages_across_several_statuses_keep_one_order_by_last_change(session, de
         )
         seen += [c.reference for c in page.rows]
     assert seen == [c.reference for c in expected]
+
+
+def test_a_search_with_more_matches_than_counted_shows_the_newest_filed_first(
+    session, desk, monkeypatch
+):
+    made = [_case(session, desk) for _ in range(4)]  # all hold "hoaks"
+    _case(session, desk, title="Lain sama sekali", description="", urls=[])
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    page = list_cases(session=session, actor=desk.officer, filters=CaseFilters(text="hoaks"))
+    assert page.total == 3 and page.capped and page.extra["newest_first"]
+    assert [c.reference for c in page.rows] == [c.reference for c in reversed(made)]
+    second = list_cases(
+        session=session, actor=desk.officer, filters=CaseFilters(text="hoaks"), page=2, page_size=1
+    )
+    assert [c.reference for c in second.rows] == [made[2].reference]
