@@ -134,6 +134,9 @@ class Case(SQLModel, table=True):
         Index("ix_case_platform_status_due", "platform_code", "status", "sla_due_at"),
         Index("ix_case_status_due", "status", "sla_due_at"),
         Index("ix_case_province_created", "province_code", "created_at"),
+        # An office's everyday filter (a province, a platform, a few statuses) counted
+        # from the index alone.
+        Index("ix_case_province_status_platform", "province_code", "status", "platform_code"),
         # The API's change feed: a platform's cases in the order they changed.
         Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),
     )
