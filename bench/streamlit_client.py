@@ -122,6 +122,11 @@ class StreamlitSession:
             states.append(WidgetState(id=widget_id, string_value=value))
         return self._rerun(states)
 
+    def rerun_with(self, values: dict[str, str]) -> Run:
+        """Change widgets (id → text or chosen option) without a click, as typing into
+        a text box and pressing Enter does."""
+        return self._rerun([WidgetState(id=k, string_value=v) for k, v in values.items()])
+
     def _rerun(self, states: list[WidgetState]) -> Run:
         message = BackMsg()
         rerun = message.rerun_script

@@ -74,6 +74,10 @@ DATABASE_FULL = N_(
     "The database has no space left, so nothing was saved. Please tell the "
     "administrator; your change can be made again once space is freed."
 )
+DATABASE_BUSY = N_(
+    "The database is too busy to save this right now, so nothing was saved. "
+    "Please try again in a moment."
+)
 DATABASE_UNREACHABLE = N_(
     "The database cannot be reached right now, so nothing was saved and nothing can be "
     "shown. Pantau reconnects by itself: try again in a minute."
@@ -86,12 +90,16 @@ _DATABASE_FAILURES = (
     # SQLite's messages, then PostgreSQL's (SQLSTATE classes 53 and 25006 read the same).
     (("readonly database", "read-only transaction", "read only"), DATABASE_READ_ONLY),
     (("database or disk is full", "no space left", "disk full"), DATABASE_FULL),
+    (
+        ("database is locked", "deadlock detected", "lock timeout", "could not serialize"),
+        DATABASE_BUSY,
+    ),
 )
 
 
 def database_failure(error: BaseException) -> str | None:
-    """The message id for a database that failed under the app — read-only, full or
-    unreachable — or None when `error` is not such a failure. Every service writes in one
+    """The message id for a database that failed under the app — read-only, full, too
+    busy or unreachable — or None when `error` is not such a failure. Every service writes in one
     transaction, so after any of these nothing of the attempted change is in the database."""
     if not isinstance(error, DBAPIError):
         return None
