@@ -7,6 +7,7 @@ as a legacy multipage folder: every page goes through the router's sign-in check
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -72,6 +73,11 @@ async def lifespan(_app):
     settings = get_settings()
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
+    # What start-up built (modules, seed data) lives as long as the process: moving it
+    # out of the collector's generations keeps each full collection small. Streamlit's
+    # forced collection after every script run is off (.streamlit/config.toml).
+    gc.collect()
+    gc.freeze()
     watches = []
     if settings.sla_check_seconds:
         watches.append(asyncio.create_task(_deadline_watch(settings.sla_check_seconds)))

@@ -94,6 +94,11 @@ def find_duplicates(
             version=case.version,
             created_at=case.created_at,
         )
+    # End the read here. Filing usually follows in the same session, and on SQLite a
+    # write cannot join a read transaction whose snapshot another writer has moved on
+    # from: it fails at once with "database is locked" instead of queueing for the
+    # lock (found by bench/load.py at 30 sessions). A fresh transaction queues.
+    session.rollback()
     return list(matches.values())
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+
 from casework.i18n import N_, Translatable
 
 
@@ -60,3 +62,51 @@ class ValidationError(DomainError):
     def __init__(self, field_errors: dict[str, str], msgid: str | None = None, **params: Any):
         self.field_errors = field_errors
         super().__init__(msgid, **params)
+
+
+# --- the database failing under the app (not a domain error: nothing the user did) -------
+
+DATABASE_READ_ONLY = N_(
+    "The database is read-only right now, so nothing was saved. Please tell the "
+    "administrator; your change can be made again once it is writable."
+)
+DATABASE_FULL = N_(
+    "The database has no space left, so nothing was saved. Please tell the "
+    "administrator; your change can be made again once space is freed."
+)
+DATABASE_BUSY = N_(
+    "The database is too busy to save this right now, so nothing was saved. "
+    "Please try again in a moment."
+)
+DATABASE_UNREACHABLE = N_(
+    "The database cannot be reached right now, so nothing was saved and nothing can be "
+    "shown. Pantau reconnects by itself: try again in a minute."
+)
+
+# What the database driver raises when the database fails (pages catch this, not SQL types).
+DatabaseFailure = DBAPIError
+
+_DATABASE_FAILURES = (
+    # SQLite's messages, then PostgreSQL's (SQLSTATE classes 53 and 25006 read the same).
+    (("readonly database", "read-only transaction", "read only"), DATABASE_READ_ONLY),
+    (("database or disk is full", "no space left", "disk full"), DATABASE_FULL),
+    (
+        ("database is locked", "deadlock detected", "lock timeout", "could not serialize"),
+        DATABASE_BUSY,
+    ),
+)
+
+
+def database_failure(error: BaseException) -> str | None:
+    """The message id for a database that failed under the app — read-only, full, too
+    busy or unreachable — or None when `error` is not such a failure. Every service writes in one
+    transaction, so after any of these nothing of the attempted change is in the database."""
+    if not isinstance(error, DBAPIError):
+        return None
+    text = str(getattr(error, "orig", error)).lower()
+    for needles, message in _DATABASE_FAILURES:
+        if any(needle in text for needle in needles):
+            return message
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        return DATABASE_UNREACHABLE
+    return None

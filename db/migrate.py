@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401 - registers the tables
 from db.search_index import outside_metadata
 
+MIGRATION_LOCK = 72_616_501  # any constant shared by every replica
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -37,6 +38,10 @@ def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                if not sqlite:
+                    # Replicas starting at once take turns: the second finds the schema
+                    # current instead of racing the first through CREATE TABLE.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
             if sqlite:

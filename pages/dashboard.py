@@ -27,7 +27,9 @@ def render() -> None:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
         filters = dashboard_filters.filter_bar(options)
         model = figures.shared_read_model()
-        now = utcnow()
+        # Figures are cached per data version and per `now`: to the minute, so that
+        # every viewer in the same minute shares them (overdue counts move by the minute).
+        now = utcnow().replace(second=0, microsecond=0)
         sections.headline(figures.headline(actor=actor, filters=filters, now=now, model=model))
         drill = "queue" in {spec.url_path for spec in registry.specs_for(actor.role)}
         tabs = st.tabs(

@@ -15,7 +15,7 @@ from casework.analytics import figures
 from casework.analytics.filters import queue_params
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import load_province_geojson
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
 from casework.i18n import N_
 from db.config import get_settings
 from pages import charts, registry, ui
@@ -51,11 +51,27 @@ def _platform_label(options: DashboardOptions):
     )
 
 
-def _csv_button(frame: pd.DataFrame, name: str, key: str) -> None:
+def _basis(actor, filters, model, now=None) -> tuple:
+    """What a section's figures are computed from: the read model's data version (read
+    before the figures, so a refresh in between can only make a figure newer than its
+    key), the viewer's scope and zone, the filters and `now`."""
+    return (model.version, dashboard_scope(actor), actor.time_zone, filters, now)
+
+
+def _figure(section: str, basis: tuple, options, build, *extra):
+    """The section's figure, built once per process for the same basis, language and
+    labels (pages/charts.py) instead of once per session and rerun."""
+    key = (section, ui.language(), basis, hash(repr(options)), *extra)
+    return charts.remembered(key, build)
+
+
+def _csv_button(frame: pd.DataFrame, name: str, key: str, basis: tuple | None = None) -> None:
     _ = ui.gettext()
+    cache_key = ("csv", name, basis) if basis else ("csv", charts.frame_key(frame))
+    data = charts.remembered(cache_key, lambda: frame.to_csv(index=False).encode("utf-8"))
     st.download_button(
         _("Chart data (CSV)"),
-        frame.to_csv(index=False).encode("utf-8"),
+        data,
         file_name=f"pantau-{name}.csv",
         mime="text/csv",
         key=KEY + "csv_" + key,
@@ -86,6 +102,7 @@ def _open_queue(params: dict[str, str]) -> None:
 
 def volume(actor, filters, options, model, drill: bool) -> None:
     _ = ui.gettext()
+    basis = _basis(actor, filters, model)
     axis = _("Week") if filters.interval == "week" else _("Day")
     for by, palette, label, legend in (
         (
@@ -103,26 +120,31 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         if frame.empty:
             st.info(_("No cases match these filters."))
             continue
-        fig = charts.stacked_bars(
-            frame,
-            x="bucket",
-            key="key",
-            value="cases",
-            palette=palette,
-            label=label,
-            x_title=axis,
-            y_title=_("Cases"),
-            legend=legend,
-        )
-        charts.shade_phases(
-            fig,
-            options.calendar,
-            label=lambda p: _(options.phases[p]),
-            start=frame["bucket"].min().date(),
-            end=frame["bucket"].max().date(),
-        )
+
+        def build(frame=frame, palette=palette, label=label, legend=legend):
+            fig = charts.stacked_bars(
+                frame,
+                x="bucket",
+                key="key",
+                value="cases",
+                palette=palette,
+                label=label,
+                x_title=axis,
+                y_title=_("Cases"),
+                legend=legend,
+            )
+            charts.shade_phases(
+                fig,
+                options.calendar,
+                label=lambda p: _(options.phases[p]),
+                start=frame["bucket"].min().date(),
+                end=frame["bucket"].max().date(),
+            )
+            return fig
+
+        fig = _figure("volume_" + by, basis, options, build)
         point = _clicked(_chart(fig, "volume_" + by, drill=drill))
-        _csv_button(frame, f"volume-by-{by}", by)
+        _csv_button(frame, f"volume-by-{by}", by, basis)
         if point and point.get("customdata") not in (None, ALL_PLATFORMS):
             _open_queue(
                 queue_params(
@@ -135,30 +157,36 @@ def volume(actor, filters, options, model, drill: bool) -> None:
 
 def backlog(actor, filters, options, model, now) -> None:
     _ = ui.gettext()
+    basis = _basis(actor, filters, model, now)
     st.subheader(_("Open cases at the end of each day, by stage"))
     frame = figures.backlog(actor=actor, filters=filters, now=now, model=model)
     if frame.empty:
         st.info(_("No cases match these filters."))
         return
-    fig = charts.lines(
-        frame,
-        x="day",
-        key="stage",
-        value="cases",
-        palette=charts.STAGE_COLOURS,
-        label=lambda s: _(STAGE_LABELS[s]),
-        x_title=_("Day"),
-        y_title=_("Open cases"),
-        legend=_("Stage"),
-        stacked=True,
-    )
-    charts.shade_phases(
-        fig,
-        options.calendar,
-        label=lambda p: _(options.phases[p]),
-        start=frame["day"].min().date(),
-        end=frame["day"].max().date(),
-    )
+
+    def build():
+        fig = charts.lines(
+            frame,
+            x="day",
+            key="stage",
+            value="cases",
+            palette=charts.STAGE_COLOURS,
+            label=lambda s: _(STAGE_LABELS[s]),
+            x_title=_("Day"),
+            y_title=_("Open cases"),
+            legend=_("Stage"),
+            stacked=True,
+        )
+        charts.shade_phases(
+            fig,
+            options.calendar,
+            label=lambda p: _(options.phases[p]),
+            start=frame["day"].min().date(),
+            end=frame["day"].max().date(),
+        )
+        return fig
+
+    fig = _figure("backlog", basis, options, build)
     st.plotly_chart(fig, key=KEY + "backlog", config=charts.PNG_CONFIG)
     st.caption(
         _(
@@ -167,11 +195,12 @@ def backlog(actor, filters, options, model, now) -> None:
             "the backlog."
         )
     )
-    _csv_button(frame, "backlog", "backlog")
+    _csv_button(frame, "backlog", "backlog", basis)
 
 
 def deadlines(actor, filters, options, model, now) -> None:
     _ = ui.gettext()
+    basis = _basis(actor, filters, model, now)
     label = _platform_label(options)
     st.subheader(_("Decided within the deadline"))
     compliance = figures.sla_compliance(actor=actor, filters=filters, now=now, model=model)
@@ -192,7 +221,7 @@ def deadlines(actor, filters, options, model, now) -> None:
             }
         )
         st.dataframe(shown, hide_index=True)
-        _csv_button(compliance, "deadlines", "deadlines")
+        _csv_button(compliance, "deadlines", "deadlines", basis)
     st.subheader(_("Hours from referral to acknowledgement and to decision"))
     times = figures.response_times(actor=actor, filters=filters, model=model)
     if times.empty:
@@ -209,6 +238,13 @@ def deadlines(actor, filters, options, model, now) -> None:
         or "decision"
     )
     chosen = times[times["measure"] == measure]
+    fig = _figure("times", basis, options, lambda: _times_figure(chosen, label), measure)
+    st.plotly_chart(fig, key=KEY + "times", config=charts.PNG_CONFIG)
+    _csv_button(times, "response-times", "times", basis)
+
+
+def _times_figure(chosen: pd.DataFrame, label):
+    _ = ui.gettext()
     fig = charts.lines(
         chosen,
         x="bucket",
@@ -234,18 +270,25 @@ def deadlines(actor, filters, options, model, now) -> None:
     )
     for trace in p90.data:
         fig.add_trace(trace)
-    st.plotly_chart(fig, key=KEY + "times", config=charts.PNG_CONFIG)
-    _csv_button(times, "response-times", "times")
+    return fig
 
 
 def outcomes(actor, filters, options, model) -> None:
     _ = ui.gettext()
+    basis = _basis(actor, filters, model)
     st.subheader(_("Decisions by type"))
     frame = figures.outcomes(actor=actor, filters=filters, model=model)
     if frame.empty:
         st.info(_("No decision matches these filters."))
         return
     by_platform = frame.groupby(["platform", "decision_type"], as_index=False)["cases"].sum()
+    fig = _figure("outcomes", basis, options, lambda: _outcomes_figure(by_platform, options))
+    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.PNG_CONFIG)
+    _outcomes_table(frame, options, basis)
+
+
+def _outcomes_figure(by_platform: pd.DataFrame, options):
+    _ = ui.gettext()
     decision_colours = {
         code: charts.OKABE_ITO[i % len(charts.OKABE_ITO)]
         for i, code in enumerate(options.decision_types)
@@ -265,7 +308,11 @@ def outcomes(actor, filters, options, model) -> None:
         tickvals=by_platform["platform"].unique(),
         ticktext=[_platform_label(options)(c) for c in by_platform["platform"].unique()],
     )
-    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.PNG_CONFIG)
+    return fig
+
+
+def _outcomes_table(frame: pd.DataFrame, options, basis: tuple) -> None:
+    _ = ui.gettext()
     table = frame.pivot_table(
         index=["platform", "category"], columns="decision_type", values="cases", fill_value=0
     ).reset_index()
@@ -275,11 +322,12 @@ def outcomes(actor, filters, options, model) -> None:
         columns={"platform": _("Platform"), "category": _("Category"), **options.decision_types}
     )
     st.dataframe(table, hide_index=True)
-    _csv_button(frame, "outcomes", "outcomes")
+    _csv_button(frame, "outcomes", "outcomes", basis)
 
 
 def province_map(actor, filters, options, model, now, drill: bool) -> None:
     _ = ui.gettext()
+    basis = _basis(actor, filters, model, now)
     frame = figures.province_counts(actor=actor, filters=filters, now=now, model=model)
     measures = {
         "cases": _("Cases"),
@@ -314,15 +362,21 @@ def province_map(actor, filters, options, model, now, drill: bool) -> None:
             colour_title=measures[measure],
         )
     else:
-        fig = charts.tile_map(
-            frame,
-            measure=measure,
-            names=options.provinces,
-            value_text=value_text,
-            colour_title=measures[measure],
+        fig = _figure(
+            "tile_map",
+            basis,
+            options,
+            lambda: charts.tile_map(
+                frame,
+                measure=measure,
+                names=options.provinces,
+                value_text=value_text,
+                colour_title=measures[measure],
+            ),
+            measure,
         )
     point = _clicked(_chart(fig, "map", drill=drill))
-    _csv_button(frame, "provinces", "provinces")
+    _csv_button(frame, "provinces", "provinces", basis)
     code = (point or {}).get("customdata") or (point or {}).get("location")
     if code:
         _open_queue(queue_params(filters, province=str(code)))

@@ -12,8 +12,11 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+import logging  # noqa: E402
+
 import streamlit as st  # noqa: E402
 
+from casework.errors import DatabaseFailure, database_failure  # noqa: E402
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES  # noqa: E402
 from casework.roles import ROLE_LABELS  # noqa: E402
 from pages import registry, ui  # noqa: E402
@@ -72,4 +75,19 @@ def main() -> None:
     navigation.run()
 
 
-main()
+def _run() -> None:
+    try:
+        main()
+    except DatabaseFailure as error:
+        # The database went away, filled up or turned read-only under us: say so plainly
+        # instead of a stack trace. The pool reconnects by itself (pre-ping), so the next
+        # rerun after the outage works without a restart.
+        message = database_failure(error)
+        if message is None:
+            raise
+        logging.getLogger("pantau").warning("database failure shown to a user: %s", error)
+        ui.start_language(None)  # the language picked at sign-in (a cookie), no database
+        st.error(ui.gettext()(message), icon=":material/cloud_off:")
+
+
+_run()

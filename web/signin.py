@@ -7,6 +7,9 @@ HttpOnly cookie. The session cookie carries a random token; the session row behi
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from functools import partial, wraps
 
@@ -26,7 +29,7 @@ from casework.auth import (
     sign_out,
 )
 from casework.demo import DEMO_ACCOUNTS
-from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, translator
+from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
 from casework.roles import ROLE_LABELS
 from db.config import Settings, get_settings
 from db.engine import session_scope
@@ -56,6 +59,51 @@ FORCED_CHANGE_PATH = "/"
 # a large one is split into `<name>_1`, `<name>_2`, ….
 STREAMLIT_AUTH_COOKIES = ("_streamlit_user", "_streamlit_user_tokens")
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+FLOODED = N_("Too many failed sign-ins from your network. Please wait a minute and try again.")
+
+
+class FailureWindow:
+    """Failed sign-ins per client address over the last `seconds`, in this process.
+
+    The per-user-name lockout (in the database) stops guessing one account's password; a
+    flood across many user names would still cost an argon2 hash per attempt. Past
+    `limit` failures from one address, further attempts are refused before the form is
+    read or any password hashed. At most `max_addresses` are remembered, the least
+    recently failing forgotten first, so the window itself cannot be flooded."""
+
+    def __init__(self, limit: int = 30, seconds: float = 60, max_addresses: int = 10_000):
+        self.limit, self.seconds, self.max_addresses = limit, seconds, max_addresses
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float] | None:
+        times = self._failures.get(address)
+        while times and times[0] <= now - self.seconds:
+            times.popleft()
+        return times
+
+    def flooded(self, address: str) -> bool:
+        with self._lock:
+            times = self._recent(address, time.monotonic())
+            return times is not None and len(times) >= self.limit
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            times = self._recent(address, now)
+            if times is None:
+                times = self._failures[address] = deque(maxlen=self.limit)
+            times.append(now)
+            self._failures.move_to_end(address)
+            while len(self._failures) > self.max_addresses:
+                self._failures.popitem(last=False)
+
+
+sign_in_failures = FailureWindow()
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "-"
 
 
 def _language(request: Request, form: dict[str, str] | None = None) -> tuple[str, str | None]:
@@ -235,6 +283,11 @@ async def sign_in_form(request: Request) -> Response:
 @_never_crash
 async def sign_in_submit(request: Request) -> Response:
     settings = get_settings()
+    if sign_in_failures.flooded(_address(request)):
+        lang, _picked = _language(request)
+        next_path = safe_next(request.query_params.get("next"))
+        error = translator(lang)(FLOODED)
+        return _sign_in_page(request, lang=lang, next_path=next_path, status=429, error=error)
     try:
         form = await read_form(request)
     except FormRejected as rejected:
@@ -251,8 +304,10 @@ async def sign_in_submit(request: Request) -> Response:
             _open_session, settings, username, form.get("password", ""), request
         )
     except SignInLocked as error:
+        sign_in_failures.failed(_address(request))
         return retry(status=429, error=error.translated(_))
     except SignInFailed as error:
+        sign_in_failures.failed(_address(request))
         return retry(status=401, error=error.translated(_))
     target = FORCED_CHANGE_PATH if created.must_change_password else next_path
     response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
