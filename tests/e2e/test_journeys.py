@@ -30,6 +30,12 @@ NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
 ROW_MARKER_X = 12
 
 
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished its current run: a click on a page that is
+    still being redrawn can land on an element about to be replaced, and be lost."""
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
+
+
 class Journey:
     """The steps of one journey, each with a screenshot taken when it ends (or fails);
     all of them are written to test-artifacts/ if the test fails."""
@@ -144,6 +150,7 @@ class Desk:
     def act(self, page: Page, action: Action, text: str | None = None, field: str = "") -> None:
         _ = self._
         label = _(ACTION_LABELS[action])
+        settle(page)
         expander = page.get_by_test_id("stExpander").filter(
             has=page.locator("summary").get_by_text(label, exact=True)
         )
@@ -157,6 +164,7 @@ class Desk:
             expander.get_by_label(_("Explanation"), exact=True).fill("Diturunkan.")
         elif text is not None:
             expander.get_by_label(_(field), exact=True).fill(text)
+        settle(page)
         expander.get_by_role("button", name=label, exact=True).click()
         done = _("Done: {action}.").format(action=label)
         expect(page.get_by_text(done, exact=True)).to_be_visible(timeout=WAIT)
