@@ -96,6 +96,9 @@ def open_action(page: Page, action: Action):
 def send_action(page: Page, expander, action: Action) -> None:
     """Click the expander's submit button and wait for the confirmation."""
     label = _(ACTION_LABELS[action])
+    # A click on a page still being redrawn can land on an element about to be
+    # replaced, and be lost: wait for Streamlit's run to end first.
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
     expander.get_by_role("button", name=label, exact=True).click()
     done = _("Done: {action}.").format(action=label)
     expect(page.get_by_text(done, exact=True)).to_be_visible(timeout=WAIT)
