@@ -8,7 +8,7 @@ from casework import sla
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
-from casework.errors import CaseNotFound, DomainError, StaleVersion
+from casework.errors import CaseNotFound, DomainError
 from casework.evidence import may_add_evidence
 from casework.i18n import N_
 from casework.schemas import DecisionIn
@@ -18,7 +18,7 @@ from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
 from pages.bundle_panel import bundle_download
-from pages.case_panels import history_download, work_panel
+from pages.case_panels import history_download, run_on_case, work_panel
 from pages.evidence_panel import render_evidence, render_upload
 
 # What each action asks for: (keyword of the service, label message id, required).
@@ -282,21 +282,13 @@ def _entries(view: CaseView, actor) -> None:
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
     _ = ui.gettext()
     service = ACTION_SERVICES[action]
-    try:
-        with session_scope() as session:
-            service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
-    except StaleVersion as error:
-        st.session_state.pop(f"case_seen_{view.case_id}", None)
-        ui.flash(error.translated(_), "warning")
-        st.rerun()
-    except DomainError as error:
-        ui.show_error(error)
-        for message in ui.validation_errors(error).values():
-            st.caption(f":red[{ui.plain(_(message))}]")
-        return
-    st.session_state.pop(f"case_seen_{view.case_id}", None)
-    ui.flash(_("Done: {action}.").format(action=_(ACTION_LABELS[action])))
-    st.rerun()
+
+    def work(session) -> None:
+        service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
+
+    run_on_case(
+        view.case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
+    )
 
 
 def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:

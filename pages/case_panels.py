@@ -3,6 +3,8 @@ history file for the regulator's letter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from casework import sla
@@ -45,28 +47,39 @@ def work_panel(view: CaseView, actor, *, version: int) -> None:
 
 
 def _save(view: CaseView, actor, version: int, assignee_id, priority: str) -> None:
+    def work(session) -> None:
+        seen = version
+        if assignee_id != view.assignee_id:
+            case = assign_case(
+                session=session,
+                actor=actor,
+                case_id=view.case_id,
+                version=seen,
+                assignee_id=assignee_id,
+            )
+            seen = case.version
+        if priority != view.priority:
+            set_priority(
+                session=session,
+                actor=actor,
+                case_id=view.case_id,
+                version=seen,
+                priority=priority,
+            )
+
+    run_on_case(view.case_id, work, done=ui.gettext()("Saved."))
+
+
+def run_on_case(case_id: int, work: Callable[..., None], *, done: str) -> None:
+    """Run `work` (service calls on one case) and answer the way the case page does: a
+    stale version reloads the current state with a warning, any other refusal shows its
+    message and each field's, success reloads with `done`."""
     _ = ui.gettext()
     try:
         with session_scope() as session:
-            if assignee_id != view.assignee_id:
-                case = assign_case(
-                    session=session,
-                    actor=actor,
-                    case_id=view.case_id,
-                    version=version,
-                    assignee_id=assignee_id,
-                )
-                version = case.version
-            if priority != view.priority:
-                set_priority(
-                    session=session,
-                    actor=actor,
-                    case_id=view.case_id,
-                    version=version,
-                    priority=priority,
-                )
+            work(session)
     except StaleVersion as error:
-        st.session_state.pop(f"case_seen_{view.case_id}", None)
+        st.session_state.pop(f"case_seen_{case_id}", None)
         ui.flash(error.translated(_), "warning")
         st.rerun()
     except DomainError as error:
@@ -74,8 +87,8 @@ def _save(view: CaseView, actor, version: int, assignee_id, priority: str) -> No
         for message in ui.validation_errors(error).values():
             st.caption(f":red[{ui.plain(_(message))}]")
         return
-    st.session_state.pop(f"case_seen_{view.case_id}", None)
-    ui.flash(_("Saved."))
+    st.session_state.pop(f"case_seen_{case_id}", None)
+    ui.flash(done)
     st.rerun()
 
 
