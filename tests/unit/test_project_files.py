@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,25 @@ def test_ci_runs_exactly_the_test_command_of_the_readme():
 def test_the_readme_run_command_installs_and_starts_the_app():
     lines = [line.strip() for block in _bash_blocks(README) for line in block.splitlines()]
     assert any("pip install -e ." in line and "streamlit run app.py" in line for line in lines)
+
+
+def test_ci_starts_the_app_from_a_fresh_install_without_test_extras_before_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    stage = (ROOT / ".ci" / "fresh_install").read_text(encoding="utf-8")
+    assert ci.index("bash .ci/fresh_install") < ci.index('bash -c "$TEST_COMMAND"')
+    assert "pip\" install -q -e . " in stage and "[test]" not in stage
+    assert "/healthz" in stage and "/signin" in stage
+
+
+def test_every_module_the_code_imports_is_a_declared_dependency():
+    """deptry reads pyproject.toml and every import: a module the app imports but only a
+    transitive or test dependency provides (DEP003/DEP004) fails the run."""
+    deptry = shutil.which("deptry", path=str(Path(sys.executable).parent))
+    assert deptry, "deptry belongs to the test extra"
+    result = subprocess.run(  # noqa: S603 - a fixed command on the project's own tree
+        [deptry, "."], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("field", sorted(Settings.model_fields))
