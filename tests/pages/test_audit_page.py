@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from db import engine as engine_module
 from db.models import AuditEvent, Case
 from tests.pages.conftest import app_as, open_page
+from tests.tampering import lift_append_only_guard, restore_append_only_guard
 
 
 def _audit(username: str):
@@ -26,6 +27,7 @@ def test_a_tampered_event_is_named_on_the_page(demo_database):
     with Session(engine_module.get_engine()) as session:
         target = session.exec(select(AuditEvent).order_by(AuditEvent.id).offset(41)).first()
         original = {"i": target.id, "a": target.action, "s": target.to_status}
+        lift_append_only_guard(session)  # as the database's owner could
         session.execute(
             text(
                 "UPDATE audit_event SET action = 'case_filed', to_status = 'closed' WHERE id = :i"
@@ -45,6 +47,7 @@ def test_a_tampered_event_is_named_on_the_page(demo_database):
                 text("UPDATE audit_event SET action = :a, to_status = :s WHERE id = :i"),
                 original,
             )
+            restore_append_only_guard(session)
             session.commit()
 
 

@@ -1,0 +1,122 @@
+"""Signed checkpoints of the audit chain: "on <time>, the chain held N events and ended in
+<hash>", signed with the installation key. Written on a timer and at every transparency
+report, and printed in the report, so that a published report anchors the chain outside
+Pantau. `verify_chain` checks every checkpoint's signature and that the chain still
+passes through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from casework.audit import lock_head, checkpoint_statement
+from casework.signing import sign_bytes
+from db.models import AuditCheckpoint
+from db.types import utcnow
+
+REASONS = ("timer", "transparency_report", "manual")
+
+
+@dataclass(frozen=True)
+class CheckpointView:
+    id: int
+    last_id: int
+    last_hash: str
+    event_count: int
+    reason: str
+    at: datetime
+    key_id: str
+    signature: str
+
+    @property
+    def statement(self) -> str:
+        """The exact text that was signed (what an outside verifier checks)."""
+        return checkpoint_statement(
+            checkpoint_id=self.id,
+            last_id=self.last_id,
+            last_hash=self.last_hash,
+            event_count=self.event_count,
+            at=self.at,
+        ).decode("utf-8")
+
+    def as_dict(self) -> dict:
+        return {
+            "checkpoint": self.id,
+            "last_id": self.last_id,
+            "last_hash": self.last_hash,
+            "event_count": self.event_count,
+            "at": self.at.astimezone(UTC).isoformat(timespec="seconds"),
+            "signed_statement": self.statement,
+            "signature": {"alg": "Ed25519", "key_id": self.key_id, "signature": self.signature},
+        }
+
+
+def _view(row: AuditCheckpoint) -> CheckpointView:
+    return CheckpointView(
+        id=row.id,
+        last_id=row.last_id,
+        last_hash=row.last_hash,
+        event_count=row.event_count,
+        reason=row.reason,
+        at=row.created_at,
+        key_id=row.key_id,
+        signature=row.signature,
+    )
+
+
+def record_checkpoint(
+    session: Session, *, reason: str, now: datetime | None = None
+) -> CheckpointView:
+    """Sign the chain's current end and store the checkpoint, inside the caller's
+    transaction. The chain head is locked meanwhile, so no event slips in between."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown checkpoint reason {reason!r}")
+    head = lock_head(session)
+    # Second precision: the signed statement carries seconds, the stored time must match.
+    at = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
+    checkpoint_id = (session.exec(select(func.max(AuditCheckpoint.id))).one() or 0) + 1
+    signature = sign_bytes(
+        checkpoint_statement(
+            checkpoint_id=checkpoint_id,
+            last_id=head.last_id,
+            last_hash=head.last_hash,
+            event_count=head.last_id,
+            at=at,
+        )
+    )
+    row = AuditCheckpoint(
+        id=checkpoint_id,
+        last_id=head.last_id,
+        last_hash=head.last_hash,
+        event_count=head.last_id,
+        reason=reason,
+        created_at=at,
+        key_id=signature["key_id"],
+        signature=signature["signature"],
+    )
+    session.add(row)
+    session.flush()
+    return _view(row)
+
+
+def checkpoint_if_new_events(session: Session, *, now: datetime | None = None) -> bool:
+    """The timer's checkpoint: only when events were added since the last one."""
+    head = lock_head(session)
+    latest = session.exec(
+        select(AuditCheckpoint.last_id).order_by(AuditCheckpoint.id.desc()).limit(1)
+    ).first()
+    if latest is not None and latest == head.last_id:
+        return False
+    record_checkpoint(session, reason="timer", now=now)
+    return True
+
+
+def latest_checkpoints(session: Session, *, limit: int = 10) -> list[CheckpointView]:
+    """The newest checkpoints, newest first."""
+    rows = session.exec(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(limit)
+    ).all()
+    return [_view(row) for row in rows]
