@@ -339,9 +339,9 @@ def verify_chain(
     if any(last > 0 for last in pins):
         return ChainReport(False, checked, last_id + 1, PROBLEM_CHECKPOINT_BEYOND)
     head = session.execute(
-        select(
-            AuditHead.last_id, AuditHead.last_hash, AuditHead.key_id, AuditHead.signature
-        ).where(AuditHead.id == 1)
+        select(AuditHead.last_id, AuditHead.last_hash, AuditHead.key_id, AuditHead.signature).where(
+            AuditHead.id == 1
+        )
     ).first()
     if head is None:
         # The migration creates the head row; without it the chain's end is unknown.

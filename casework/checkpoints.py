@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.audit import lock_head, checkpoint_statement
+from casework.audit import checkpoint_statement, lock_head
 from casework.signing import sign_bytes
+from db.engine import begin_write
 from db.models import AuditCheckpoint
 from db.types import utcnow
 
@@ -112,6 +113,34 @@ def checkpoint_if_new_events(session: Session, *, now: datetime | None = None) -
         return False
     record_checkpoint(session, reason="timer", now=now)
     return True
+
+
+def checkpoint_on_timer(*, session: Session, now: datetime | None = None) -> bool:
+    """The server's timer: sign a checkpoint when events were added since the last one.
+    Several replicas may run the timer; the head lock makes the second one find nothing
+    new. Commits."""
+    begin_write(session)
+    made = checkpoint_if_new_events(session, now=now)
+    session.commit()
+    return made
+
+
+def checkpoint_for_report(*, session: Session, now: datetime | None = None) -> CheckpointView:
+    """The checkpoint a transparency report prints: a new one when events were added
+    since the last, else the last (a page redrawn ten times adds no ten checkpoints).
+    Commits."""
+    session.rollback()
+    begin_write(session)
+    head = lock_head(session)
+    latest = session.exec(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
+    ).first()
+    if latest is not None and latest.last_id == head.last_id:
+        view = _view(latest)
+    else:
+        view = record_checkpoint(session, reason="transparency_report", now=now)
+    session.commit()
+    return view
 
 
 def latest_checkpoints(session: Session, *, limit: int = 10) -> list[CheckpointView]:

@@ -35,6 +35,7 @@ from db.config import PROJECT_ROOT, Settings, get_settings
 ALGORITHM = "Ed25519"
 DEVELOPMENT_KEY_FILE = PROJECT_ROOT / "data" / "signing-key.pem"
 DEFAULT_KEYRING_FILE = PROJECT_ROOT / "data" / "signing-keyring.json"
+KEYS_PATH = "/.well-known/pantau-keys.json"
 
 
 class SigningKeyMissing(RuntimeError):
@@ -244,6 +245,12 @@ def published_keys(settings: Settings | None = None) -> dict[str, Any]:
             continue
         keys.append({**entry, "alg": ALGORITHM, "status": "retired"})
     return {"installation": settings.public_url, "keys": keys}
+
+
+def keys_url(settings: Settings | None = None) -> str:
+    """The stable address of this installation's published public keys."""
+    settings = settings or get_settings()
+    return settings.public_url.rstrip("/") + KEYS_PATH
 
 
 def keys_from_document(document: dict[str, Any]) -> dict[str, bytes]:
