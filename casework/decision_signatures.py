@@ -33,6 +33,7 @@ from casework.signing import (
     verify_bytes,
 )
 from casework.transactions import rolls_back
+from casework.validation import TOO_LONG
 from db.engine import begin_write
 from db.models import Decision, Organisation, PlatformKey
 from db.types import utcnow
@@ -156,7 +157,7 @@ def register_platform_key(
         raw = None
     label = (label or "").strip()
     if len(label) > 120:
-        errors["label"] = N_("This text is too long.")
+        errors["label"] = TOO_LONG
     if (
         raw is not None
         and session.exec(
