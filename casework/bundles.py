@@ -32,6 +32,7 @@ from casework.audit import event_hash, record_event
 from casework.case_view import load_case_view
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.roles import OrgKind, Role
 from casework.signing import keys_url, public_keyring, sign_bytes, verify_bytes
 from db.engine import begin_write
 from db.models import AuditEvent, EvidenceBlob
@@ -353,7 +354,12 @@ def check_received_bundle(*, session: Session, actor: Actor, data: bytes) -> Rec
     """Verify a bundle against its manifest and this installation's public keys, and
     look its manifest's SHA-256 up among the exports recorded in the audit trail: a
     bundle this Pantau never issued says so, however intact it looks."""
-    if not actor.is_supervisory_caseworker:
+    # The audit page's readers and the caseworkers who receive bundles back.
+    if actor.organisation_kind != OrgKind.SUPERVISORY or actor.role not in (
+        Role.OFFICER,
+        Role.LEAD,
+        Role.ADMIN,
+    ):
         log_denied(actor, "verify_evidence_bundle")
         raise PermissionDenied()
     report = verify_bundle(data, public_keys=public_keyring())

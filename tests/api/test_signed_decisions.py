@@ -172,6 +172,8 @@ def test_a_platform_cannot_sign_with_another_platforms_key(
     )
 
     assert response.status_code == 422
+    # …and never sees it listed among its own
+    assert client.get("/platform-keys", headers=tiktok_token.headers).json() == []
 
 
 def test_only_admins_and_the_platform_itself_register_its_keys(session, desk, admin):
