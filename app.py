@@ -21,6 +21,7 @@ from casework.bootstrap import prepare_database
 from casework.checkpoints import checkpoint_on_timer
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
+from casework.signing import installation_key
 from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
@@ -89,6 +90,8 @@ async def _checkpoint_watch(every: int) -> None:
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
+    # Refuse to start without a readable signing key, rather than at the first event.
+    installation_key(settings)
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
     # What start-up built (modules, seed data) lives as long as the process: moving it

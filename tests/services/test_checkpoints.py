@@ -189,9 +189,7 @@ def key_files(tmp_path, monkeypatch):
     signing._KEY_CACHE.clear()
 
 
-def test_after_key_rotation_checkpoints_signed_with_the_old_key_still_verify(
-    session, key_files
-):
+def test_after_key_rotation_checkpoints_signed_with_the_old_key_still_verify(session, key_files):
     desk = make_desk(session)
     make_case(session, actor=desk.officer)
     _checkpoint(session)
@@ -207,9 +205,7 @@ def test_after_key_rotation_checkpoints_signed_with_the_old_key_still_verify(
     assert (report.intact, report.checkpoints_checked) == (True, 2)
     # Without the retired key, the old checkpoint no longer verifies: the keyring matters.
     current_only = {new.key_id: new.public_bytes()}
-    assert verify_chain(session, public_keys=current_only).problem == (
-        PROBLEM_CHECKPOINT_SIGNATURE
-    )
+    assert verify_chain(session, public_keys=current_only).problem == (PROBLEM_CHECKPOINT_SIGNATURE)
 
 
 @pytest.mark.parametrize(

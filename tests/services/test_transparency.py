@@ -213,9 +213,7 @@ def test_every_format_prints_the_signed_checkpoint_of_the_audit_chain(world, lab
         event_count=checkpoint.event_count,
         at=checkpoint.at,
     )
-    assert verify_bytes(
-        signed, checkpoint.as_dict()["signature"], public_keys=public_keyring()
-    )
+    assert verify_bytes(signed, checkpoint.as_dict()["signature"], public_keys=public_keyring())
     kw = {"gettext": translator("en"), "language": "en", "labels": labels["en"]}
     page = report_html(report, zone="Asia/Jakarta", **kw).decode("utf-8")
     pdf = PdfReader(io.BytesIO(report_pdf(report, zone="Asia/Jakarta", **kw)))
