@@ -129,3 +129,17 @@ def test_public_keys_load_from_a_pem_file_or_a_keys_document(tmp_path):
 
     document.write_text(json.dumps(signing.published_keys(settings)))
     assert load_public_keys(document) == {key.key_id: key.public_bytes()}
+
+
+def test_the_public_keys_are_served_at_a_stable_address():
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from web.keys import routes
+
+    with TestClient(Starlette(routes=routes)) as client:
+        response = client.get("/.well-known/pantau-keys.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert signing.keys_from_document(document) == public_keyring()
+    assert document["keys"][0]["status"] == "current"
