@@ -6,6 +6,7 @@ passes through it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -13,9 +14,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from casework.audit import checkpoint_statement, lock_head
-from casework.signing import sign_bytes
+from casework.signing import sign_bytes, verify_bytes
 from db.engine import begin_write
-from db.models import AuditCheckpoint
+from db.models import AuditCheckpoint, AuditEvent
 from db.types import utcnow
 
 REASONS = ("timer", "transparency_report", "manual")
@@ -149,3 +150,76 @@ def latest_checkpoints(session: Session, *, limit: int = 10) -> list[CheckpointV
         select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(limit)
     ).all()
     return [_view(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PublishedCheck:
+    """A checkpoint printed somewhere outside Pantau (a published report), held against
+    the database: is it Pantau's signature, and does the chain still pass through it?"""
+
+    signed: bool
+    chain_passes: bool
+    still_stored: bool
+
+    @property
+    def holds(self) -> bool:
+        return self.signed and self.chain_passes and self.still_stored
+
+
+def check_published_checkpoint(
+    session: Session, *, statement: str, signature: dict, public_keys: dict[str, bytes]
+) -> PublishedCheck:
+    """Check a checkpoint copied from a report. Unlike the stored checkpoints, this one
+    cannot have been removed from the database along with the history it pins."""
+    data = statement.encode("utf-8")
+    signed = verify_bytes(data, {"alg": "Ed25519", **signature}, public_keys=public_keys)
+    try:
+        fields = json.loads(data)
+        number, last_id, last_hash = fields["checkpoint"], fields["last_id"], fields["last_hash"]
+    except (ValueError, KeyError, TypeError):
+        return PublishedCheck(signed=False, chain_passes=False, still_stored=False)
+    if last_id == 0:
+        passes = last_hash == "0" * 64
+    else:
+        stored_hash = session.exec(select(AuditEvent.hash).where(AuditEvent.id == last_id)).first()
+        passes = stored_hash == last_hash
+    stored = session.exec(
+        select(AuditCheckpoint.last_hash).where(AuditCheckpoint.id == number)
+    ).first()
+    return PublishedCheck(signed=signed, chain_passes=passes, still_stored=stored == last_hash)
+
+
+def _main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from casework.signing import load_public_keys, public_keyring
+    from db.config import get_settings
+    from db.engine import build_engine
+
+    parser = argparse.ArgumentParser(
+        prog="python -m casework.checkpoints",
+        description="Hold a checkpoint printed in a transparency report against DATABASE_URL.",
+    )
+    parser.add_argument("statement", help="the signed statement, as printed")
+    parser.add_argument("signature", help="the base64 signature, as printed")
+    parser.add_argument("key_id", help="the key id, as printed")
+    parser.add_argument("--public-key", help="pantau-keys.json or a PEM public key")
+    arguments = parser.parse_args(argv)
+    keys = load_public_keys(arguments.public_key) if arguments.public_key else public_keyring()
+    engine = build_engine(get_settings().database_url, pooled=False)
+    with Session(engine) as session:
+        check = check_published_checkpoint(
+            session,
+            statement=arguments.statement,
+            signature={"key_id": arguments.key_id, "signature": arguments.signature},
+            public_keys=keys,
+        )
+    engine.dispose()
+    print(f"signed by this installation: {'yes' if check.signed else 'NO'}")
+    print(f"the chain still passes through it: {'yes' if check.chain_passes else 'NO'}")
+    print(f"the checkpoint is still stored: {'yes' if check.still_stored else 'NO'}")
+    return 0 if check.holds else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

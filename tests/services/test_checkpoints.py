@@ -22,8 +22,13 @@ from casework.audit import (
     head_statement,
     verify_chain,
 )
-from casework.checkpoints import checkpoint_if_new_events, latest_checkpoints, record_checkpoint
-from casework.signing import SigningKey, rotate_installation_key, sign_bytes
+from casework.checkpoints import (
+    check_published_checkpoint,
+    checkpoint_if_new_events,
+    latest_checkpoints,
+    record_checkpoint,
+)
+from casework.signing import SigningKey, public_keyring, rotate_installation_key, sign_bytes
 from db.config import get_settings
 from db.models import AuditCheckpoint, AuditEvent, AuditHead
 from tests.factories import CAMPAIGN_NOW, make_case, make_desk
@@ -225,3 +230,41 @@ def test_the_database_refuses_to_change_or_remove_audit_rows(six_events, stateme
     six_events.rollback()
 
     assert verify_chain(six_events).intact
+
+
+def _published(session: Session) -> dict:
+    """What a transparency report prints of its checkpoint."""
+    view = latest_checkpoints(session)[0]
+    return {
+        "statement": view.statement,
+        "signature": {"key_id": view.key_id, "signature": view.signature},
+    }
+
+
+def test_a_checkpoint_from_a_published_report_holds_against_the_database(six_events):
+    _checkpoint(six_events)
+    published = _published(six_events)
+
+    check = check_published_checkpoint(six_events, **published, public_keys=public_keyring())
+
+    assert check.holds
+
+
+def test_a_published_checkpoint_still_finds_history_rewritten_and_checkpoints_removed(six_events):
+    """The database alone can lose its checkpoints with the history they pin; a copy
+    printed in a report cannot be taken back."""
+    _checkpoint(six_events)
+    published = _published(six_events)
+    lift_append_only_guard(six_events)
+    six_events.execute(delete(AuditCheckpoint.__table__))
+    six_events.commit()
+    _rebuild_from(six_events, 2)
+
+    check = check_published_checkpoint(six_events, **published, public_keys=public_keyring())
+
+    assert check.signed and not check.chain_passes and not check.still_stored
+    forged = {
+        **published,
+        "statement": published["statement"].replace('"last_id":6', '"last_id":5'),
+    }
+    assert not check_published_checkpoint(six_events, **forged, public_keys=public_keyring()).signed
