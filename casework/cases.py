@@ -17,6 +17,7 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
+from casework.decision_signatures import verify_decision_signature
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -499,8 +500,25 @@ def record_decision(
 ) -> Case:
     """The platform records what it did and why (statement of reasons)."""
     cleaned = clean_decision(session, decision)
+    signed = {}
+    # Filled in by `decide` when the decision is signed: the audit event names the key.
+    detail = {"decisions": cleaned["decisions"], "ground": cleaned["ground"]}
 
     def decide(case: Case, at: datetime) -> None:
+        verified = verify_decision_signature(
+            session,
+            actor=actor,
+            case_reference=case.reference,
+            case_version=version,
+            decision=decision,
+        )
+        if verified is not None:
+            signed.update(
+                signed_key_id=verified.key_id,
+                signature=verified.signature,
+                signed_record=verified.signed_record,
+            )
+            detail["signed_key_id"] = verified.key_id
         decided_at = cleaned["decided_at"] or at
         if decided_at > at:
             raise ValidationError({"decided_at": N_("The decision time cannot be in the future.")})
@@ -517,7 +535,7 @@ def record_decision(
         Action.RECORD_DECISION,
         now=now,
         mutate=decide,
-        detail={"decisions": cleaned["decisions"], "ground": cleaned["ground"]},
+        detail=detail,
     )
     session.add(
         Decision(
@@ -526,6 +544,7 @@ def record_decision(
             recorded_by_id=actor.user_id,
             created_at=case.updated_at,
             **cleaned,
+            **signed,
         )
     )
     notify_case_parties(session, case, kind="decision_recorded", exclude=actor.user_id)

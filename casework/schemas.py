@@ -42,6 +42,9 @@ class DecisionIn(BaseModel):
     automated_detection: bool = False
     automated_decision: bool = False
     decided_at: datetime | None = None
+    # A platform's detached signature over the decision's canonical form
+    # (casework.decision_signatures): {"key_id": …, "signature": <base64>}.
+    signature: dict[str, str] | None = None
 
 
 class OrganisationIn(BaseModel):

@@ -303,6 +303,26 @@ class Decision(SQLModel, table=True):
     decided_at: datetime = _ts()
     recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
+    # A platform's detached Ed25519 signature over `signed_record` (the canonical form of
+    # this decision, casework.decision_signatures), by one of its registered keys.
+    signed_key_id: str | None = Field(default=None, max_length=16)
+    signature: str | None = Field(default=None, max_length=120)
+    signed_record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class PlatformKey(SQLModel, table=True):
+    """A public key a platform organisation registered to sign its decisions."""
+
+    __tablename__ = "platform_key"
+    __table_args__ = (UniqueConstraint("key_id", name="uq_platform_key_key_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    key_id: str = Field(max_length=16)
+    public_key: str = Field(max_length=64)  # base64 of the raw 32 bytes
+    label: str = Field(default="", max_length=120)
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+    revoked_at: datetime | None = _ts(default=None)
 
 
 # --- audit, counters, notifications ----------------------------------------------------
@@ -333,6 +353,25 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_id: int = Field(default=0)
     last_hash: str = Field(max_length=64)
+    # The installation key's signature over (last_id, last_hash), renewed on every append:
+    # whoever moves the head without the key leaves it unsigned.
+    key_id: str | None = Field(default=None, max_length=16)
+    signature: str | None = Field(default=None, max_length=120)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement "the chain had `event_count` events ending in `last_hash`", on
+    a timer and at every transparency report. Append-only, like the events."""
+
+    __tablename__ = "audit_checkpoint"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    last_hash: str = Field(max_length=64)
+    event_count: int
+    reason: str = Field(max_length=24)  # timer | transparency_report | manual
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    key_id: str = Field(max_length=16)
+    signature: str = Field(max_length=120)
 
 
 class ReferenceCounter(SQLModel, table=True):

@@ -224,6 +224,14 @@ def _decisions(view: CaseView, actor) -> None:
             st.caption(
                 f"{ground}: {ui.plain(reference)} · {ui.format_time(decision.decided_at, actor)}"
             )
+            signer = view.decision_signers.get(decision.id)
+            if signer:
+                st.caption(
+                    ":material/verified: "
+                    + _("Signed by {platform} (key {key}).").format(
+                        platform=ui.plain(signer), key=decision.signed_key_id
+                    )
+                )
             if decision.explanation:
                 st.text(decision.explanation)
 

@@ -20,7 +20,13 @@ from casework.report_render import (
     report_title,
 )
 from casework.taxonomy import PHASE_LABELS, all_phases, elections
-from casework.transparency import INTERNAL, PUBLIC, build_report, may_read_report
+from casework.transparency import (
+    INTERNAL,
+    PUBLIC,
+    anchor_report,
+    build_report,
+    may_read_report,
+)
 from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
@@ -98,6 +104,7 @@ def _report_section(actor) -> None:
         threshold=get_settings().report_min_count,
     )
     with session_scope() as session:
+        anchor_report(report, session=session, now=report.generated_at)
         labels = report_labels(session, ui.language())
         file_labels = report_labels(session, language)
     title, period = report_title(report, gettext=_, language=ui.language(), labels=labels)

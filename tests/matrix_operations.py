@@ -604,6 +604,40 @@ def _providers(world: World, actor: Actor) -> None:
     assert [(row.name, row.users) for row in rows] == [("bawaslu", 0)]
 
 
+def _meta(world: World) -> int:
+    """The organisation of the case's platform (Meta runs Instagram and Facebook)."""
+    return world.desk.liaison.organisation_id
+
+
+def _register_platform_key(world: World, actor: Actor) -> None:
+    from casework.decision_signatures import register_platform_key
+    from casework.signing import SigningKey, public_key_pem
+
+    key = SigningKey.generate()
+    row = register_platform_key(
+        session=world.session,
+        actor=actor,
+        organisation_id=_meta(world),
+        public_key=public_key_pem(key.public_bytes()),
+    )
+    assert (row.organisation_id, row.key_id) == (_meta(world), key.key_id)
+
+
+def _check_received_bundle(world: World, actor: Actor) -> None:
+    from casework.bundles import check_received_bundle
+
+    checked = check_received_bundle(session=world.session, actor=actor, data=b"not a zip")
+    assert not checked.report.intact and not checked.issued_here
+
+
+OPERATIONS.update(
+    {
+        "register_platform_key": Op(_register_platform_key),
+        "check_received_bundle": Op(_check_received_bundle),
+    }
+)
+
+
 # The services of casework/admin (its re-exports from casework.auth are above).
 ADMIN_MODULE_OPERATIONS: dict[str, Op] = {
     name: Op(run, prepare=_prepare_administration)

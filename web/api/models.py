@@ -61,6 +61,13 @@ class DecisionOut(BaseModel):
     automated_detection: bool
     automated_decision: bool
     decided_at: datetime
+    signed_key_id: str | None = Field(
+        default=None, description="The platform key that signed the decision, if signed."
+    )
+    signature: str | None = Field(default=None, description="Its Ed25519 signature (base64).")
+    signed_record: str | None = Field(
+        default=None, description="The canonical form the signature covers, as signed."
+    )
 
 
 class CommentOut(BaseModel):
@@ -167,6 +174,27 @@ class AnswerIn(VersionIn):
     answer: LongText
 
 
+class DecisionSignatureIn(Body):
+    key_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+    signature: Annotated[str, StringConstraints(max_length=120, pattern=r"^[A-Za-z0-9+/=]+$")]
+
+
+class PlatformKeyIn(Body):
+    """An Ed25519 public key of the token's own platform organisation."""
+
+    public_key: text(1000) = Field(description="PEM, or the base64 of the raw 32 bytes.")
+    label: text(120) = ""
+
+
+class PlatformKeyOut(BaseModel):
+    key_id: str
+    public_key: str = Field(description="Base64 of the raw 32 bytes.")
+    label: str
+    organisation: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 class DecisionBody(VersionIn):
     """A statement of reasons, as the EU DSA shapes it."""
 
@@ -181,6 +209,12 @@ class DecisionBody(VersionIn):
     automated_detection: bool = False
     automated_decision: bool = False
     decided_at: datetime | None = None
+    signature: DecisionSignatureIn | None = Field(
+        default=None,
+        description="Optional: the platform's Ed25519 signature over the canonical form "
+        "of this decision (see the README, Decisions signed by the platform). A signature "
+        "that does not verify is refused with 422.",
+    )
 
 
 class CommentIn(Body):
