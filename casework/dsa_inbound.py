@@ -189,14 +189,19 @@ def record_statement_of_reasons(
     statement: dict[str, Any],
     now: datetime | None = None,
 ) -> Case:
-    """Record a platform's decision sent as its DSA statement of reasons."""
+    """Record a platform's decision sent as its DSA statement of reasons. Field errors
+    are named `statement.<DSA field>`."""
     now = now or utcnow()
     case = session.get(Case, case_id)
     region = session.get(Region, case.province_code) if case and case.province_code else None
     zone = region.time_zone if region else "Asia/Jakarta"
-    decision = decision_from_statement(
-        statement, mappings=Mappings.load(session), zone=zone, now=now
-    )
+    try:
+        decision = decision_from_statement(
+            statement, mappings=Mappings.load(session), zone=zone, now=now
+        )
+    except ValidationError as error:
+        error.field_errors = {f"statement.{k}": v for k, v in error.field_errors.items()}
+        raise
     try:
         return cases.record_decision(
             session=session,
@@ -214,6 +219,7 @@ def record_statement_of_reasons(
             else "incompatible_content_explanation"
         )
         error.field_errors = {
-            names.get(name, name): message for name, message in error.field_errors.items()
+            f"statement.{names.get(name, name)}": message
+            for name, message in error.field_errors.items()
         }
         raise
