@@ -364,11 +364,8 @@ def _decision_form(view: CaseView, actor, version: int) -> None:
         )
         legal = st.text_input(_("Legal reference"), max_chars=500)
         policy = st.text_input(_("Policy reference"), max_chars=500)
-        explanation = st.text_area(
-            _("Explanation"),
-            max_chars=10000,
-            help=_("Required. At most 2,000 characters when the scope covers an EU/EEA country."),
-        )
+        explanation = st.text_area(_("Explanation"), max_chars=10000)
+        st.caption(_("Required. At most 2,000 characters when the scope covers an EU/EEA country."))
         facts = st.text_area(
             _("Facts and circumstances (if not in the explanation)"), max_chars=10000
         )
