@@ -26,6 +26,7 @@ from casework.audit import event_hash, record_event
 from casework.case_view import load_case_view
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.schemas import DECISION_FIELDS
 from db.engine import begin_write
 from db.models import AuditEvent, EvidenceBlob
 from db.types import utcnow
@@ -90,18 +91,7 @@ def _case_record(view) -> dict[str, Any]:
         "merged_into": view.merged_into,
         "links": [{"url": u.url, "content_key": u.canonical_key} for u in view.urls],
         "decisions": [
-            {
-                "issued_by": d.issued_by,
-                "decisions": d.decisions,
-                "ground": d.ground,
-                "legal_reference": d.legal_reference,
-                "policy_reference": d.policy_reference,
-                "explanation": d.explanation,
-                "territorial_scope": d.territorial_scope,
-                "automated_detection": d.automated_detection,
-                "automated_decision": d.automated_decision,
-                "decided_at": d.decided_at,
-            }
+            {"issued_by": d.issued_by, **{name: getattr(d, name) for name in DECISION_FIELDS}}
             for d in view.decisions
         ],
     }

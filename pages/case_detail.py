@@ -8,10 +8,10 @@ from casework import sla
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
-from casework.dsa_values import GLOBAL, country_codes, country_name
+from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
 from casework.errors import CaseNotFound, DomainError
 from casework.evidence import may_add_evidence
-from casework.i18n import N_
+from casework.i18n import N_, format_date
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
 from casework.timeline import event_label
@@ -225,8 +225,30 @@ def _decisions(view: CaseView, actor) -> None:
             st.caption(
                 f"{ground}: {ui.plain(reference)} · {ui.format_time(decision.decided_at, actor)}"
             )
+            st.caption(ui.plain(" · ".join(_decision_details(decision))))
             if decision.explanation:
                 st.text(decision.explanation)
+
+
+def _decision_details(decision) -> list[str]:
+    """Scope, automation, end dates and the platform's PUID, as one line of facts."""
+    _ = ui.gettext()
+    language = ui.language()
+    scope = [
+        _("Every country (global)") if code == GLOBAL else country_name(code, language)
+        for code in scope_codes(decision.territorial_scope)
+    ]
+    details = [
+        f"{_('Territorial scope')}: {', '.join(scope)}",
+        _(AUTOMATION_LABELS.get(decision.automated_decision, AUTOMATION_LABELS["not_automated"])),
+    ]
+    for column, label in END_DATE_LABELS.items():
+        ends_on = getattr(decision, column)
+        if ends_on is not None:
+            details.append(f"{_(label)} {format_date(ends_on, language=language)}")
+    if decision.puid:
+        details.append(f"PUID {decision.puid}")
+    return details
 
 
 def _timeline(view: CaseView, actor) -> None:

@@ -195,6 +195,9 @@ def test_the_decision_form_takes_several_countries_and_partial_automation(demo_d
     with Session(engine_module.get_engine()) as session:
         [decision] = session.exec(select(Decision).where(Decision.case_id == case.id)).all()
     assert (decision.territorial_scope, decision.automated_decision) == ("ID,NL", "partially")
+    shown = " ".join(c.value for c in at.caption)
+    assert "Indonesia, Netherlands" in shown
+    assert "Partially automated" in shown
 
 
 def test_an_explanation_over_the_dsa_limit_is_refused_when_the_eu_is_in_scope(demo_database):
