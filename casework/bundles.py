@@ -33,6 +33,7 @@ from casework.case_view import load_case_view
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
+from casework.schemas import DECISION_FIELDS
 from casework.signing import keys_url, public_keyring, sign_bytes, verify_bytes
 from db.engine import begin_write
 from db.models import AuditEvent, EvidenceBlob
@@ -105,15 +106,7 @@ def _case_record(view) -> dict[str, Any]:
         "decisions": [
             {
                 "issued_by": d.issued_by,
-                "decisions": d.decisions,
-                "ground": d.ground,
-                "legal_reference": d.legal_reference,
-                "policy_reference": d.policy_reference,
-                "explanation": d.explanation,
-                "territorial_scope": d.territorial_scope,
-                "automated_detection": d.automated_detection,
-                "automated_decision": d.automated_decision,
-                "decided_at": d.decided_at,
+                **{name: getattr(d, name) for name in DECISION_FIELDS if name != "signature"},
                 "signed_by": view.decision_signers.get(d.id),
                 "signature": (
                     {"alg": "Ed25519", "key_id": d.signed_key_id, "signature": d.signature}

@@ -494,6 +494,16 @@ def provide_information(
     return case
 
 
+def _puid_in_use(session: Session, platform_code: str, puid: str) -> bool:
+    """Whether a decision on one of this platform's cases already has this PUID."""
+    query = (
+        select(Decision.id)
+        .join(Case, Case.id == Decision.case_id)
+        .where(Case.platform_code == platform_code, Decision.puid == puid)
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
 @rolls_back
 def record_decision(
     *, session: Session, actor: Actor, case_id: int, version: int, decision: DecisionIn, now=None
@@ -522,6 +532,10 @@ def record_decision(
         decided_at = cleaned["decided_at"] or at
         if decided_at > at:
             raise ValidationError({"decided_at": N_("The decision time cannot be in the future.")})
+        if cleaned["puid"] and _puid_in_use(session, case.platform_code, cleaned["puid"]):
+            raise ValidationError(
+                {"puid": N_("This platform already sent a decision with this PUID.")}
+            )
         case.acknowledged_at = case.acknowledged_at or decided_at
         case.decided_at = decided_at
         case.outcome = cleaned["decisions"][0]

@@ -5,16 +5,16 @@ signature fails, stores the signed form with the decision, and shows who signed 
 
 The canonical form (what the platform signs) is `decision_signing_form`: UTF-8 JSON,
 keys sorted, no whitespace, of
-`{"kind": "pantau-decision", "case": <reference>, "version": <case version sent>,
-"decisions", "ground", "legal_reference", "policy_reference", "explanation",
-"territorial_scope", "automated_detection", "automated_decision",
-"decided_at": <UTC, ISO 8601 "YYYY-MM-DDTHH:MM:SS+00:00", or null>}`, every field as sent."""
+`{"kind": "pantau-decision", "case": <reference>, "version": <case version sent>}` plus
+every field of `casework.schemas.DECISION_FIELDS` but the signature itself, as sent:
+date-times in UTC as ISO 8601 ("YYYY-MM-DDTHH:MM:SS+00:00"), dates as "YYYY-MM-DD",
+absent values as null."""
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
@@ -24,7 +24,7 @@ from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
-from casework.schemas import DecisionIn
+from casework.schemas import DECISION_FIELDS, DecisionIn
 from casework.signing import (
     SigningKeyInvalid,
     canonical_json,
@@ -48,25 +48,19 @@ KEY_TAKEN = N_("This key is already registered.")
 
 def decision_signing_form(*, case_reference: str, case_version: int, decision: DecisionIn) -> bytes:
     """The bytes a platform signs for a decision (see the module's docstring)."""
-    decided_at = decision.decided_at
-    return canonical_json(
-        {
-            "kind": "pantau-decision",
-            "case": case_reference,
-            "version": case_version,
-            "decisions": list(decision.decisions),
-            "ground": decision.ground,
-            "legal_reference": decision.legal_reference,
-            "policy_reference": decision.policy_reference,
-            "explanation": decision.explanation,
-            "territorial_scope": decision.territorial_scope,
-            "automated_detection": decision.automated_detection,
-            "automated_decision": decision.automated_decision,
-            "decided_at": (
-                decided_at.astimezone(UTC).isoformat(timespec="seconds") if decided_at else None
-            ),
-        }
-    )
+    record: dict = {"kind": "pantau-decision", "case": case_reference, "version": case_version}
+    for name in DECISION_FIELDS:
+        if name == "signature":
+            continue
+        value = getattr(decision, name)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat(timespec="seconds")
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple | list):
+            value = list(value)
+        record[name] = value
+    return canonical_json(record)
 
 
 @dataclass(frozen=True)

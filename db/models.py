@@ -287,19 +287,30 @@ class Comment(SQLModel, table=True):
 
 class Decision(SQLModel, table=True):
     """A platform's (or the regulator's) decision, shaped like the EU DSA statement of
-    reasons so that it can be exported to that schema."""
+    reasons so that it can be exported to that schema. The fields a caller sets are
+    listed once, in `casework.schemas.DECISION_FIELDS`."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
     issued_by: str = Field(default="platform", max_length=16)  # platform | regulator
     decisions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     ground: str = Field(max_length=16)  # law | terms
-    legal_reference: str | None = Field(default=None, max_length=300)
-    policy_reference: str | None = Field(default=None, max_length=300)
+    legal_reference: str | None = Field(default=None, max_length=500)
+    policy_reference: str | None = Field(default=None, max_length=500)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    territorial_scope: str = Field(default="ID", max_length=100)
+    # Facts and circumstances (DSA `decision_facts`); empty means "as the explanation".
+    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # ISO 3166-1 alpha-2 codes, comma-separated, or GLOBAL (every country).
+    territorial_scope: str = Field(default="ID", max_length=800)
     automated_detection: bool = Field(default=False)
-    automated_decision: bool = Field(default=False)
+    automated_decision: str = Field(default="not_automated", max_length=16)  # … | partially | fully
+    # Last day (in the case's zone) of a temporary restriction; None: indefinite.
+    visibility_ends_on: date | None = Field(default=None)
+    monetary_ends_on: date | None = Field(default=None)
+    account_ends_on: date | None = Field(default=None)
+    service_ends_on: date | None = Field(default=None)
+    # The platform's own identifier of the decision (DSA `puid`), when it sent one.
+    puid: str | None = Field(default=None, max_length=500, index=True)
     decided_at: datetime = _ts()
     recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
@@ -323,6 +334,21 @@ class PlatformKey(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
     revoked_at: datetime | None = _ts(default=None)
+
+
+class DsaMapping(SQLModel, table=True):
+    """How one of Pantau's codes (a category, decision type, content type or source)
+    reads in a DSA statement of reasons. Seeded, then extended by admins; a code with
+    no row here holds its statements back from the EU submission."""
+
+    __tablename__ = "dsa_mapping"
+    kind: str = Field(primary_key=True, max_length=32)  # a taxonomy kind
+    code: str = Field(primary_key=True, max_length=64)
+    dsa_value: str = Field(max_length=80)
+    # The `…_other` text the DSA asks for when `dsa_value` is an OTHER value.
+    other_text: str | None = Field(default=None, max_length=500)
+    # Further values: KEYWORD_… (category_specification), CONTENT_TYPE_… (content_type).
+    additions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 # --- audit, counters, notifications ----------------------------------------------------

@@ -21,6 +21,7 @@ from casework.auth import (
     set_user_active,
 )
 from casework.case_view import load_case_view
+from casework.dsa_mappings import save_dsa_mapping
 from casework.errors import CaseNotFound
 from casework.providers import Provider
 from casework.queries import list_cases
@@ -34,6 +35,7 @@ from db.config import Settings
 from db.models import (
     Case,
     Comment,
+    DsaMapping,
     ElectionPhase,
     EmailDomainRule,
     Organisation,
@@ -322,6 +324,19 @@ def _rename_bogor(world: World, actor: Actor) -> None:
     assert world.session.get(Region, "32.01").name == "Kab. Bogor"
 
 
+def _map_other_category(world: World, actor: Actor) -> None:
+    save_dsa_mapping(
+        session=world.session,
+        actor=actor,
+        kind="category",
+        code="other",
+        dsa_value="STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+    )
+    world.session.expire_all()
+    stored = world.session.get(DsaMapping, ("category", "other"))
+    assert stored.dsa_value == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+
+
 def _rename_telegram(world: World, actor: Actor) -> None:
     save_platform(session=world.session, actor=actor, code="telegram", name="Telegram Messenger")
     world.session.expire_all()
@@ -437,6 +452,7 @@ OPERATIONS: dict[str, Op] = {
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
     "save_platform": Op(_rename_telegram),
+    "save_dsa_mapping": Op(_map_other_category),
     "admin_reset_password": Op(_reset_password, prepare=_prepare_account),
     "set_user_active": Op(_deactivate, prepare=_prepare_account),
     "active_sessions": Op(_list_sessions, prepare=_prepare_account),

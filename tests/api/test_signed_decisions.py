@@ -63,7 +63,13 @@ def _signing_form(reference: str, version: int, decision: dict) -> bytes:
         "explanation": decision.get("explanation", ""),
         "territorial_scope": decision.get("territorial_scope", "ID"),
         "automated_detection": decision.get("automated_detection", False),
-        "automated_decision": decision.get("automated_decision", False),
+        "automated_decision": decision.get("automated_decision", "not_automated"),
+        "facts": decision.get("facts", ""),
+        "visibility_ends_on": decision.get("visibility_ends_on"),
+        "monetary_ends_on": decision.get("monetary_ends_on"),
+        "account_ends_on": decision.get("account_ends_on"),
+        "service_ends_on": decision.get("service_ends_on"),
+        "puid": decision.get("puid"),
         "decided_at": None,
     }
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

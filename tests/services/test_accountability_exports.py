@@ -27,7 +27,7 @@ from casework.bundles import (
     check_received_bundle,
     verify_bundle,
 )
-from casework.dsa_export import decision_statements, decisions_jsonl
+from casework.dsa_export import indonesian_record, indonesian_statements
 from casework.errors import CaseNotFound, PermissionDenied
 from casework.evidence import add_evidence
 from casework.i18n import translator
@@ -374,7 +374,7 @@ def test_each_decision_becomes_a_statement_of_reasons(session, desk):
         ),
         now=case.updated_at + timedelta(minutes=5),
     )
-    [statement] = list(decision_statements(session=session, actor=desk.liaison))
+    [statement] = list(indonesian_statements(session=session, actor=desk.liaison))
     assert statement["puid"].startswith(case.reference)
     assert statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
     assert statement["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
@@ -387,7 +387,7 @@ def test_each_decision_becomes_a_statement_of_reasons(session, desk):
     assert statement["content_type"] == ["CONTENT_TYPE_VIDEO"]
     assert statement["automated_detection"] == "Yes"
     assert statement["automated_decision"] == "AUTOMATED_DECISION_NOT_AUTOMATED"
-    assert statement["source_type"] == "SOURCE_TRUSTED_FLAGGER"
+    assert statement["source_type"] == "SOURCE_TYPE_OTHER_NOTIFICATION"
     assert statement["application_date"] == "2024-01-10"
 
 
@@ -401,8 +401,10 @@ def test_a_liaison_exports_only_their_platforms_decisions(session, desk):
         urls=["https://www.youtube.com/watch?v=dQw4w9WgXcQ"],
         account_handle=None,
     )
-    lines = decisions_jsonl(session=session, actor=desk.liaison).decode().splitlines()
-    assert [json.loads(line)["platform_name"] for line in lines] == ["TikTok"]
-    assert len(list(decision_statements(session=session, actor=desk.officer))) == 2
+    document = json.loads(
+        indonesian_record(session=session, actor=desk.liaison, gettext=translator("en"))
+    )
+    assert [s["platform_name"] for s in document["statements"]] == ["TikTok"]
+    assert len(list(indonesian_statements(session=session, actor=desk.officer))) == 2
     with pytest.raises(PermissionDenied):
-        list(decision_statements(session=session, actor=make_actor(session, role=Role.OBSERVER)))
+        list(indonesian_statements(session=session, actor=make_actor(session, role=Role.OBSERVER)))

@@ -125,6 +125,7 @@ MATRIX = {
     "update_platform_sla":    (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_region":            (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_platform":          (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "save_dsa_mapping":       (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     # accounts and sessions (the target is a TikTok liaison: another organisation)
     "admin_reset_password":   (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "set_user_active":        (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
@@ -265,6 +266,7 @@ LOGGED_AS = {
     "check_received_bundle": {"verify_evidence_bundle"},
     "update_term": {"update_term", "edit_taxonomy"},
     "update_phase": {"update_phase", "edit_taxonomy", "edit_calendar"},
+    "save_dsa_mapping": {"save_dsa_mapping", "edit_dsa_mapping"},
     **{
         name: {name}
         for name in (

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlmodel import Session
 
 from casework import cases as services
+from casework import dsa_inbound
 from casework.api_tokens import TokenHolder
 from casework.case_view import load_case_record
 from casework.errors import ValidationError
@@ -167,9 +168,11 @@ def record_decision(
     session: Session = Depends(get_session),
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
-    """The platform records what it did and why, as a statement of reasons."""
+    """The platform records what it did and why, in Pantau's words."""
     values = body.model_dump(exclude={"version"})
     values["decided_at"] = utc(body.decided_at, "decided_at")
+    if isinstance(body.automated_decision, bool):
+        values["automated_decision"] = "fully" if body.automated_decision else "not_automated"
     return _act(
         session,
         found,
@@ -177,6 +180,33 @@ def record_decision(
         services.record_decision,
         body.version,
         decision=DecisionIn(**values),
+    )
+
+
+@router.post(
+    "/{reference}/statement-of-reasons",
+    response_model=m.CaseDetail,
+    responses=ERRORS,
+    summary="Record a decision as a DSA statement of reasons",
+)
+def record_statement_of_reasons(
+    reference: Reference,
+    body: m.StatementBody,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The platform sends the statement of reasons it makes for the EU's DSA Transparency
+    Database. Its decision fields (restrictions and their end dates, ground, explanation,
+    facts, scope, automation, application date) become the decision, under the
+    platform's `puid`; the case's own facts stay Pantau's. A value Pantau cannot map is
+    refused (422) with the statement's field name."""
+    return _act(
+        session,
+        found,
+        reference,
+        dsa_inbound.record_statement_of_reasons,
+        body.version,
+        statement=body.statement,
     )
 
 
