@@ -611,7 +611,8 @@ def test_a_bad_report_names_every_bad_field_at_once_and_files_nothing(session, d
         urls=["javascript:alert(1)"],
         province_code="32",
         regency_code="31.71",
-        posted_at=datetime(2024, 1, 9, 20, 0),
+        # Without a zone: local time in the province, and still in the future.
+        posted_at=datetime(2030, 1, 9, 20, 0),
     )
 
     with pytest.raises(ValidationError) as refused:

@@ -205,9 +205,11 @@ class ReportBody(Body):
     reach: int | None = Field(default=None, ge=0, le=10**12)
     category_code: Code
     legal_ground: ShortText | None = None
+    legal_grounds: list[ShortText] = Field(default_factory=list, max_length=20)
     source: Code = "own_patrol"
     reporter_name: text(200) | None = None
     reporter_contact: text(200) | None = None
-    province_code: text(4) | None = None
-    regency_code: text(16) | None = None
+    # A code (73, 73.71), a name or an alias (Sulsel, ID-SN, Jakarta Selatan).
+    province_code: text(120) | None = None
+    regency_code: text(120) | None = None
     priority: Literal["urgent", "normal"] | None = None
