@@ -4,11 +4,14 @@ its election's regime and the account owner's kind."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
+from casework.elections import load_calendar
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
@@ -178,3 +181,25 @@ def _snapshot(row: LegalGround) -> dict:
         "to_verify": row.to_verify,
         "active": row.active,
     }
+
+
+def regime_for(session: Session, day: date, province_code: str | None, regency_code=None):
+    """The legal regime of the election a case on `day` in that region belongs to (None
+    when no election is on record there)."""
+    election = load_calendar(session).election_for(day, province_code, regency_code)
+    return election.legal_regime if election is not None else None
+
+
+def suggestions_for_case(
+    session: Session,
+    *,
+    category_code: str | None,
+    account_class: str | None,
+    province_code: str | None,
+    regency_code: str | None,
+    day: date,
+) -> list[LegalGround]:
+    """What the New report form offers: the grounds of the case's election's regime and
+    of the other laws, for the account owner's kind."""
+    regime = regime_for(session, day, province_code, regency_code)
+    return suggestions(session, category_code, regime, account_class)

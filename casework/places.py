@@ -84,3 +84,11 @@ def name_keys(name: str) -> set[str]:
         if name.startswith(prefix):
             keys.add(place_key(name[len(prefix) :]))
     return keys
+
+
+def office_time_zone(session: Session, region_code: str | None) -> str:
+    """The zone a new account of an office in `region_code` starts with: its region's
+    (WITA for Bawaslu Sulawesi Selatan); WIB for the national office and non-regional
+    organisations."""
+    region = session.get(Region, region_code.split(".")[0]) if region_code else None
+    return region.time_zone if region is not None else "Asia/Jakarta"
