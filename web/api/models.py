@@ -3,7 +3,7 @@ lengths, no NUL characters); the rules stay in `casework`, which the routes call
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -213,3 +213,42 @@ class ReportBody(Body):
     province_code: text(120) | None = None
     regency_code: text(120) | None = None
     priority: Literal["urgent", "normal"] | None = None
+
+
+class PhaseBody(Body):
+    phase: Code = Field(examples=["quiet_period"])
+    starts_on: date
+    ends_on: date
+
+
+class ElectionBody(Body):
+    """A new election (tokens with the calendar:write scope, supervisory bodies only)."""
+
+    code: text(32)
+    name: ShortText
+    kind: Literal["pemilu", "pilkada", "psu", "second_round"]
+    legal_regime: Literal["pemilu", "pilkada"]
+    voting_day: date
+    regions: list[text(120)] = Field(
+        default_factory=list,
+        max_length=600,
+        description="Kemendagri codes, names or aliases (Sulsel, ID-SN); empty: nationwide.",
+    )
+    phases: list[PhaseBody] = Field(min_length=1, max_length=20)
+
+
+class PhaseOut(BaseModel):
+    phase: str
+    starts_on: date
+    ends_on: date
+    urgent: bool
+
+
+class ElectionOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    legal_regime: str
+    voting_day: date
+    regions: list[str]
+    phases: list[PhaseOut]
