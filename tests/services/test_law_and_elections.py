@@ -438,3 +438,66 @@ def test_the_official_spellings_are_shown(session):
         "74.72": "Kota Baubau",
         "92.03": "Kabupaten Fakfak",
     }
+
+
+def test_an_imported_makassar_row_is_read_in_wita_and_its_jakarta_city_found(session):
+    from casework.imports import commit_import, parse_upload, validate_rows
+    from tests.services.test_imports import csv_file, row
+
+    officer = make_actor(session, role=Role.OFFICER)
+    filed = datetime(2024, 2, 11, 1, 0, tzinfo=UTC)
+    sheet = parse_upload(
+        "patroli.csv",
+        csv_file(
+            [
+                row(province="Sulsel", regency="Makassar", posted_at="10/02/2024 23:30"),
+                row(
+                    province="DKI Jakarta", regency="Jakarta Selatan", posted_at="10/02/2024 23:30"
+                ),
+            ]
+        ),
+    )
+    plan = validate_rows(session=session, actor=officer, sheet=sheet, now=filed)
+    assert not [p for p in plan.problems if p.blocking]
+
+    commit_import(
+        session=session,
+        actor=officer,
+        plan=plan,
+        file_name="patroli.csv",
+        file_sha256=sheet.sha256,
+        now=filed,
+    )
+
+    from db.models import Case
+
+    cases = {c.regency_code: c for c in session.exec(select(Case))}
+    makassar, jaksel = cases["73.71"], cases["31.74"]
+    assert makassar.posted_at == datetime(2024, 2, 10, 15, 30, tzinfo=UTC)
+    assert (makassar.phase, makassar.priority) == ("campaign_ads", "normal")
+    assert jaksel.posted_at == datetime(2024, 2, 10, 16, 30, tzinfo=UTC)
+
+
+def test_a_bps_coded_province_file_is_refused_and_an_old_one_is_a_warning(tmp_path):
+    from casework.analytics.provinces import BPS_CODED, TOO_FEW, read_province_geojson
+
+    def features(codes):
+        return (
+            '{"type": "FeatureCollection", "features": ['
+            + ",".join(
+                f'{{"type": "Feature", "properties": {{"KODE_PROV": "{c}"}}, "geometry": null}}'
+                for c in codes
+            )
+            + "]}"
+        )
+
+    bps = tmp_path / "bps.geojson"
+    bps.write_text(features(["91", "94", "97"]))
+    old = tmp_path / "old.geojson"
+    old.write_text(features(["11", "12", "91", "92"]))
+
+    refused, partial = read_province_geojson(bps), read_province_geojson(old)
+
+    assert (refused.geojson, refused.problem) == (None, BPS_CODED)
+    assert (partial.problem, partial.count) == (TOO_FEW, 4)
+    assert [f["id"] for f in partial.geojson["features"]] == ["11", "12", "91", "92"]
