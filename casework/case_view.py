@@ -13,6 +13,7 @@ from casework.actors import Actor, case_scope, may_see_internal
 from casework.cases import children_of, get_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
+from casework.elections import phase_labels
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import Action, allowed_actions
@@ -74,6 +75,9 @@ class CaseView:
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
     # {decision id: platform name} for decisions whose platform signature was verified
     decision_signers: dict[int, str] = field(default_factory=dict)
+    # The zone of the case's province (its times are shown in it), and the phase's label.
+    time_zone: str = "Asia/Jakarta"
+    phase_label: str | None = None
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -155,6 +159,10 @@ def load_case_view(
         decision_signers=decision_signers(session, decisions),
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
+        time_zone=province.time_zone if province else "Asia/Jakarta",
+        phase_label=phase_labels(session, language).get(case.phase, case.phase)
+        if case.phase
+        else None,
         actions=allowed_actions(case.status, actor.role),
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[

@@ -18,6 +18,7 @@ from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.decision_signatures import verify_decision_signature
+from casework.elections import load_calendar
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -37,7 +38,7 @@ from casework.references import next_reference
 from casework.roles import OrgKind, Role
 from casework.schemas import DecisionIn, ReportIn
 from casework.search import reindex
-from casework.taxonomy import all_phases, phase_on, sla_policy
+from casework.taxonomy import sla_policy
 from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
 from casework.webhooks import ACTION_EVENTS, case_event
@@ -159,15 +160,17 @@ def file_report(
     cleaned, urls = clean_report(session, report, now=now)
     if actor.region_code and not _inside_region(session, actor.region_code, cleaned):
         raise ValidationError({"province_code": N_("Choose a region inside your office's area.")})
-    # One read of the calendar and the zone serves both the phase and the priority.
-    phases = all_phases(session)
+    # One read of the calendar and the zone serves both the phase and the priority, each
+    # chosen by the content's local date and its region.
+    calendar = load_calendar(session)
     zone = _zone_of(session, cleaned.get("province_code"))
+    province, regency = cleaned.get("province_code"), cleaned.get("regency_code")
     if cleaned["priority"] is None:
-        cleaned["priority"] = sla.default_priority(
-            cleaned.get("posted_at"), [(p.phase, p.starts_on, p.ends_on) for p in phases], zone
-        )
+        cleaned["priority"] = calendar.priority_for(
+            cleaned.get("posted_at"), zone, province, regency
+        ).value
     local_day = (cleaned.get("posted_at") or now).astimezone(ZoneInfo(zone)).date()
-    phase = phase_on(session, local_day, phases=phases)
+    phase = calendar.phase_for(local_day, province, regency)
     case = Case(
         reference=next_reference(session, now.astimezone(REFERENCE_ZONE).year),
         reporting_organisation_id=actor.organisation_id,

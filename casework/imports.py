@@ -29,18 +29,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
-from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_events
+from casework.elections import load_calendar
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_, translator
+from casework.places import alias_index
 from casework.references import reserve_references
 from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
-from casework.taxonomy import all_phases, phase_on
 from casework.transactions import rolls_back
 from casework.urls import analyse_url
 from casework.validation import clean_report
@@ -113,7 +113,8 @@ HINTS = {
     "account_class": N_("Optional. A name or code from the list of account classes."),
     "content_type": N_("Optional. A name or code from the list of content types."),
     "posted_at": N_(
-        "When the content was posted, in your time zone: 31/01/2024 14:30 or 2024-01-31 14:30."
+        "When the content was posted, in the local time of the row's province (WIB, WITA "
+        "or WIT): 31/01/2024 14:30 or 2024-01-31 14:30."
     ),
     "reach": N_("Optional. Views or followers when you captured it, a whole number."),
     "category": N_("Required. A name or code from the list of categories."),
@@ -526,6 +527,8 @@ def _read_records(sheet: ParsedSheet, records: Iterable[tuple[int, list[str]]], 
 
 PLATFORM_ALIASES = {"twitter": "x", "xtwitter": "x", "fb": "facebook", "ig": "instagram"}
 _REGION_PREFIXES = (
+    ("Kota Administrasi ", ("Kota ", "")),
+    ("Kabupaten Administrasi ", ("Kabupaten ", "Kab. ", "")),
     ("Daerah Khusus Ibukota ", ("DKI ", "")),
     ("Daerah Istimewa ", ("DI ", "")),
     ("Kepulauan ", ("Kep. ",)),
@@ -559,6 +562,8 @@ class _Lookups:
     regencies: dict[str, dict[str, str]]  # province → spelling → code ("" if ambiguous)
     regency_province: dict[str, str]
     priorities: dict[str, str]
+    zones: dict[str, str]  # province → its time zone
+    regency_aliases: dict[str, str]  # alias key → regency code (region_alias)
     # The rows themselves, held so that clean_report's session.get() finds each of them
     # in the identity map instead of asking the database again for every row.
     held: list[Any]
@@ -601,6 +606,15 @@ class _Lookups:
             for spelling in _spellings(region.name):
                 known = index.get(_key(spelling))
                 index[_key(spelling)] = region.code if known in (None, region.code) else AMBIGUOUS
+        # Other names as data (region_alias): Jabar, DIY, ID-JB, Toba Samosir, Jaksel…
+        regency_aliases: dict[str, str] = {}
+        for key, code in alias_index(session).items():
+            if "." in code:
+                regency_aliases[_key(key)] = code
+                province_index = regencies.setdefault(code.split(".")[0], {})
+                province_index.setdefault(_key(key), code)
+            else:
+                provinces.setdefault(_key(key), code)
         _ = translator("id")
         priorities = {}
         for priority in Priority:
@@ -617,6 +631,8 @@ class _Lookups:
             regencies=regencies,
             regency_province={r.code: r.province_code for r in regions if r.level == "regency"},
             priorities=priorities,
+            zones={r.code: r.time_zone for r in regions if r.level == "province"},
+            regency_aliases=regency_aliases,
             held=[*platforms, *terms, *regions],
         )
 
@@ -624,6 +640,8 @@ class _Lookups:
         code = _region_code(value)
         if province is None and code in self.regency_province:
             return code
+        if province is None:
+            return self.regency_aliases.get(_key(value))
         return self.regencies.get(province or "", {}).get(_key(code or value))
 
 
@@ -797,7 +815,9 @@ class _RowChecker:
 
         self._region(text, values, errors)
         if text["posted_at"]:
-            values["posted_at"] = _parse_time(text["posted_at"], self.actor.time_zone)
+            # A time without a zone is local time in the row's province (WIB, WITA, WIT).
+            zone = lookups.zones.get(values.get("province_code") or "", self.actor.time_zone)
+            values["posted_at"] = _parse_time(text["posted_at"], zone)
             if values["posted_at"] is None:
                 errors.setdefault("posted_at", (BAD_TIME, {}))
         if text["reach"]:
@@ -1103,9 +1123,7 @@ class _Writer:
     def __init__(self, session: Session, actor: Actor, batch_id: int, now: datetime):
         self.session, self.actor, self.batch_id, self.now = session, actor, batch_id, now
         self.connection = session.connection()
-        phases = all_phases(session)
-        self.phases = phases
-        self.windows = [(p.phase, p.starts_on, p.ends_on) for p in phases]
+        self.calendar = load_calendar(session)
         query = select(Region.code, Region.time_zone).where(Region.level == "province")
         self.zones = dict(session.execute(query).all())
 
@@ -1171,10 +1189,13 @@ class _Writer:
         for item, reference in zip(leaders, references, strict=True):
             values = dict(item.values)
             zone = self.zones.get(values["province_code"] or "", "Asia/Jakarta")
+            province, regency = values["province_code"], values.get("regency_code")
             if values["priority"] is None:
-                values["priority"] = sla.default_priority(values["posted_at"], self.windows, zone)
+                values["priority"] = self.calendar.priority_for(
+                    values["posted_at"], zone, province, regency
+                ).value
             local_day = (values["posted_at"] or now).astimezone(ZoneInfo(zone)).date()
-            phase = phase_on(self.session, local_day, phases=self.phases)
+            phase = self.calendar.phase_for(local_day, province, regency)
             values.update(
                 reference=reference,
                 status=Status.NEW.value,

@@ -123,6 +123,12 @@ def format_time(value: datetime | None, actor: Actor | None) -> str:
     return i18n.format_datetime(value, language=language(), time_zone=zone)
 
 
+def format_case_time(value: datetime | None, case_zone: str, actor: Actor | None) -> str:
+    """A case's time in its own zone (WITA for Makassar), the viewer's beside it."""
+    viewer = actor.time_zone if actor else get_settings().default_time_zone
+    return i18n.format_in_zones(value, language=language(), own_zone=case_zone, viewer_zone=viewer)
+
+
 def hours(value: float, *, decimals: int = 1) -> str:
     """A number of hours with the session language's separators."""
     return i18n.format_number(round(value, decimals), language=language(), decimals=decimals)

@@ -38,7 +38,7 @@ def test_ci_starts_the_app_from_a_fresh_install_without_test_extras_before_the_t
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     stage = (ROOT / ".ci" / "fresh_install").read_text(encoding="utf-8")
     assert ci.index("bash .ci/fresh_install") < ci.index('bash -c "$TEST_COMMAND"')
-    assert "pip\" install -q -e . " in stage and "[test]" not in stage
+    assert 'pip" install -q -e . ' in stage and "[test]" not in stage
     assert "/healthz" in stage and "/signin" in stage
 
 
