@@ -17,7 +17,7 @@ import streamlit as st
 from sqlmodel import Session
 from starlette.routing import Mount
 
-from casework.bootstrap import prepare_database
+from casework.bootstrap import announce_first_run, prepare_database
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
 from casework.webhook_sender import deliver_due
@@ -25,6 +25,7 @@ from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
 from web.health import routes as health_routes
+from web.setup import routes as setup_routes
 from web.signin import routes as sign_in_routes
 
 ROOT = Path(__file__).resolve().parent
@@ -73,6 +74,7 @@ async def lifespan(_app):
     settings = get_settings()
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
+    await anyio.to_thread.run_sync(announce_first_run, get_engine(), settings)
     # What start-up built (modules, seed data) lives as long as the process: moving it
     # out of the collector's generations keeps each full collection small. Streamlit's
     # forced collection after every script run is off (.streamlit/config.toml).
@@ -92,5 +94,5 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
-    routes=[*health_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
+    routes=[*health_routes, *sign_in_routes, *setup_routes, Mount("/api/v1", app=create_api())],
 )

@@ -29,6 +29,7 @@ from casework.auth import (
     sign_out,
 )
 from casework.demo import DEMO_ACCOUNTS
+from casework.first_admin import admin_exists
 from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
 from casework.roles import ROLE_LABELS
 from db.config import Settings, get_settings
@@ -171,6 +172,11 @@ def _demo_accounts(_, form_fields: str, password: str) -> str:
     )
 
 
+def _first_run() -> bool:
+    with session_scope() as session:
+        return not admin_exists(session)
+
+
 def _sign_in_page(
     request: Request,
     *,
@@ -198,6 +204,10 @@ def _sign_in_page(
         f'<button type="submit">{esc(_("Sign in"))}</button></form>'
     )
     body = alert(error) + form
+    if not settings.demo_mode and _first_run():
+        note = esc(_("Pantau has no administrator yet."))
+        link = esc(_("Create the first administrator"))
+        body = f'<p class="note">{note} <a href="/setup">{link}</a></p>' + body
     if settings.demo_mode:  # never list accounts, or show a password, outside demo mode
         body += _demo_accounts(_, fields, settings.demo_password)
     params = {"next": next_path} if next_path != "/" else {}
