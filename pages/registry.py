@@ -159,6 +159,27 @@ def st_page(spec: PageSpec, gettext, *, default: bool = False, badge: str | None
     )
 
 
+def signed_out_pages(gettext) -> list[st.Page]:
+    """Signed out: the sign-in page, and the same page hidden under every other page's
+    path. A deep link (a case link in an e-mail, opened after the idle timeout) then
+    stays on its URL instead of Streamlit's "page not found", and the sign-in link
+    carries it through sign-in as `next`."""
+    from pages import sign_in
+
+    pages = [st_page(SIGN_IN, gettext, default=True)]
+    for spec in PAGES:
+        pages.append(
+            st.Page(
+                sign_in.render_for(spec.url_path),
+                title=gettext(SIGN_IN.title),
+                icon=SIGN_IN.icon,
+                url_path=spec.url_path,
+                visibility="hidden",
+            )
+        )
+    return pages
+
+
 def page(url_path: str) -> st.Page:
     """A page object for links and switch_page (the same page the router registered)."""
     from pages.ui import gettext

@@ -62,6 +62,11 @@ def main() -> None:
         specs = [registry.BY_PATH["account"]]
     else:
         specs = registry.specs_for(actor.role if actor else None)
+    if actor is None and specs == [registry.SIGN_IN]:
+        navigation = st.navigation(registry.signed_out_pages(_))
+        _sidebar(actor)
+        navigation.run()
+        return
     unread = ui.unread_badge(actor)
     sections: dict[str, list] = {}
     for index, spec in enumerate(specs):

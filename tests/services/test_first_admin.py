@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import Session, select
 
 from casework.auth import sign_in_with_password
+from casework.errors import ValidationError
 from casework.first_admin import (
     SETUP_CODE_LIFETIME,
     SetupClosed,
@@ -23,7 +24,6 @@ from casework.first_admin import (
     create_admin,
     issue_setup_code,
 )
-from casework.errors import ValidationError
 from db.config import Settings
 from db.engine import build_engine
 from db.models import AuditEvent, Organisation, SetupCode, User
@@ -41,7 +41,9 @@ def settings() -> Settings:
 
 def first_run(session, settings, code, **overrides):
     fields = {"username": "admin", "display_name": "Ayu Admin", "password": PASSWORD}
-    return complete_first_run(session=session, settings=settings, code=code, **{**fields, **overrides})
+    return complete_first_run(
+        session=session, settings=settings, code=code, **{**fields, **overrides}
+    )
 
 
 def test_a_fresh_database_has_no_administrator_and_gets_a_set_up_code(session):
@@ -60,7 +62,11 @@ def test_the_first_run_creates_a_signed_in_able_administrator_in_the_national_of
     assert outcome.created
     user = session.get(User, outcome.user_id)
     organisation = session.get(Organisation, user.organisation_id)
-    assert (user.role, organisation.kind, organisation.region_code) == ("admin", "supervisory", None)
+    assert (user.role, organisation.kind, organisation.region_code) == (
+        "admin",
+        "supervisory",
+        None,
+    )
     assert admin_exists(session)
     created = sign_in_with_password(
         session=session, settings=settings, username="admin", password=PASSWORD
@@ -70,9 +76,7 @@ def test_the_first_run_creates_a_signed_in_able_administrator_in_the_national_of
     assert "administrator_created" in actions
 
 
-def test_the_code_works_once_and_the_page_closes_behind_the_first_administrator(
-    session, settings
-):
+def test_the_code_works_once_and_the_page_closes_behind_the_first_administrator(session, settings):
     code = issue_setup_code(session)
     first_run(session, settings, code)
     with pytest.raises(SetupClosed):

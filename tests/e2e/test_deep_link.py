@@ -1,0 +1,44 @@
+"""A case link opened while signed out (a notification e-mail after the idle
+timeout) keeps its address through sign-in, in both languages: the sign-in page shows
+at the case's URL (no "page not found"), its link carries `next`, and after the
+password form the browser lands on that case."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from db.config import Settings
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = Settings(_env_file=None).demo_password
+WORDS = {
+    "id": ("Masuk untuk membuka kasus ini.", "Masuk dengan nama pengguna dan kata sandi"),
+    "en": ("Sign in to open this case.", "Sign in with user name and password"),
+}
+LABELS = {
+    "id": ("Nama pengguna", "Kata sandi", "Masuk"),
+    "en": ("User name", "Password", "Sign in"),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_case_link_opened_signed_out_lands_on_the_case_after_sign_in(server, page, language):
+    if language == "en":  # the language a visitor chose before (the sign-in page's cookie)
+        page.context.add_cookies([{"name": "pantau_language", "value": "en", "url": server}])
+    page.goto(f"{server}/case?id=7")
+    notice, link = WORDS[language]
+    page.get_by_text(notice).wait_for()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.url.endswith("/case?id=7")
+    page.get_by_role("link", name=link).click()
+    page.wait_for_url(f"**/signin?lang={language}&next={quote('/case?id=7', safe='')}")
+    user, password, button = LABELS[language]
+    page.get_by_label(user, exact=True).fill("demo.officer")
+    page.get_by_label(password, exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_url("**/case?id=7")
+    page.get_by_role("heading", name=re.compile(r"^PAN-\d{4}-000007$")).wait_for()
