@@ -37,7 +37,10 @@ def render(next_path: str = "/", notice: str | None = None) -> None:
         st.info(notice, icon=":material/lock:")
     # A plain link, not st.link_button: that one opens a new tab, and signing in would
     # leave this tab behind on the sign-in page. The label is escaped; `lang` is a code.
-    params = {"lang": ui.language(), **({"next": next_path} if next_path != "/" else {})}
+    # A language chosen in the sidebar goes as `set_language`: the sign-in page keeps it
+    # (a cookie) and saves it to the account at sign-in.
+    key = "set_language" if ui.language_picked() else "lang"
+    params = {key: ui.language(), **({"next": next_path} if next_path != "/" else {})}
     ui.same_tab_link(_("Sign in with user name and password"), f"/signin?{urlencode(params)}")
     providers = configured_providers(st.secrets)
     if providers:

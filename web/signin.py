@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from casework.accounts import save_language
 from casework.auth import (
     MAX_PASSWORD,
     MAX_USERNAME,
@@ -25,6 +26,7 @@ from casework.auth import (
     NewSession,
     SignInFailed,
     SignInLocked,
+    resolve_session,
     sign_in_with_password,
     sign_out,
 )
@@ -186,11 +188,14 @@ def _sign_in_page(
     username: str = "",
     error: str | None = None,
     picked: str | None = None,
+    chose: bool = False,
 ) -> Response:
     settings = get_settings()
     _ = translator(lang)
     token, new_csrf = csrf_token(request, settings.secret_key)
     fields = hidden(CSRF_FIELD, token) + hidden("next", next_path) + hidden("lang", lang)
+    if picked or chose:  # a language chosen on the way here is saved at sign-in
+        fields += hidden("chose_language", "1")
     username = username[:MAX_USERNAME]
     focus_user, focus_password = ("", " autofocus") if username else (" autofocus", "")
     form = (
@@ -306,7 +311,10 @@ async def sign_in_submit(request: Request) -> Response:
     _ = translator(lang)
     next_path = safe_next(form.get("next"))
     username = form.get("username", "")
-    retry = partial(_sign_in_page, request, lang=lang, next_path=next_path, username=username)
+    chose = form.get("chose_language") == "1"
+    retry = partial(
+        _sign_in_page, request, lang=lang, next_path=next_path, username=username, chose=chose
+    )
     if not csrf_ok(request, form, settings.secret_key):
         return retry(status=400, error=_("This form has expired. Please try again."))
     try:
@@ -319,6 +327,8 @@ async def sign_in_submit(request: Request) -> Response:
     except SignInFailed as error:
         sign_in_failures.failed(_address(request))
         return retry(status=401, error=error.translated(_))
+    if chose:
+        await anyio.to_thread.run_sync(_save_language, created.user_id, lang)
     target = FORCED_CHANGE_PATH if created.must_change_password else next_path
     response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
     lifetime = int((created.expires_at - utcnow()).total_seconds())
@@ -334,9 +344,29 @@ async def sign_in_submit(request: Request) -> Response:
     return response
 
 
+def _save_language(user_id: int, language: str) -> None:
+    with session_scope() as session:
+        save_language(session=session, user_id=user_id, language=language)
+
+
+def _account_language(token: str | None) -> str | None:
+    """The signed-in account's saved language, for the sign-out page."""
+    if not token:
+        return None
+    with session_scope() as session:
+        actor = resolve_session(session=session, settings=get_settings(), token=token)
+    return actor.language if actor is not None else None
+
+
 @_never_crash
 async def sign_out_form(request: Request) -> Response:
     lang, picked = _language(request)
+    explicit = picked or request.query_params.get("lang") in LANGUAGES
+    if not explicit:
+        saved = await anyio.to_thread.run_sync(
+            _account_language, request.cookies.get(SESSION_COOKIE)
+        )
+        lang = saved if saved in LANGUAGES else lang
     return _sign_out_page(request, lang=lang, picked=picked)
 
 
@@ -358,6 +388,16 @@ async def sign_out_submit(request: Request) -> Response:
     await anyio.to_thread.run_sync(_end_session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(SIGN_IN_PATH, status_code=303, headers=SECURITY_HEADERS)
     secure = is_https(request)
+    # The sign-in page that follows speaks the language the account had chosen.
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
     # Someone who signed in through an identity provider (st.login) is signed out too.
     for name in request.cookies:

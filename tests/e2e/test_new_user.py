@@ -1,7 +1,7 @@
-"""A case link opened while signed out (a notification e-mail after the idle
-timeout) keeps its address through sign-in, in both languages: the sign-in page shows
-at the case's URL (no "page not found"), its link carries `next`, and after the
-password form the browser lands on that case."""
+"""A new user's first hour in a real browser: a case link opened while signed out (a
+notification e-mail after the idle timeout) keeps its address through sign-in, in both
+languages; the language chosen in the sidebar is one choice, kept on reload, in a new
+tab and on the sign-out page."""
 
 from __future__ import annotations
 
@@ -42,3 +42,27 @@ def test_a_case_link_opened_signed_out_lands_on_the_case_after_sign_in(server, p
     page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url("**/case?id=7")
     page.get_by_role("heading", name=re.compile(r"^PAN-\d{4}-000007$")).wait_for()
+
+
+def test_the_language_chosen_in_the_sidebar_survives_a_reload_a_new_tab_and_sign_out(
+    server, page
+):
+    page.goto(f"{server}/signin")
+    page.get_by_label("Nama pengguna", exact=True).fill("demo.lead")
+    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.get_by_role("heading", name="Antrean kasus").wait_for()
+    page.get_by_label("Bahasa", exact=True).click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_role("heading", name="Case queue").wait_for()
+
+    page.reload()
+    page.get_by_role("heading", name="Case queue").wait_for()
+    tab = page.context.new_page()
+    tab.goto(server)
+    tab.get_by_role("heading", name="Case queue").wait_for()
+    tab.goto(f"{server}/signout")
+    tab.get_by_text("Sign out of Pantau in this browser?").wait_for()
+    tab.get_by_role("button", name="Sign out", exact=True).click()
+    tab.wait_for_url(f"{server}/signin")
+    assert tab.get_by_role("heading", name="Sign in").count() == 1
