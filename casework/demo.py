@@ -63,6 +63,7 @@ DEMO_ACCOUNTS = [
     ("demo.lead", "Agus Setiawan", Role.LEAD, "Bawaslu RI"),
     ("demo.admin", "Sari Admin", Role.ADMIN, "Bawaslu RI"),
     ("demo.officer.jabar", "Dewi Lestari", Role.OFFICER, "Bawaslu Provinsi Jawa Barat"),
+    ("demo.lead.jabar", "Fajar Nugroho", Role.LEAD, "Bawaslu Provinsi Jawa Barat"),
     ("demo.liaison.tiktok", "Kevin Tan (TikTok)", Role.LIAISON, "TikTok Indonesia"),
     ("demo.liaison.meta", "Nadia Putri (Meta)", Role.LIAISON, "Meta"),
     ("demo.liaison.youtube", "Bima Pratama (YouTube)", Role.LIAISON, "Google (YouTube)"),

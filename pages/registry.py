@@ -53,7 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
         "pages.dashboard",
         N_("Dashboard"),
         ":material/monitoring:",
-        frozenset({Role.OFFICER, Role.LEAD, Role.LIAISON, Role.OBSERVER, Role.ADMIN}),
+        ALL,
         N_("Insight"),
     ),
     PageSpec(
@@ -137,6 +137,17 @@ WAITING = PageSpec(
 )
 
 BY_PATH = {spec.url_path: spec for spec in PAGES}
+
+
+# Where a role lands when it opens Pantau, when not its first page: an administrator
+# on the users page, whose first tab is the queue of accounts waiting for approval.
+LANDING = {Role.ADMIN: "users"}
+
+
+def landing(role: Role | None, specs: list[PageSpec]) -> PageSpec:
+    """The page `role` opens on, among the `specs` it may open."""
+    wanted = LANDING.get(role) if role else None
+    return next((spec for spec in specs if spec.url_path == wanted), specs[0])
 
 
 def specs_for(role: Role | None) -> list[PageSpec]:
