@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import streamlit as st
 from sqlmodel import Session
 from starlette.routing import Mount
 
+from casework.analytics.sql import shared_read_model
 from casework.bootstrap import announce_first_run, prepare_database
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
@@ -69,6 +72,18 @@ async def _outbox_watch(every: float) -> None:
         await anyio.sleep(every)
 
 
+def _warm_read_model() -> None:
+    """Load the dashboard's read model now, so that the first dashboard after a start
+    does not wait for the cold load (13 s at 1,000,000 cases)."""
+    started = time.monotonic()
+    try:
+        shared_read_model()
+    except Exception:  # the first dashboard will try again
+        log.exception("loading the dashboard's read model failed; the dashboard will retry")
+        return
+    log.info("the dashboard's read model is loaded (%.1f s)", time.monotonic() - started)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
@@ -80,6 +95,9 @@ async def lifespan(_app):
     # forced collection after every script run is off (.streamlit/config.toml).
     gc.collect()
     gc.freeze()
+    if settings.warm_read_model:
+        # A daemon thread: a stop during the load does not wait for it.
+        threading.Thread(target=_warm_read_model, name="read-model-warm", daemon=True).start()
     watches = []
     if settings.sla_check_seconds:
         watches.append(asyncio.create_task(_deadline_watch(settings.sla_check_seconds)))

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     api_rate_burst: int = Field(
         default=30, ge=1, description="Requests an API token may make at once before pacing."
     )
+    warm_read_model: bool = Field(
+        default=True,
+        description="Load the dashboard's read model in the background at start.",
+    )
     outbox_seconds: float = Field(
         default=5, ge=0, description="How often webhooks and e-mails are sent; 0 = off."
     )

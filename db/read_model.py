@@ -552,6 +552,11 @@ class ReadModel:
                 self._load()
             self._last_refresh = self._clock()
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the cold load is done (figures then take milliseconds)."""
+        return self._loaded
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one query (DuckDB connections are not shared across threads)."""
         if not self._loaded:

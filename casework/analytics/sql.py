@@ -42,6 +42,12 @@ def shared_read_model() -> ReadModel:
     return model
 
 
+def read_model_ready() -> bool:
+    """Whether the process's read model has done its cold load. Until it has, the
+    first figures wait for it (the server starts it in the background at start)."""
+    return read_model_for(get_settings().database_url).loaded
+
+
 @lru_cache(maxsize=32)
 def fixed_offset_seconds(zone: str) -> int | None:
     """The zone's UTC offset when it has not changed since 1990 (WIB, WITA and WIT have
