@@ -8,9 +8,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import httpx
 import pytest
+from sqlmodel import Session, select
 
 from db.config import Settings
+from db.engine import build_engine
+from db.models import User
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +48,7 @@ def test_a_case_link_opened_signed_out_lands_on_the_case_after_sign_in(server, p
     page.get_by_role("heading", name=re.compile(r"^PAN-\d{4}-000007$")).wait_for()
 
 
-def test_the_language_chosen_in_the_sidebar_survives_a_reload_a_new_tab_and_sign_out(
-    server, page
-):
+def test_the_language_chosen_in_the_sidebar_survives_a_reload_a_new_tab_and_sign_out(server, page):
     page.goto(f"{server}/signin")
     page.get_by_label("Nama pengguna", exact=True).fill("demo.lead")
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
@@ -66,3 +68,20 @@ def test_the_language_chosen_in_the_sidebar_survives_a_reload_a_new_tab_and_sign
     tab.get_by_role("button", name="Sign out", exact=True).click()
     tab.wait_for_url(f"{server}/signin")
     assert tab.get_by_role("heading", name="Sign in").count() == 1
+
+
+def test_a_language_picked_on_the_sign_in_page_is_saved_for_the_account(running_server):
+    client = httpx.Client(base_url=running_server.base, timeout=30)
+    form = client.get("/signin?set_language=en")
+    assert 'name="chose_language" value="1"' in form.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    fields = {"username": "demo.observer", "password": PASSWORD, "lang": "en"}
+    signed_in = client.post("/signin", data={"csrf_token": token, "chose_language": "1", **fields})
+    assert signed_in.status_code == 303
+    engine = build_engine(running_server.database_url)
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.username == "demo.observer")).one()
+        assert user.language == "en"
+    engine.dispose()
+    sign_out = client.get("/signout")
+    assert '<html lang="en"' in sign_out.text  # the account's language, not the default
