@@ -44,6 +44,28 @@ def update_preferences(
     return actor_for(session, actor.user_id)
 
 
+@rolls_back
+def save_language(*, session: Session, user_id: int, language: str) -> None:
+    """Remember `language` as the account's one choice: the sidebar, the sign-in page
+    and "My account" all save it here, so that a reload, a new tab and the sign-out
+    page open in it."""
+    if language not in LANGUAGES:
+        raise ValidationError({"language": N_("Choose a value from the list.")})
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None:
+        raise PermissionDenied()
+    if user.language != language:
+        user.language = language
+        session.add(user)
+    session.commit()
+
+
+def saved_language(*, session: Session, user_id: int) -> str | None:
+    user = session.get(User, user_id)
+    return user.language if user is not None else None
+
+
 def email_settings(*, session: Session, actor: Actor) -> tuple[str | None, str]:
     """The signed-in user's e-mail address (None without one) and e-mail mode."""
     user = session.get(User, actor.user_id)

@@ -535,6 +535,19 @@ class UserSession(SQLModel, table=True):
     ip_address: str | None = Field(default=None, max_length=64)
 
 
+class SetupCode(SQLModel, table=True):
+    """A one-time code for the first-run page (casework.first_admin): printed in the
+    server's log at start while no administrator exists. Only its SHA-256 is kept; it
+    works once and expires."""
+
+    __tablename__ = "setup_code"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created_at()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = _ts(default=None)
+
+
 class SignInThrottle(SQLModel, table=True):
     """Failed password attempts per user name, existing or not, so that lockout says
     nothing about whether an account exists."""

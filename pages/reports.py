@@ -22,10 +22,11 @@ from casework.report_render import (
 from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
 from casework.transparency import (
     INTERNAL,
+    PLATFORM,
     PUBLIC,
     anchor_report,
     build_report,
-    may_read_report,
+    report_versions,
 )
 from db.config import get_settings
 from db.engine import session_scope
@@ -37,7 +38,7 @@ def render() -> None:
     _ = ui.gettext()
     actor = ui.current_actor()
     st.title(_("Transparency reports"))
-    if may_read_report(actor, PUBLIC):
+    if report_versions(actor):
         _report_section(actor)
     if may_export_decisions(actor):
         st.divider()
@@ -80,11 +81,15 @@ def _report_section(actor) -> None:
     _ = ui.gettext()
     filters = _period(actor)
     columns = st.columns(2)
-    versions = [v for v in (INTERNAL, PUBLIC) if may_read_report(actor, v)]
+    names = {
+        INTERNAL: _("Internal (all figures)"),
+        PUBLIC: _("Public"),
+        PLATFORM: _("Your platform (all figures)"),
+    }
     version = columns[0].radio(
         _("Version"),
-        versions,
-        format_func=lambda v: _("Internal (all figures)") if v == INTERNAL else _("Public"),
+        report_versions(actor),
+        format_func=names.get,
         horizontal=True,
         key="report_version",
     )
