@@ -29,6 +29,9 @@ def test_an_observer_gets_the_public_version_only(demo_database):
     assert at.radio(key="report_version").options == ["Public"]
     assert any("not shown in the public version" in c.value for c in at.caption)
     assert "Statements of reasons (JSON Lines)" not in [d.label for d in at.get("download_button")]
+    # the report anchors the audit chain: its signed checkpoint, as plain text
+    shown = " ".join(t.value for t in at.text)
+    assert "Signed statement: {" in shown and '"kind":"pantau-audit-checkpoint"' in shown
 
 
 def test_a_liaison_gets_only_the_decision_export(demo_database):
