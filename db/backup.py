@@ -163,11 +163,12 @@ def check_database(database_url: str) -> Soundness:
             }
         with Session(engine) as session:
             report = verify_chain(session)
-        detail = (
-            ""
-            if report.intact
-            else f"first broken event {report.first_broken_id}: {report.problem}"
-        )
+        if report.intact:
+            detail = ""
+        elif report.first_broken_id is None:  # a checkpoint, not an event, is at fault
+            detail = str(report.problem)
+        else:
+            detail = f"first broken event {report.first_broken_id}: {report.problem}"
         return Soundness(integrity, report.intact, detail, counts)
     finally:
         engine.dispose()

@@ -13,6 +13,7 @@ from casework.dsa_export import eu_submission_zip, indonesian_record, may_export
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
     cell,
+    checkpoint_lines,
     report_csv_zip,
     report_html,
     report_labels,
@@ -135,6 +136,10 @@ def _report_section(actor) -> None:
             hide_index=True,
             width="stretch",
         )
+    with st.expander(_("Audit chain checkpoint")):
+        # Plain text: the signed statement is JSON, which markdown would mangle.
+        for line in checkpoint_lines(report, _, ui.language(), actor.time_zone):
+            st.text(line)
     file_gettext = translator(language)
     files = {"gettext": file_gettext, "language": language, "labels": file_labels}
     stem = f"pantau-report-{version}-{language}-{date.today().isoformat()}"

@@ -31,6 +31,9 @@ def test_an_observer_gets_the_public_version_only(demo_database):
     labels = [d.label for d in at.get("download_button")]
     assert "EU submission (ZIP)" not in labels
     assert "Indonesian record (JSON)" not in labels
+    # the report anchors the audit chain: its signed checkpoint, as plain text
+    shown = " ".join(t.value for t in at.text)
+    assert "Signed statement: {" in shown and '"kind":"pantau-audit-checkpoint"' in shown
 
 
 def test_a_liaison_gets_their_platforms_own_report_and_the_decision_export(demo_database):
