@@ -61,9 +61,7 @@ class LegalGround(SQLModel, table=True):
     category_code: str = Field(max_length=64, index=True)
     regime: str = Field(max_length=16)
     citation: str = Field(max_length=300)
-    account_classes: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    account_classes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     takedown: bool = Field(default=False)
     to_verify: bool = Field(default=False)
     note: str = Field(default="", max_length=500)
