@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
+from casework.capture.outcomes import seed_capture_markers
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
@@ -107,6 +108,7 @@ def seed_reference_data(session: Session) -> None:
             session.add(
                 ElectionPhase(election_code=code, phase=phase, starts_on=starts_on, ends_on=ends_on)
             )
+    seed_capture_markers(session)
     session.flush()
 
 
