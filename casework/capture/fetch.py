@@ -135,9 +135,10 @@ class Browser:
     def connected(self) -> bool:
         return self._browser is not None and self._browser.is_connected()
 
-    def fetch(self, url: str) -> PageResult:
-        """Load `url` in a fresh context, scroll it so lazy media loads, and read it."""
-        settings = self.settings
+    def fetch(self, url: str, settings: Settings | None = None) -> PageResult:
+        """Load `url` in a fresh context, scroll it so lazy media loads, and read it
+        (timeouts and user agent from `settings`, by default the browser's)."""
+        settings = settings or self.settings
         result = PageResult(
             url=url,
             captured_at=utcnow(),

@@ -58,21 +58,33 @@ class HostPacer:
 class CaptureWorker:
     """Claims and runs capture jobs against one database with one browser."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, name: str | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        name: str | None = None,
+        browser: Browser | None = None,
+    ):
+        """`browser`: one already started (tests and the benchmark share one); by
+        default the worker starts and stops its own."""
         self.engine = engine
         self.settings = settings
         self.name = name or worker_name()
         self.pacer = HostPacer(settings.capture_host_interval_seconds)
-        self.browser = Browser(settings)
+        self._owns_browser = browser is None
+        self.browser = browser or Browser(settings)
         self.stopping = threading.Event()
         self._user_id: int | None = None
 
     def __enter__(self) -> CaptureWorker:
-        self.browser.__enter__()
+        if self._owns_browser:
+            self.browser.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.browser.__exit__(*exc)
+        if self._owns_browser:
+            self.browser.__exit__(*exc)
 
     @property
     def lease(self) -> timedelta:
@@ -106,7 +118,7 @@ class CaptureWorker:
                 # Chromium died (out of memory, a crash): start a new one.
                 self.browser.__exit__(None, None, None)
                 self.browser.__enter__()
-            result: PageResult = self.browser.fetch(job.url)
+            result: PageResult = self.browser.fetch(job.url, self.settings)
             outcome = classify(
                 failure=result.failure,
                 http_status=result.http_status,
