@@ -44,6 +44,14 @@ def platform() -> Iterator[FakePlatform]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _pages_restored(request):
+    """Every test starts with every page of the platform served."""
+    yield
+    if "platform" in request.fixturenames:
+        request.getfixturevalue("platform").removed.clear()
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator[Browser]:
     """One headless Chromium shared by every test of a module."""

@@ -148,9 +148,7 @@ class FakePlatform:
                 "@akun.ketiga", "7312345678901230000", "Kampanye di pasar", "b"
             ),
             X_POST: _x_page("kandidat_dua", "Hasil pemilu sudah diatur."),
-            LOGIN_WALL: _plain(
-                "TikTok", "<h2>Log in to TikTok</h2><p>Manage your account.</p>"
-            ),
+            LOGIN_WALL: _plain("TikTok", "<h2>Log in to TikTok</h2><p>Manage your account.</p>"),
             REGION_BLOCK: _plain(
                 "X", "<p>This post from @kandidat_dua has been withheld in Indonesia.</p>"
             ),
