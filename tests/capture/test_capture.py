@@ -240,4 +240,3 @@ _TO_DECIDED = (
     Action.ACKNOWLEDGE,
     Action.RECORD_DECISION,
 )
-
