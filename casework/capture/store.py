@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from casework.audit import record_event
 from casework.capture.archive import CDXJ_TYPE, WARC_TYPE, cdxj_index, write_warc
 from casework.capture.fetch import PageResult
-from casework.capture.schedule import DONE, PENDING, VERIFY
 from casework.capture.outcomes import Outcome, verdict_of
+from casework.capture.schedule import DONE, PENDING, VERIFY
 from casework.capture.similar import perceptual_hash
 from casework.errors import ValidationError
 from casework.evidence import image_thumbnail, store_evidence

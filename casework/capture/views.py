@@ -11,10 +11,13 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from casework.actors import Actor
+from casework.capture.jobs import may_request_capture
 from casework.capture.outcomes import OUTCOME_LABELS, Outcome, Verdict, verdict_of
-from casework.capture.schedule import PENDING, VERIFY
+from casework.capture.schedule import PENDING, VERIFY, capture_allowed
+from casework.capture.similar import SimilarCase, similar_cases
 from casework.cases import load_case
 from casework.i18n import N_
+from db.config import Settings
 from db.models import Capture, CaptureJob, Evidence
 
 VERDICT_LABELS = {
@@ -81,4 +84,37 @@ def case_captures(*, session: Session, actor: Actor, case_id: int) -> CaseCaptur
     )
 
 
-__all__ = ["VERDICT_LABELS", "CaptureView", "CaseCaptures", "Outcome", "case_captures"]
+@dataclass(frozen=True)
+class CapturePanel:
+    """Everything the case page shows about captures, read in one call."""
+
+    captures: CaseCaptures
+    similar: list[SimilarCase]
+    may_request: bool  # the viewer may ask for a capture or a check now
+    enabled: bool  # capture is on for this case's platform
+
+
+def capture_panel(
+    *, session: Session, actor: Actor, case_id: int, settings: Settings
+) -> CapturePanel:
+    """A case's captures, the cases with near-identical images, and whether the viewer
+    may ask for more; for anyone who may see the case."""
+    captures = case_captures(session=session, actor=actor, case_id=case_id)
+    case = load_case(session=session, actor=actor, case_id=case_id)
+    return CapturePanel(
+        captures=captures,
+        similar=similar_cases(session=session, actor=actor, case_id=case_id, settings=settings),
+        may_request=may_request_capture(actor),
+        enabled=capture_allowed(settings, case.platform_code),
+    )
+
+
+__all__ = [
+    "VERDICT_LABELS",
+    "CapturePanel",
+    "CaptureView",
+    "CaseCaptures",
+    "Outcome",
+    "capture_panel",
+    "case_captures",
+]

@@ -10,20 +10,24 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image, ImageDraw
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from casework.analytics.filters import DashboardFilters
+from casework.analytics.verification import removal_checks
 from casework.capture.fetch import PageResult
 from casework.capture.jobs import CAPTURE_OFF, claim_next, request_capture
 from casework.capture.outcomes import Outcome
 from casework.capture.similar import similar_cases
 from casework.capture.store import record_capture
-from casework.cases import file_report
+from casework.cases import file_report, record_decision
 from casework.errors import PermissionDenied, ValidationError
 from casework.evidence import add_evidence
 from casework.roles import Role
+from casework.transparency import INTERNAL, build_report
 from casework.workflow import Action
 from db.config import Settings
 from db.models import Capture, CaptureJob, Evidence
+from db.read_model import ReadModel
 from db.types import utcnow
 from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_desk, removal_decision, report
 
@@ -126,8 +130,6 @@ def test_a_removal_queues_a_check_of_every_link_after_the_delay(session):
 
 
 def test_a_decision_to_take_no_action_queues_no_check(session):
-    from casework.cases import record_decision
-
     settings = _settings()
     desk = make_desk(session)
     case = _file(session, settings, actor=desk.officer)
@@ -264,3 +266,100 @@ def test_suggestions_stay_inside_what_the_viewer_may_see(session):
         for s in similar_cases(session=session, actor=national, case_id=mine.id, settings=settings)
     ] == [elsewhere.id]
     assert session.exec(select(Evidence)).all()
+
+
+def _check(session, settings, case, outcome: Outcome, *, worker="w"):
+    """A removal check of `case` that found `outcome`, kept by the real store (no browser:
+    a fetch that read a status and no page)."""
+    [job] = [j for j in _jobs(session, case, "verify") if j.status == "pending"]
+    job.claimed_by = worker  # as a claim does
+    session.add(job)
+    session.commit()
+    result = PageResult(
+        url=job.url,
+        captured_at=utcnow(),
+        user_agent="ua",
+        proxy=None,
+        http_status=404 if outcome == Outcome.NOT_FOUND else 200,
+    )
+    return record_capture(
+        session,
+        job_id=job.id,
+        worker=worker,
+        result=result,
+        outcome=outcome,
+        user_id=make_actor(session).user_id,
+        settings=settings,
+    )
+
+
+def test_the_dashboard_counts_removals_verified_gone_against_those_merely_reported(
+    file_database,
+):
+    url, engine = file_database
+    with Session(engine, expire_on_commit=False) as session:
+        _count_removal_checks(session, ReadModel(url))
+
+
+def _count_removal_checks(session, model) -> None:
+    settings = _settings()
+    desk = make_desk(session)
+    steps = (Action.START_REVIEW, Action.REFER_TO_PLATFORM, Action.ACKNOWLEDGE)
+    cases = []
+    for index in range(4):
+        case = _file(session, settings, actor=desk.officer, urls=[LINKS[index % 2]])
+        for job in _jobs(session, case):
+            job.status = "done"  # the filing's captures are not what this test is about
+            session.add(job)
+        session.commit()
+        case = advance(session, desk, case, *steps)
+        kinds = ["no_action"] if index == 3 else ["removed"]
+        case = record_decision(
+            session=session,
+            actor=desk.liaison,
+            case_id=case.id,
+            version=case.version,
+            decision=removal_decision(decisions=kinds),
+            settings=settings,
+            now=case.updated_at + timedelta(minutes=5),
+        )
+        cases.append(case)
+    gone, reachable, unchecked, _no_action = cases
+    _check(session, settings, gone, Outcome.CAPTURED)  # first still there …
+    _check(session, settings, reachable, Outcome.CAPTURED)
+    request_capture(
+        session=session, actor=desk.officer, case_id=gone.id, settings=settings, verify=True
+    )
+    _check(session, settings, gone, Outcome.NOT_FOUND)  # … then gone: the latest counts
+    checks = removal_checks(
+        session=session, actor=desk.officer, filters=DashboardFilters(), settings=settings
+    )
+    assert (checks.reported, checks.verified_gone, checks.still_reachable, checks.unverified) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    # A liaison of another platform counts none of them.
+    other = make_actor(session, role=Role.LIAISON, platform_code="x")
+    assert (
+        removal_checks(
+            session=session, actor=other, filters=DashboardFilters(), settings=settings
+        ).reported
+        == 0
+    )
+
+    report = build_report(
+        actor=desk.officer,
+        filters=DashboardFilters(),
+        version=INTERNAL,
+        now=utcnow(),
+        threshold=5,
+        model=model,
+        removals=checks,
+    )
+    rows = {row["figure"]: row["value"] for row in report.headline.rows}
+    assert rows["Removals reported by platforms"] == 3
+    assert rows["Removals verified gone by Pantau"] == 1
+    assert rows["Removed content found still reachable"] == 1
+    model.close()
