@@ -71,7 +71,7 @@ def render_captures(view: CaseView, actor) -> None:
         columns = st.columns(2)
         if columns[0].button(_("Capture now"), key=f"capture_now_{view.case_id}"):
             _request(view, actor, verify=False)
-        if view.decided_at and columns[1].button(
+        if view.decisions and columns[1].button(
             _("Check it is gone"), key=f"capture_check_{view.case_id}"
         ):
             _request(view, actor, verify=True)
