@@ -58,10 +58,12 @@ _PAGE_FACTS = """(maxText) => {
     text: document.body ? document.body.innerText.slice(0, maxText) : '',
   };
 }"""
+_MEDIA_LOADED = """() => Array.from(document.images).every(i => i.complete)
+  && Array.from(document.querySelectorAll('video')).every(v => v.readyState >= 2 || !v.src)"""
 _SCROLL = """async (steps) => {
   for (let i = 0; i < steps; i++) {
     window.scrollBy(0, window.innerHeight);
-    await new Promise(r => setTimeout(r, 120));
+    await new Promise(r => setTimeout(r, 80));
     if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight) break;
   }
   window.scrollTo(0, 0);
@@ -173,11 +175,13 @@ class Browser:
                     chain.append(request.url)
                     request = request.redirected_from
                 result.redirects = list(reversed(chain))
+            page.evaluate(_SCROLL, SCROLL_STEPS)
             try:
-                page.evaluate(_SCROLL, SCROLL_STEPS)
-                page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+                # The media the scroll started loading, not "network idle": a page that
+                # keeps polling is never idle, and the idle wait alone costs 500 ms.
+                page.wait_for_function(_MEDIA_LOADED, timeout=SETTLE_MS)
             except PlaywrightTimeout:
-                pass  # a page that keeps polling never goes idle; what loaded is enough
+                pass  # what loaded in time is what the capture shows
             result.final_url = page.url
             facts = page.evaluate(_PAGE_FACTS, MAX_TEXT)
             result.title = (facts.get("title") or None) and facts["title"][:300]
