@@ -78,3 +78,16 @@ def schedule_verification(
     urls = [row.url for row in session.exec(select(CaseUrl).where(CaseUrl.case_id == case.id))]
     due = now + timedelta(hours=settings.capture_verify_delay_hours)
     enqueue_jobs(session, case, urls, kind=VERIFY, due_at=due, now=now, requested_by_id=None)
+
+
+def capture_job_row(case_id: int, url: str, now: datetime) -> dict:
+    """A capture job as a row for a bulk insert (the spreadsheet import)."""
+    return {
+        "case_id": case_id,
+        "url": url,
+        "kind": CAPTURE,
+        "status": PENDING,
+        "attempts": 0,
+        "due_at": now,
+        "created_at": now,
+    }

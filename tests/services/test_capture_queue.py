@@ -22,6 +22,7 @@ from casework.capture.store import record_capture
 from casework.cases import file_report, record_decision
 from casework.errors import PermissionDenied, ValidationError
 from casework.evidence import add_evidence
+from casework.imports import template_xlsx
 from casework.roles import Role
 from casework.transparency import INTERNAL, build_report
 from casework.workflow import Action
@@ -30,6 +31,7 @@ from db.models import Capture, CaptureJob, Evidence
 from db.read_model import ReadModel
 from db.types import utcnow
 from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_desk, removal_decision, report
+from tests.services.test_imports import import_file
 
 LINKS = [
     "https://www.tiktok.com/@akun.contoh/video/7312345678901234567",
@@ -363,3 +365,10 @@ def _count_removal_checks(session, model) -> None:
     assert rows["Removals verified gone by Pantau"] == 1
     assert rows["Removed content found still reachable"] == 1
     model.close()
+
+
+def test_an_imported_case_queues_a_capture_of_its_link_like_a_filed_one(session):
+    officer = make_actor(session)
+    import_file(session, officer, template_xlsx("en"), name="template.xlsx")
+    [job] = session.exec(select(CaptureJob)).all()
+    assert (job.url, job.kind, job.status) == (LINKS[0], "capture", "pending")
