@@ -38,9 +38,7 @@ def test_a_liaison_gets_their_platforms_own_report_and_the_decision_export(demo_
         ["Your platform (all figures)"]
     ]
     assert "Transparency report of your platform" in [h.value for h in at.subheader]
-    platforms = next(
-        frame.value for frame in at.dataframe if "Platform" in frame.value.columns
-    )
+    platforms = next(frame.value for frame in at.dataframe if "Platform" in frame.value.columns)
     assert list(platforms["Platform"]) == ["TikTok"]
     assert "Statements of reasons (JSON Lines)" in [d.label for d in at.get("download_button")]
 
