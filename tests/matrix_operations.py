@@ -585,6 +585,7 @@ def _set_domain_rule(world: World, actor: Actor) -> None:
         domain="jabar.bawaslu.go.id",
         organisation_id=world.office_id,
         role="officer",
+        providers=["bawaslu"],
         now=CAMPAIGN_NOW,
     )
     assert _domain_rules(world)["jabar.bawaslu.go.id"] == world.office_id

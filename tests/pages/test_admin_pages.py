@@ -231,7 +231,10 @@ def test_the_admin_adds_a_regional_office_through_the_page(demo_database):
 
 def test_a_domain_rule_set_through_the_page_places_the_next_identity(demo_database):
     national = _organisation("Bawaslu RI")
-    at = open_page(app_as("demo.admin").run(), "organisations")
+    at = app_as("demo.admin")
+    # The identities of these tests come through a provider named "oidc".
+    at.secrets["auth"] = {"oidc": {"client_id": "pantau", "client_secret": "secret"}}
+    at = open_page(at.run(), "organisations")
     at.text_input(key="orgs_rule_domain").input("not a domain").run()
     at.selectbox(key="orgs_rule_organisation").set_value(national.id).run()
     at.selectbox(key="orgs_rule_role").set_value(Role.OFFICER).run()
@@ -240,6 +243,7 @@ def test_a_domain_rule_set_through_the_page_places_the_next_identity(demo_databa
     assert at.text_input(key="orgs_rule_domain").value == "not a domain"
 
     at.text_input(key="orgs_rule_domain").input("@Bawaslu.go.id").run()
+    at.multiselect(key="orgs_rule_providers").set_value(["oidc"]).run()
     at.button(key="orgs_rule_submit").click().run()
     assert not at.exception
     with _db() as session:

@@ -130,7 +130,8 @@ SERVICES = {
     ),
     "email_domain_rules": lambda s, a, ctx: admin.email_domain_rules(session=s, actor=a),
     "set_email_domain_rule": lambda s, a, ctx: admin.set_email_domain_rule(
-        session=s, actor=a, domain="bawaslu.go.id", organisation_id=ctx["office"].id, role="officer"
+        session=s, actor=a, domain="bawaslu.go.id", organisation_id=ctx["office"].id, role="officer",
+        providers=["bawaslu"],
     ),
     "delete_email_domain_rule": lambda s, a, ctx: admin.delete_email_domain_rule(
         session=s, actor=a, domain="mafindo.or.id"
@@ -163,7 +164,7 @@ def ctx(session, office, boss, settings):
     session_id = session.exec(select(UserSession.id).where(UserSession.user_id == target.id)).one()
     admin.set_email_domain_rule(
         session=session,
-        actor=boss,
+        actor=boss, providers=["bawaslu"],
         domain="mafindo.or.id",
         organisation_id=partner.id,
         role=Role.OBSERVER,
@@ -242,13 +243,13 @@ def test_an_account_invited_without_a_password_is_claimed_by_a_verified_provider
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None, role=Role.LEAD),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
 
     outcome = sign_in(session, "sso-rina", "RINA@bawaslu.go.id")
 
     assert outcome.user_id == user.id and not outcome.pending
-    assert outcome.actor.role == Role.LEAD
+    assert outcome.actor.role == Role.OFFICER
     session.refresh(user)
     assert (user.oidc_issuer, user.oidc_subject, user.oidc_provider) == (
         ISSUER,
@@ -622,7 +623,7 @@ def test_an_organisations_kind_cannot_change_under_users_it_would_not_fit(sessio
 def test_a_domain_rule_places_a_new_verified_identity_pending_approval(session, boss, office):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss,
+        actor=boss, providers=["bawaslu"],
         domain=" @Bawaslu.GO.id. ",
         organisation_id=office.id,
         role="officer",
@@ -644,7 +645,7 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
     for organisation, role in ((office, "lead"), (partner, "observer")):
         admin.set_email_domain_rule(
             session=session,
-            actor=boss,
+            actor=boss, providers=["bawaslu"],
             domain="bawaslu.go.id",
             organisation_id=organisation.id,
             role=role,
@@ -670,7 +671,7 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
 def test_a_bad_domain_rule_is_refused(session, boss, office, domain, role, field):
     with pytest.raises(ValidationError) as refused:
         admin.set_email_domain_rule(
-            session=session, actor=boss, domain=domain, organisation_id=office.id, role=role
+            session=session, actor=boss, providers=["bawaslu"], domain=domain, organisation_id=office.id, role=role
         )
 
     assert field in refused.value.field_errors
@@ -680,7 +681,7 @@ def test_a_bad_domain_rule_is_refused(session, boss, office, domain, role, field
 def test_a_deleted_rule_places_nobody_any_more(session, boss, office):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss,
+        actor=boss, providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",
@@ -701,10 +702,10 @@ def test_an_unverified_e_mail_neither_links_an_account_nor_matches_a_rule(
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
     admin.set_email_domain_rule(
-        session=session, actor=boss, domain="bawaslu.go.id", organisation_id=office.id, role="lead"
+        session=session, actor=boss, providers=["bawaslu"], domain="bawaslu.go.id", organisation_id=office.id, role="lead"
     )
 
     outcome = sign_in(session, "sso-unverified", "rina@bawaslu.go.id", verified=False)
@@ -721,7 +722,7 @@ def test_an_unverified_e_mail_neither_links_an_account_nor_matches_a_rule(
 def test_only_a_true_email_verified_claim_counts(session, boss, office, verified):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss,
+        actor=boss, providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",
@@ -759,7 +760,7 @@ def test_a_second_identity_cannot_take_over_a_linked_account(session, boss, offi
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
     assert sign_in(session, "first-sub", "rina@bawaslu.go.id").user_id == invited.id
 
