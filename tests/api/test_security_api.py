@@ -1,0 +1,63 @@
+"""Attacks of the security audit (issue 15) replayed against the API in-process."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.api.conftest import api_settings
+from web.api import create_api
+
+CHUNK = 64 * 1024
+
+
+def _call(api, *, path: str, headers: list[tuple[bytes, bytes]], chunks: int):
+    """POST `chunks` chunks of 64 KiB to `path`; (status, chunks the app pulled)."""
+    pulled = 0
+    answer: dict = {}
+
+    async def receive():
+        nonlocal pulled
+        if pulled < chunks:
+            pulled += 1
+            return {"type": "http.request", "body": b"[" * CHUNK, "more_body": pulled < chunks}
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer.setdefault("status", message["status"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(api(scope, receive, send))
+    return answer.get("status"), pulled
+
+
+def test_a_huge_chunked_body_without_a_token_is_refused_after_the_cap_not_read_whole(engine):
+    api = create_api(engine=lambda: engine, settings=api_settings(api_body_max_bytes=256 * 1024))
+
+    status, pulled = _call(api, path="/cases", headers=[], chunks=6400)  # 400 MB offered
+
+    assert status == 413
+    assert pulled <= 256 * 1024 // CHUNK + 1
+
+
+def test_a_body_declared_larger_than_the_cap_is_refused_before_a_byte_is_read(engine):
+    api = create_api(engine=lambda: engine, settings=api_settings(api_body_max_bytes=256 * 1024))
+
+    status, pulled = _call(
+        api, path="/cases", headers=[(b"content-length", b"419430400")], chunks=6400
+    )
+
+    assert (status, pulled) == (413, 0)
