@@ -98,9 +98,7 @@ def resolve_identity(
             # The owner hears of it (in the app, and by e-mail when they asked for it):
             # a link they did not make is the one thing they can report.
             session.add(
-                Notification(
-                    user_id=user.id, kind="identity_linked", params={"provider": provider}
-                )
+                Notification(user_id=user.id, kind="identity_linked", params={"provider": provider})
             )
         else:
             user = _new_pending_user(session, provider, issuer, subject, email, claims, now)

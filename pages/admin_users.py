@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
-from casework.providers import configured_providers
 from casework.i18n import N_
+from casework.providers import configured_providers
 from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
 from casework.schemas import InvitationIn
 from db.config import get_settings

@@ -89,7 +89,11 @@ def set_email_domain_rule(
     before = (
         None
         if rule is None
-        else {"organisation_id": rule.organisation_id, "role": rule.role, "providers": rule.providers}
+        else {
+            "organisation_id": rule.organisation_id,
+            "role": rule.role,
+            "providers": rule.providers,
+        }
     )
     rule = rule or EmailDomainRule(domain=domain, organisation_id=organisation.id, role=checked)
     rule.organisation_id, rule.role, rule.providers = organisation.id, checked.value, chosen

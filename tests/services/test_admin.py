@@ -130,7 +130,11 @@ SERVICES = {
     ),
     "email_domain_rules": lambda s, a, ctx: admin.email_domain_rules(session=s, actor=a),
     "set_email_domain_rule": lambda s, a, ctx: admin.set_email_domain_rule(
-        session=s, actor=a, domain="bawaslu.go.id", organisation_id=ctx["office"].id, role="officer",
+        session=s,
+        actor=a,
+        domain="bawaslu.go.id",
+        organisation_id=ctx["office"].id,
+        role="officer",
         providers=["bawaslu"],
     ),
     "delete_email_domain_rule": lambda s, a, ctx: admin.delete_email_domain_rule(
@@ -164,7 +168,8 @@ def ctx(session, office, boss, settings):
     session_id = session.exec(select(UserSession.id).where(UserSession.user_id == target.id)).one()
     admin.set_email_domain_rule(
         session=session,
-        actor=boss, providers=["bawaslu"],
+        actor=boss,
+        providers=["bawaslu"],
         domain="mafindo.or.id",
         organisation_id=partner.id,
         role=Role.OBSERVER,
@@ -623,7 +628,8 @@ def test_an_organisations_kind_cannot_change_under_users_it_would_not_fit(sessio
 def test_a_domain_rule_places_a_new_verified_identity_pending_approval(session, boss, office):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss, providers=["bawaslu"],
+        actor=boss,
+        providers=["bawaslu"],
         domain=" @Bawaslu.GO.id. ",
         organisation_id=office.id,
         role="officer",
@@ -645,7 +651,8 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
     for organisation, role in ((office, "lead"), (partner, "observer")):
         admin.set_email_domain_rule(
             session=session,
-            actor=boss, providers=["bawaslu"],
+            actor=boss,
+            providers=["bawaslu"],
             domain="bawaslu.go.id",
             organisation_id=organisation.id,
             role=role,
@@ -671,7 +678,12 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
 def test_a_bad_domain_rule_is_refused(session, boss, office, domain, role, field):
     with pytest.raises(ValidationError) as refused:
         admin.set_email_domain_rule(
-            session=session, actor=boss, providers=["bawaslu"], domain=domain, organisation_id=office.id, role=role
+            session=session,
+            actor=boss,
+            providers=["bawaslu"],
+            domain=domain,
+            organisation_id=office.id,
+            role=role,
         )
 
     assert field in refused.value.field_errors
@@ -681,7 +693,8 @@ def test_a_bad_domain_rule_is_refused(session, boss, office, domain, role, field
 def test_a_deleted_rule_places_nobody_any_more(session, boss, office):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss, providers=["bawaslu"],
+        actor=boss,
+        providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",
@@ -705,7 +718,12 @@ def test_an_unverified_e_mail_neither_links_an_account_nor_matches_a_rule(
         invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
     admin.set_email_domain_rule(
-        session=session, actor=boss, providers=["bawaslu"], domain="bawaslu.go.id", organisation_id=office.id, role="lead"
+        session=session,
+        actor=boss,
+        providers=["bawaslu"],
+        domain="bawaslu.go.id",
+        organisation_id=office.id,
+        role="lead",
     )
 
     outcome = sign_in(session, "sso-unverified", "rina@bawaslu.go.id", verified=False)
@@ -722,7 +740,8 @@ def test_an_unverified_e_mail_neither_links_an_account_nor_matches_a_rule(
 def test_only_a_true_email_verified_claim_counts(session, boss, office, verified):
     admin.set_email_domain_rule(
         session=session,
-        actor=boss, providers=["bawaslu"],
+        actor=boss,
+        providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",

@@ -78,9 +78,7 @@ def test_any_provider_asserting_a_password_accounts_address_does_not_take_it_ove
     assert refused.detail["user_id"] == victim.id
 
 
-def test_an_account_invited_for_one_provider_is_not_claimed_through_another(
-    session, boss, office
-):
+def test_an_account_invited_for_one_provider_is_not_claimed_through_another(session, boss, office):
     invited = invite_for_provider(session, boss, office, provider="bawaslu")
 
     outcome = assert_as(session, "gmail-like", "rina@bawaslu.go.id")
