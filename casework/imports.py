@@ -40,6 +40,7 @@ from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
+from casework.spreadsheet import csv_bytes
 from casework.taxonomy import all_phases, phase_on
 from casework.transactions import rolls_back
 from casework.urls import analyse_url
@@ -265,13 +266,10 @@ def template_csv(language: str) -> bytes:
     """A CSV template: the headers in `language` and one example row. UTF-8 with a BOM,
     so that Excel shows accented letters; Indonesian templates use `;`, the separator
     Excel expects in an Indonesian locale (where the comma is the decimal mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if language != "en" else ",", lineterminator="\r\n")
-    writer.writerow([header(f, language) for f in FIELDS])
     example = _example_row(language)
     example["posted_at"] = EXAMPLE_POSTED_AT.strftime("%d/%m/%Y %H:%M")
-    writer.writerow([example[f] for f in FIELDS])
-    return buffer.getvalue().encode("utf-8-sig")
+    rows = [[header(f, language) for f in FIELDS], [example[f] for f in FIELDS]]
+    return csv_bytes(rows, delimiter=";" if language != "en" else ",")
 
 
 def template_xlsx(language: str) -> bytes:

@@ -16,6 +16,7 @@ from casework.audit_log import (
     check_audit_chain,
     list_audit_events,
 )
+from casework.exports import ExportFile, csv_records
 from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
 from db.engine import session_scope
@@ -92,20 +93,17 @@ def render() -> None:
         st.session_state["audit_page"] = page + 1
         st.rerun()
 
-    def export() -> bytes:
-        with session_scope() as session:
-            return audit_csv(
-                session=session,
-                actor=actor,
-                filters=filters,
-                gettext=_,
-                language=ui.language(),
-                zone=zone,
-            )
+    language = ui.language()
+
+    def build(session, fresh) -> ExportFile:
+        data = audit_csv(
+            session=session, actor=fresh, filters=filters, gettext=_, language=language, zone=zone
+        )
+        return ExportFile(data, csv_records(data))
 
     st.download_button(
         _("Export these events (CSV)"),
-        export,
+        ui.deferred_export(actor, "audit_log_csv", build, filters=filters),
         file_name=f"pantau-audit-{date.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",

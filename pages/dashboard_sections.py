@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pandas as pd
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import streamlit as st
 
@@ -16,7 +15,9 @@ from casework.analytics.filters import queue_params
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import load_province_geojson
 from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
+from casework.exports import ExportFile
 from casework.i18n import N_
+from casework.spreadsheet import frame_csv, table_csv
 from db.config import get_settings
 from pages import charts, registry, ui
 from pages.dashboard_filters import KEY
@@ -68,7 +69,7 @@ def _figure(section: str, basis: tuple, options, build, *extra):
 def _csv_button(frame: pd.DataFrame, name: str, key: str, basis: tuple | None = None) -> None:
     _ = ui.gettext()
     cache_key = ("csv", name, basis) if basis else ("csv", charts.frame_key(frame))
-    data = charts.remembered(cache_key, lambda: frame.to_csv(index=False).encode("utf-8"))
+    data = charts.remembered(cache_key, lambda: frame_csv(frame))
     st.download_button(
         _("Chart data (CSV)"),
         data,
@@ -423,21 +424,21 @@ def case_exports(actor, filters, model) -> None:
     _ = ui.gettext()
     st.subheader(_("Export the filtered cases"))
 
-    def as_csv() -> bytes:
-        buffer = io.BytesIO()
-        pa_csv.write_csv(figures.case_rows(actor=actor, filters=filters, model=model), buffer)
-        return buffer.getvalue()
+    def as_csv(_session, fresh) -> ExportFile:
+        table = figures.case_rows(actor=fresh, filters=filters, model=model)
+        return ExportFile(table_csv(table), table.num_rows)
 
-    def as_parquet() -> bytes:
+    def as_parquet(_session, fresh) -> ExportFile:
+        table = figures.case_rows(actor=fresh, filters=filters, model=model)
         buffer = io.BytesIO()
-        pq.write_table(figures.case_rows(actor=actor, filters=filters, model=model), buffer)
-        return buffer.getvalue()
+        pq.write_table(table, buffer)
+        return ExportFile(buffer.getvalue(), table.num_rows)
 
     stamp = date.today().isoformat()
     cells = st.columns(2)
     cells[0].download_button(
         _("Cases (CSV)"),
-        as_csv,
+        ui.deferred_export(actor, "dashboard_cases_csv", as_csv, filters=filters),
         file_name=f"pantau-cases-{stamp}.csv",
         mime="text/csv",
         key=KEY + "export_csv",
@@ -445,7 +446,7 @@ def case_exports(actor, filters, model) -> None:
     )
     cells[1].download_button(
         _("Cases (Parquet)"),
-        as_parquet,
+        ui.deferred_export(actor, "dashboard_cases_parquet", as_parquet, filters=filters),
         file_name=f"pantau-cases-{stamp}.parquet",
         mime="application/vnd.apache.parquet",
         key=KEY + "export_parquet",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from casework.analytics.filters import DashboardFilters
 from casework.dsa_export import decisions_jsonl, may_export_decisions
+from casework.exports import ExportFile, line_records
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
     cell,
@@ -126,10 +127,26 @@ def _report_section(actor) -> None:
     file_gettext = translator(language)
     files = {"gettext": file_gettext, "language": language, "labels": file_labels}
     stem = f"pantau-report-{version}-{language}-{date.today().isoformat()}"
+    rows = sum(len(table.rows) for table in [report.headline, *report.tables])
+    audit = {"version": version, "language": language, "period": filters}
+
+    def rendered(render):
+        # The report was computed for the actor of this run; deferred_export hands the
+        # file over only if that is still who they are (same account, same scope).
+        def build(_session, _fresh):
+            return ExportFile(render(), rows)
+
+        return build
+
     buttons = st.columns(3)
     buttons[0].download_button(
         _("Report (HTML)"),
-        lambda: report_html(report, zone=actor.time_zone, **files),
+        ui.deferred_export(
+            actor,
+            "report_html",
+            rendered(lambda: report_html(report, zone=actor.time_zone, **files)),
+            filters=audit,
+        ),
         file_name=f"{stem}.html",
         mime="text/html",
         icon=":material/download:",
@@ -137,7 +154,12 @@ def _report_section(actor) -> None:
     )
     buttons[1].download_button(
         _("Report (PDF)"),
-        lambda: report_pdf(report, zone=actor.time_zone, **files),
+        ui.deferred_export(
+            actor,
+            "report_pdf",
+            rendered(lambda: report_pdf(report, zone=actor.time_zone, **files)),
+            filters=audit,
+        ),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         icon=":material/download:",
@@ -145,7 +167,9 @@ def _report_section(actor) -> None:
     )
     buttons[2].download_button(
         _("Tables (CSV, zipped)"),
-        lambda: report_csv_zip(report, **files),
+        ui.deferred_export(
+            actor, "report_csv", rendered(lambda: report_csv_zip(report, **files)), filters=audit
+        ),
         file_name=f"{stem}-csv.zip",
         mime="application/zip",
         icon=":material/download:",
@@ -163,13 +187,13 @@ def _decisions_section(actor) -> None:
         )
     )
 
-    def export() -> bytes:
-        with session_scope() as session:
-            return decisions_jsonl(session=session, actor=actor)
+    def build(session, fresh) -> ExportFile:
+        data = decisions_jsonl(session=session, actor=fresh)
+        return ExportFile(data, line_records(data))
 
     st.download_button(
         _("Statements of reasons (JSON Lines)"),
-        export,
+        ui.deferred_export(actor, "statements_of_reasons", build),
         file_name=f"pantau-statements-of-reasons-{date.today().isoformat()}.jsonl",
         mime="application/jsonl",
         icon=":material/download:",

@@ -61,3 +61,25 @@ def test_a_body_declared_larger_than_the_cap_is_refused_before_a_byte_is_read(en
     )
 
     assert (status, pulled) == (413, 0)
+
+
+def test_reading_the_case_list_through_the_api_leaves_an_audit_trace(session, client, admin):
+    from sqlmodel import select
+
+    from casework.roles import OrgKind
+    from db.models import AuditEvent
+    from tests.api.conftest import issue
+    from tests.factories import make_case, make_organisation
+
+    office = make_organisation(session, kind=OrgKind.SUPERVISORY)
+    make_case(session)
+    token = issue(session, admin, office.id)
+
+    response = client.get("/cases", params={"status": "new"}, headers=token.headers)
+
+    assert response.status_code == 200
+    session.expire_all()
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "data_exported")).one()
+    assert event.detail["kind"] == "api_case_list"
+    assert event.detail["rows"] == len(response.json()["items"]) == 1
+    assert event.detail["filters"]["filters"]["statuses"] == ["new"]
