@@ -34,9 +34,14 @@ STAGE_LABELS = {
 def headline(numbers: figures.Headline) -> None:
     _ = ui.gettext()
     cells = st.columns(5)
-    cells[0].metric(_("Open"), ui.number(numbers.open))
-    cells[1].metric(_("Overdue"), ui.number(numbers.overdue))
-    cells[2].metric(_("Referred this week"), ui.number(numbers.referred_this_week))
+
+    # None: a count of 1 to k-1 that an aggregate-only reader does not see.
+    def count(value):
+        return "—" if value is None else ui.number(value)
+
+    cells[0].metric(_("Open"), count(numbers.open))
+    cells[1].metric(_("Overdue"), count(numbers.overdue))
+    cells[2].metric(_("Referred this week"), count(numbers.referred_this_week))
     median = numbers.median_hours_to_decision
     cells[3].metric(_("Median hours to decision"), "—" if median is None else ui.hours(median))
     share = numbers.share_actioned
