@@ -259,6 +259,12 @@ def resolve_session(
 
 
 def _revoke(session: Session, *, reason: str, now: datetime, **where) -> int:
+    if "user_id" in where:
+        # A provider's sign-in lives in Streamlit's signed cookie, which the server cannot
+        # revoke: every one issued before now stops signing in (casework.identities).
+        session.execute(
+            update(User).where(User.id == where["user_id"]).values(sessions_valid_after=now)
+        )
     query = update(UserSession).where(UserSession.revoked_at.is_(None))
     for column, value in where.items():
         query = query.where(getattr(UserSession, column) == value)
@@ -278,6 +284,23 @@ def sign_out(*, session: Session, token: str | None, now: datetime | None = None
     if row is not None and row.revoked_at is None:
         _revoke(session, reason="signed_out", now=now, id=row.id)
         record_event(session, action="signed_out", actor_id=row.user_id, at=now)
+    session.commit()
+
+
+@rolls_back
+def end_provider_sign_ins(*, session: Session, user_id: int, now: datetime | None = None) -> None:
+    """Sign-out of someone signed in through a provider (st.login): Streamlit's cookie
+    holding the identity stays valid until it expires, so a copy of it would sign in
+    again. Every provider sign-in of the user issued up to now stops counting."""
+    now = now or utcnow()
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is not None:
+        user.sessions_valid_after = now
+        session.add(user)
+        record_event(
+            session, action="signed_out", actor_id=user.id, at=now, detail={"method": "oidc"}
+        )
     session.commit()
 
 

@@ -104,11 +104,24 @@ def resolve_identity(
             user = _new_pending_user(session, provider, issuer, subject, email, claims, now)
         session.add(user)
         session.commit()
-    if not user.active:
+    if not user.active or not _issued_after_sign_out(claims, user):
         raise PermissionDenied()
     if not user.approved:
         return IdentityOutcome(actor=None, pending=True, user_id=user.id)
     return IdentityOutcome(actor=actor_for(session, user.id), pending=False, user_id=user.id)
+
+
+def _issued_after_sign_out(claims: Mapping[str, Any], user: User) -> bool:
+    """Whether the provider's token (its `iat`, in whole seconds) is newer than the
+    user's last sign-out or deactivation: a copied st.login cookie from before is not
+    (issue 15, finding 7). The second of the sign-out itself counts as before it."""
+    if user.sessions_valid_after is None:
+        return True
+    try:
+        issued = float(claims.get("iat"))
+    except (TypeError, ValueError):
+        return False
+    return issued > int(user.sessions_valid_after.timestamp())
 
 
 def _domain_rule(session: Session, email: str) -> EmailDomainRule | None:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from casework import i18n
 from casework.actors import Actor
-from casework.auth import SESSION_COOKIE, resolve_session
+from casework.auth import SESSION_COOKIE, end_provider_sign_ins, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.exports import ExportFile, export
 from casework.identities import resolve_identity
@@ -67,6 +67,13 @@ def resolve_actor() -> Actor | None:
     if outcome.pending:
         st.session_state[PENDING_IDENTITY_KEY] = outcome.user_id
     return outcome.actor
+
+
+def end_provider_sign_in(actor: Actor) -> None:
+    """Sign-out of a provider sign-in: every st.login cookie of the user issued until
+    now stops signing in (casework.auth.end_provider_sign_ins)."""
+    with session_scope() as session:
+        end_provider_sign_ins(session=session, user_id=actor.user_id)
 
 
 def provider_signed_in() -> bool:

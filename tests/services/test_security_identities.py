@@ -134,3 +134,70 @@ def test_the_owner_is_notified_and_the_link_audited_when_an_invitation_is_claime
     assert (note.kind, note.params) == ("identity_linked", {"provider": "bawaslu"})
     linked = session.exec(select(AuditEvent).where(AuditEvent.action == "identity_linked")).one()
     assert linked.actor_id == invited.id and linked.detail["provider"] == "bawaslu"
+
+
+# --- finding 7: a provider sign-in survives sign-out -------------------------------------
+
+
+def _cookie(subject: str, issued_at: float) -> dict:
+    """What Streamlit's signed `_streamlit_user` cookie hands the app as st.user."""
+    return {"iss": ISSUER, "sub": subject, "iat": int(issued_at), "is_logged_in": True}
+
+
+def test_a_copied_provider_cookie_no_longer_signs_in_after_sign_out(session, boss, office):
+    from datetime import timedelta
+
+    from casework.auth import end_provider_sign_ins
+    from casework.errors import PermissionDenied
+    from db.types import utcnow
+
+    now = utcnow()
+    waiting = resolve_identity(
+        session=session, provider="bawaslu", claims=_cookie("sso-1", now.timestamp())
+    )
+    admin.approve_user(
+        session=session,
+        actor=boss,
+        user_id=waiting.user_id,
+        organisation_id=office.id,
+        role=Role.ADMIN,
+    )
+    copied = _cookie("sso-1", (now - timedelta(minutes=5)).timestamp())
+    assert resolve_identity(session=session, provider="bawaslu", claims=copied).actor
+
+    end_provider_sign_ins(session=session, user_id=waiting.user_id, now=now)
+
+    with pytest.raises(PermissionDenied):
+        resolve_identity(session=session, provider="bawaslu", claims=copied)
+    fresh = _cookie("sso-1", (now + timedelta(seconds=2)).timestamp())
+    assert resolve_identity(session=session, provider="bawaslu", claims=fresh).actor
+
+
+def test_a_provider_cookie_from_before_a_deactivation_stays_dead_after_reactivation(
+    session, boss, office
+):
+    from datetime import timedelta
+
+    from casework.auth import set_user_active
+    from casework.errors import PermissionDenied
+    from db.types import utcnow
+
+    before = utcnow() - timedelta(minutes=5)
+    waiting = resolve_identity(
+        session=session, provider="bawaslu", claims=_cookie("sso-2", before.timestamp())
+    )
+    admin.approve_user(
+        session=session,
+        actor=boss,
+        user_id=waiting.user_id,
+        organisation_id=office.id,
+        role=Role.OFFICER,
+    )
+
+    for active in (False, True):
+        set_user_active(session=session, actor=boss, user_id=waiting.user_id, active=active)
+
+    with pytest.raises(PermissionDenied):
+        resolve_identity(
+            session=session, provider="bawaslu", claims=_cookie("sso-2", before.timestamp())
+        )
