@@ -52,9 +52,13 @@ async def _deadline_watch(every: int) -> None:
 
 def _send_outbox() -> None:
     settings = get_settings()
-    with Session(get_engine()) as session:
-        deliver_due(session=session, settings=settings)
-        send_due_email(session=session, settings=settings)
+    # Each outbox on its own: a failure in one must not hold up the other.
+    for send in (deliver_due, send_due_email):
+        try:
+            with Session(get_engine()) as session:
+                send(session=session, settings=settings)
+        except Exception:
+            log.exception("%s failed; trying again later", send.__name__)
 
 
 async def _outbox_watch(every: float) -> None:

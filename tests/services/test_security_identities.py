@@ -201,3 +201,13 @@ def test_a_provider_cookie_from_before_a_deactivation_stays_dead_after_reactivat
         resolve_identity(
             session=session, provider="bawaslu", claims=_cookie("sso-2", before.timestamp())
         )
+
+
+def test_a_name_claim_with_a_line_break_or_bidi_override_is_stored_as_one_clean_line(session):
+    outcome = resolve_identity(
+        session=session,
+        provider="bawaslu",
+        claims={"iss": ISSUER, "sub": "crlf", "name": "Budi\r\nBcc: x@evil.example\u202etxt.exe"},
+    )
+
+    assert session.get(User, outcome.user_id).display_name == "Budi Bcc: x@evil.exampletxt.exe"
