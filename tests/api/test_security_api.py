@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.api.conftest import api_settings
 from web.api import create_api
 
@@ -83,3 +85,26 @@ def test_reading_the_case_list_through_the_api_leaves_an_audit_trace(session, cl
     assert event.detail["kind"] == "api_case_list"
     assert event.detail["rows"] == len(response.json()["items"]) == 1
     assert event.detail["filters"]["filters"]["statuses"] == ["new"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "9999-12-31T23:59:59-14:00|1",
+        "0001-01-01T00:00:00+14:00|1",
+        "2024-01-10T03:00:00+00:00|99999999999999999999",
+        "2024-01-10T03:00:00+00:00|-1",
+        "2024-01-10T03:00:00|1",
+    ],
+)
+def test_a_forged_cursor_at_the_edge_of_the_range_is_a_client_error_not_a_500(
+    client, tiktok_token, raw
+):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    response = client.get("/cases", params={"cursor": cursor}, headers=tiktok_token.headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "cursor"
