@@ -75,7 +75,9 @@ def verify_bundle_panel() -> None:
             hide_index=True,
         )
     if report.manifest_sha256:
-        st.caption(
+        # The case references come from the uploaded manifest: plain text, never
+        # markdown (a `![](https://…)` there loaded an outside image, issue 15).
+        st.text(
             _("Manifest SHA-256: {digest}").format(digest=report.manifest_sha256)
             + " · "
             + _("Cases: {cases}").format(cases=", ".join(report.cases) or "—")

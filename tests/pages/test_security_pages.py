@@ -31,3 +31,33 @@ def test_a_copied_provider_cookie_replayed_after_sign_out_does_not_sign_in(demo_
     assert not replayed.exception
     assert _titles(replayed) != ["Dashboard"]
     assert "Sari Admin" not in " ".join(c.value for c in replayed.sidebar.caption)
+
+
+def test_case_references_in_an_uploaded_manifest_are_shown_as_text_not_markdown(demo_database):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from tests.pages.conftest import open_page
+
+    readme = b"bundle"
+    hostile = "![x](https://evil.example/pixel.png) [klik](https://evil.example)"
+    manifest = {
+        "cases": [hostile],
+        "files": [{"name": "README.txt", "size": 6, "sha256": hashlib.sha256(readme).hexdigest()}],
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("README.txt", readme)
+        archive.writestr("manifest.json", json.dumps(manifest))
+    at = open_page(app_as("demo.lead").run(), "audit")
+
+    at.file_uploader(key="bundle_verify_upload").set_value(
+        ("bundle.zip", out.getvalue(), "application/zip")
+    ).run()
+
+    assert not at.exception
+    assert any(hostile in t.value for t in at.text)
+    rendered = [m.value for m in [*at.markdown, *at.caption]]
+    assert not any("](https://evil.example" in value for value in rendered)
