@@ -117,6 +117,24 @@ def _new_session(
     return NewSession(token, user.id, expires_at, user.must_change_password)
 
 
+def _count_failure(
+    session: Session,
+    settings: Settings,
+    throttle: SignInThrottle | None,
+    key: str,
+    now: datetime,
+) -> bool:
+    """One more wrong password for `key`; whether it is now locked."""
+    throttle = throttle or SignInThrottle(username_key=key, failures=0)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    if throttle.failures >= settings.lockout_threshold:
+        throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        throttle.failures = 0
+    session.add(throttle)
+    return throttle.locked_until is not None and throttle.locked_until > now
+
+
 @rolls_back
 def sign_in_with_password(
     *,
@@ -159,22 +177,16 @@ def sign_in_with_password(
         and (settings.demo_mode or not user.is_demo)
     )
     if not allowed:
-        throttle = throttle or SignInThrottle(username_key=key, failures=0)
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        if throttle.failures >= settings.lockout_threshold:
-            throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            throttle.failures = 0
-        session.add(throttle)
+        locked = _count_failure(session, settings, throttle, key, now)
         record_event(
             session,
             action="sign_in_failed",
             actor_id=user.id if user else None,
             at=now,
-            detail={"locked": throttle.locked_until is not None and throttle.locked_until > now},
+            detail={"locked": locked},
         )
         session.commit()
-        log.info("sign-in refused for a user name (%s failures)", throttle.failures)
+        log.info("sign-in refused for a user name")
         raise SignInFailed()
     if throttle is not None:
         session.delete(throttle)
@@ -315,12 +327,32 @@ def change_password(
     keep_token: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """The signed-in user changes their password; their other sessions end."""
+    """The signed-in user changes their password; their other sessions end. Wrong
+    guesses at the current password count against the account like failed sign-ins
+    (the same row, the same threshold): a borrowed session cannot guess it."""
     now = now or utcnow()
     begin_write(session)
     user = session.get(User, actor.user_id)
-    if not _verify(user.password_hash, current or ""):
+    key = username_key(user.username)
+    throttle = session.get(SignInThrottle, key)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise SignInLocked(minutes=minutes)
+    if len(current or "") > MAX_PASSWORD or not _verify(user.password_hash, current or ""):
+        locked = _count_failure(session, settings, throttle, key, now)
+        record_event(
+            session,
+            action="password_change_failed",
+            actor_id=user.id,
+            at=now,
+            detail={"locked": locked},
+        )
+        session.commit()
+        if locked:
+            raise SignInLocked(minutes=settings.lockout_minutes)
         raise ValidationError({"current": N_("The current password is not correct.")})
+    if throttle is not None:
+        session.delete(throttle)
     check_password_policy(new or "", settings, field="new")
     if new == current:
         raise ValidationError({"new": N_("Choose a password different from the current one.")})

@@ -211,3 +211,44 @@ def test_a_name_claim_with_a_line_break_or_bidi_override_is_stored_as_one_clean_
     )
 
     assert session.get(User, outcome.user_id).display_name == "Budi Bcc: x@evil.exampletxt.exe"
+
+
+# --- finding 15: guessing the current password through "Change password" -----------------
+
+
+def test_guessing_the_current_password_through_change_password_locks_at_the_sign_in_threshold(
+    session, office
+):
+    from casework.auth import SignInLocked, change_password, sign_in_with_password
+
+    settings = Settings(_env_file=None, lockout_threshold=5)
+    user = make_user(
+        session,
+        role=Role.OFFICER,
+        organisation=office,
+        username="rina.w",
+        password_hash=hash_password("kata-sandi-yang-benar"),
+    )
+    from casework.actors import actor_for
+
+    actor = actor_for(session, user.id)  # whoever holds rina's open session
+
+    def attempt(current: str) -> None:
+        change_password(
+            session=session, settings=settings, actor=actor, current=current, new="baru-" * 4
+        )
+
+    for guess in range(4):
+        with pytest.raises(ValidationError):
+            attempt(f"tebakan-{guess}")
+    with pytest.raises(SignInLocked):
+        attempt("tebakan-4")
+
+    with pytest.raises(SignInLocked):
+        attempt("kata-sandi-yang-benar")  # the right one, found too late
+    with pytest.raises(SignInLocked):
+        sign_in_with_password(
+            session=session, settings=settings, username="rina.w", password="kata-sandi-yang-benar"
+        )
+    session.refresh(user)
+    assert user.password_changed_at is None
