@@ -15,6 +15,7 @@ from pathlib import Path
 import anyio
 import streamlit as st
 from sqlmodel import Session
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from casework.bootstrap import prepare_database
@@ -24,6 +25,7 @@ from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
+from web.headers import SecurityHeaders
 from web.health import routes as health_routes
 from web.signin import routes as sign_in_routes
 
@@ -96,5 +98,7 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
+    # Outermost, so Streamlit's pages and static files get the framing policy too.
+    middleware=[Middleware(SecurityHeaders)],
     routes=[*health_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
 )

@@ -60,3 +60,37 @@ def test_every_download_of_case_data_re_resolves_the_actor_when_clicked():
             if not deferred and (path.name, text) not in NOT_CASE_DATA:
                 unsafe.append((path.name, text))
     assert unsafe == []
+
+
+def test_the_server_adds_the_framing_headers_to_every_answer_it_does_not_set_itself():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from web.headers import SecurityHeaders
+    from web.html import SECURITY_HEADERS
+
+    def plain(_request):
+        return PlainTextResponse("ok")
+
+    def strict(_request):
+        return PlainTextResponse("ok", headers=SECURITY_HEADERS)
+
+    app = Starlette(
+        routes=[Route("/", plain), Route("/signin", strict)],
+        middleware=[Middleware(SecurityHeaders)],
+    )
+    with TestClient(app) as client:
+        page, sign_in = client.get("/"), client.get("/signin")
+
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert sign_in.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in sign_in.headers["content-security-policy"]
+
+
+def test_the_app_installs_the_security_headers_outermost():
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "middleware=[Middleware(SecurityHeaders)]" in source
