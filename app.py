@@ -18,6 +18,7 @@ from sqlmodel import Session
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from casework.auth import purge_sign_in_throttles
 from casework.bootstrap import prepare_database
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
@@ -37,7 +38,11 @@ log = logging.getLogger("pantau")
 
 def _check_deadlines() -> int:
     with Session(get_engine()) as session:
-        return check_sla(session=session)
+        sent = check_sla(session=session)
+    with Session(get_engine()) as session:
+        # Housekeeping on the same timer: expired sign-in throttle rows go.
+        purge_sign_in_throttles(session=session)
+    return sent
 
 
 async def _deadline_watch(every: int) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from casework.access import log_denied
@@ -368,6 +368,26 @@ def change_password(
     session.execute(query.values(revoked_at=now, revoked_reason="password_changed"))
     record_event(session, action="password_changed", actor_id=user.id, at=now)
     session.commit()
+
+
+THROTTLE_KEPT = timedelta(hours=24)
+
+
+def purge_sign_in_throttles(*, session: Session, now: datetime | None = None) -> int:
+    """Forget throttle rows that no longer lock anyone and saw no failure for a day.
+    A row is written for every user name tried, existing or not, so without this a
+    spray of made-up names grows the table for ever. Returns how many went."""
+    now = now or utcnow()
+    begin_write(session)
+    removed = session.execute(
+        delete(SignInThrottle).where(
+            (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now),
+            (SignInThrottle.last_failure_at.is_(None))
+            | (SignInThrottle.last_failure_at < now - THROTTLE_KEPT),
+        )
+    ).rowcount
+    session.commit()
+    return removed
 
 
 def _require_admin(actor: Actor, action: str) -> None:

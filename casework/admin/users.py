@@ -24,6 +24,7 @@ from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.roles import Role
 from casework.schemas import InvitationIn
+from casework.text import single_line
 from casework.transactions import rolls_back
 from db.config import Settings
 from db.engine import begin_write
@@ -116,7 +117,7 @@ def invite_user(
         errors["username"] = REQUIRED
     elif not _USERNAME.match(username):
         errors["username"] = N_("Use 2 to 120 letters, digits, dots, hyphens, underscores or @.")
-    display_name = " ".join((invitation.display_name or "").split())
+    display_name = " ".join(single_line(invitation.display_name).split())
     if not display_name:
         errors["display_name"] = REQUIRED
     elif len(display_name) > 200:
