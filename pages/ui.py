@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
-from sqlmodel import Session
 
 from casework import i18n
 from casework.actors import Actor
@@ -192,7 +191,7 @@ def same_tab_link(label: str, href: str, *, primary: bool = True) -> None:
 def deferred_export(
     actor: Actor,
     kind: str,
-    build: Callable[[Session, Actor], ExportFile],
+    build: Callable[..., ExportFile],  # (session, fresh actor) → the file
     *,
     filters=None,
     case_id: int | None = None,
