@@ -12,6 +12,7 @@ from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
 from casework.cases import children_of, get_case
 from casework.duplicates import linked_cases
+from casework.next_step import NextStep, next_step
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import Action, allowed_actions
@@ -71,6 +72,7 @@ class CaseView:
     related: list[tuple[int, str, str]]  # (case id, reference, status) the viewer may see
     merged_from: list[tuple[int, str]]  # cases merged into this one, that the viewer may see
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
+    next_step: NextStep | None = None  # the "Needs your action" panel
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -104,13 +106,15 @@ def load_case_view(
         else None
     )
     timeline = timeline_of(session, actor, case.id, limit=timeline_limit)
+    now = now or utcnow()
+    actions = allowed_actions(case.status, actor.role)
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
         decided_at=case.decided_at,
         paused_since=case.sla_paused_since,
         paused_seconds=case.sla_paused_seconds,
-        now=now or utcnow(),
+        now=now,
     )
     return CaseView(
         case_id=case.id,
@@ -150,7 +154,7 @@ def load_case_view(
         decisions=children_of(session, Decision, case.id),
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
-        actions=allowed_actions(case.status, actor.role),
+        actions=actions,
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)
@@ -161,6 +165,7 @@ def load_case_view(
             )
         ],
         reports=children_of(session, CaseReport, case.id) if insider else [],
+        next_step=next_step(case, actions, timeline, now),
     )
 
 

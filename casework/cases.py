@@ -563,6 +563,23 @@ def contest_decision(
     return case
 
 
+ESCALATION_TOO_EARLY = N_("Escalation needs a missed deadline or a decision contested twice.")
+
+
+def escalation_refusal(case: Case, now: datetime) -> str | None:
+    """Why escalating `case` at `now` would be refused (a message id), or None. The
+    service refuses with it; the case page shows the action disabled with it."""
+    breached = sla.is_breached(
+        due=case.sla_due_at,
+        decided_at=case.decided_at,
+        paused_since=case.sla_paused_since,
+        now=now,
+    )
+    if not breached and case.contest_count < 2:
+        return ESCALATION_TOO_EARLY
+    return None
+
+
 @rolls_back
 def escalate_to_regulator(
     *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
@@ -572,16 +589,9 @@ def escalate_to_regulator(
     reason = required_text(reason, "reason", MAX_REASON)
 
     def check_and_stamp(case: Case, at: datetime) -> None:
-        breached = sla.is_breached(
-            due=case.sla_due_at,
-            decided_at=case.decided_at,
-            paused_since=case.sla_paused_since,
-            now=at,
-        )
-        if not breached and case.contest_count < 2:
-            raise InvalidTransition(
-                N_("Escalation needs a missed deadline or a decision contested twice.")
-            )
+        refusal = escalation_refusal(case, at)
+        if refusal:
+            raise InvalidTransition(refusal)
         case.escalated_at = at
 
     case = _transition(

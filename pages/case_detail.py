@@ -68,6 +68,7 @@ def render() -> None:
     seen = st.session_state.get(seen_key) or (view.version, view.actions)
     st.session_state[seen_key] = seen
     _header(view, actor)
+    _action_panel(view, actor, version=seen[0], actions=seen[1])
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
@@ -91,37 +92,13 @@ def _header(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.title(f"{view.reference}")
     st.subheader(ui.plain(view.title), anchor=False)
-    clock = view.clock
-    columns = st.columns(4)
-    columns[0].metric(_("Status"), _(STATUS_LABELS[Status(view.status)]))
-    columns[1].metric(_("Platform"), view.platform)
-    columns[2].metric(_("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
-    clock_text = _(sla.CLOCK_LABELS[clock.state])
-    delta = None
-    if clock.remaining is not None and clock.state != sla.ClockState.NOT_STARTED:
-        hours = clock.remaining.total_seconds() / 3600
-        delta = (
-            _("{hours} h left").format(hours=ui.hours(hours))
-            if hours >= 0
-            else _("{hours} h late").format(hours=ui.hours(-hours))
-        )
-    columns[3].metric(
-        _("SLA"),
-        clock_text,
-        delta=delta,
-        delta_color="normal"
-        if clock.remaining is None or clock.remaining.total_seconds() >= 0
-        else "inverse",
-    )
-    if clock.due_at is not None:
-        st.caption(
-            _("Decision due {due}").format(due=ui.format_time(clock.due_at, actor))
-            + (
-                " · " + _("paused while information is requested")
-                if clock.state == sla.ClockState.PAUSED
-                else ""
-            )
-        )
+    # Plain labelled cells rather than st.metric: a metric cuts a long status or
+    # deadline ("Permintaan i…"); these wrap.
+    cells = st.columns([3, 2, 2, 4])
+    _cell(cells[0], _("Status"), _(STATUS_LABELS[Status(view.status)]))
+    _cell(cells[1], _("Platform"), ui.plain(view.platform))
+    _cell(cells[2], _("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
+    _cell(cells[3], _("Deadline"), _clock_text(view, actor))
     if view.merged_into:
         st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
     if view.merged_from:
@@ -140,6 +117,77 @@ def _header(view: CaseView, actor) -> None:
                 label=f"{reference} · {_(STATUS_LABELS[Status(status)])}",
                 query_params={"id": str(case_id)},
             )
+
+
+def _cell(column, label: str, value: str) -> None:
+    with column.container(border=True):
+        st.caption(label)
+        st.markdown(f"**{value}**")
+
+
+def _clock_text(view: CaseView, actor) -> str:
+    """The deadline as markdown: its state, when it falls, and the time left or the
+    lateness. Green only while the platform is still in time; a decided case shows
+    whether it was decided in time, never time left."""
+    _ = ui.gettext()
+    clock = view.clock
+    state = _(sla.CLOCK_LABELS[clock.state])
+    parts = [state]
+    if clock.due_at is not None and clock.state not in (sla.ClockState.MET, sla.ClockState.MISSED):
+        parts.append(ui.format_time(clock.due_at, actor))
+    left = ui.time_left(clock)
+    if left:
+        colour = (
+            "red"
+            if clock.state == sla.ClockState.BREACHED
+            else ("green" if clock.state == sla.ClockState.RUNNING else "gray")
+        )
+        parts.append(f":{colour}[{left}]")
+    if clock.state == sla.ClockState.PAUSED:
+        parts.append(_("paused while information is requested"))
+    if clock.state == sla.ClockState.MISSED:
+        parts[0] = f":red[{state}]"
+    return " · ".join(parts)
+
+
+def _action_panel(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
+    """ "Needs your action": the platform's open question or its latest decision, the
+    step expected from the viewer with its form, and the deadline, at the top."""
+    _ = ui.gettext()
+    step = view.next_step
+    with st.container(border=True, key="case_action_panel"):
+        st.markdown(f"#### {_('Needs your action')}")
+        if step and step.question:
+            st.caption(_("The platform's question"))
+            st.text(step.question)
+        if view.decisions:
+            latest = view.decisions[-1]
+            st.caption(
+                _("The platform's decision of {when}").format(
+                    when=ui.format_time(latest.decided_at, actor)
+                )
+            )
+            st.text(", ".join(_decision_labels().get(c, c) for c in latest.decisions))
+            if latest.explanation:
+                st.text(latest.explanation)
+        st.markdown(_("Deadline") + ": " + _clock_text(view, actor))
+        primary = step.primary if step and step.primary in actions else None
+        if primary is None:
+            st.info(
+                (_(step.waiting_for) if step and step.waiting_for else None)
+                or _("No action is open to you in this state.")
+            )
+            return
+        st.markdown(_("Your next step: **{action}**").format(action=_(ACTION_LABELS[primary])))
+        _action_form(view, actor, primary, version)
+
+
+def _decision_labels() -> dict[str, str]:
+    with session_scope() as session:
+        return {
+            t.code: term_label(t, ui.language())
+            for t in terms(session, "decision_type", active_only=False)
+        }
 
 
 def _details(view: CaseView, actor) -> None:
@@ -210,11 +258,7 @@ def _decisions(view: CaseView, actor) -> None:
     _ = ui.gettext()
     if not view.decisions:
         return
-    with session_scope() as session:
-        labels = {
-            t.code: term_label(t, ui.language())
-            for t in terms(session, "decision_type", active_only=False)
-        }
+    labels = _decision_labels()
     st.markdown(f"**{_('Platform decision')}**")
     for decision in view.decisions:
         with st.container(border=True):
@@ -293,29 +337,42 @@ def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -
 
 def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
     _ = ui.gettext()
-    st.markdown(f"**{_('Actions')}**")
-    if not actions:
-        st.caption(_("No action is open to you in this state."))
+    step = view.next_step
+    primary = step.primary if step else None
+    refused = step.refused if step else {}
+    others = [a for a in actions if a != primary]
+    if not others:
         return
-    for action in actions:
+    st.markdown(f"**{_('Other actions')}**")
+    for action in others:
         label = _(ACTION_LABELS[action])
+        if action in refused:
+            # Offered by the role, refused by the rule right now: say why, do not offer.
+            st.button(label, key=f"case_action_{action}", disabled=True, help=_(refused[action]))
+            st.caption(_(refused[action]))
+            continue
         with st.expander(label):
-            if action == Action.RECORD_DECISION:
-                _decision_form(view, actor, version)
-            elif action == Action.MERGE:
-                with st.form(f"case_action_{action}"):
-                    target = st.text_input(_("Reference of the case to keep"), max_chars=32)
-                    if st.form_submit_button(label):
-                        _merge(view, actor, target, version)
-            elif action in ACTION_INPUTS:
-                keyword, prompt, _required = ACTION_INPUTS[action]
-                with st.form(f"case_action_{action}"):
-                    text = st.text_area(_(prompt), max_chars=4000)
-                    if st.form_submit_button(label):
-                        _run_action(view, actor, action, version, **{keyword: text})
-            else:
-                if st.button(label, key=f"case_action_{action}"):
-                    _run_action(view, actor, action, version)
+            _action_form(view, actor, action, version)
+
+
+def _action_form(view: CaseView, actor, action: Action, version: int) -> None:
+    _ = ui.gettext()
+    label = _(ACTION_LABELS[action])
+    if action == Action.RECORD_DECISION:
+        _decision_form(view, actor, version)
+    elif action == Action.MERGE:
+        with st.form(f"case_action_{action}"):
+            target = st.text_input(_("Reference of the case to keep"), max_chars=32)
+            if st.form_submit_button(label):
+                _merge(view, actor, target, version)
+    elif action in ACTION_INPUTS:
+        keyword, prompt, required = ACTION_INPUTS[action]
+        with st.form(f"case_action_{action}"):
+            text = st.text_area(ui.required(_(prompt)) if required else _(prompt), max_chars=4000)
+            if st.form_submit_button(label, type="primary"):
+                _run_action(view, actor, action, version, **{keyword: text})
+    elif st.button(label, key=f"case_action_{action}", type="primary"):
+        _run_action(view, actor, action, version)
 
 
 def _merge(view: CaseView, actor, reference: str, version: int) -> None:
