@@ -38,6 +38,7 @@ from casework.schemas import DecisionIn, ReportIn
 from casework.search import reindex
 from casework.taxonomy import all_phases, phase_on, sla_policy
 from casework.transactions import rolls_back
+from casework.urls import case_key
 from casework.validation import clean_decision, clean_report, required_text
 from casework.webhooks import ACTION_EVENTS, case_event
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
@@ -178,8 +179,9 @@ def file_report(
         first_seen_at=cleaned.pop("first_seen_at") or now,
         **cleaned,
     )
-    # The first link whose content can be known names the case (a short link cannot).
-    case.content_key = next((u.canonical_key for u in urls if u.canonical_key), None)
+    # The first link whose content can be known names the case; without one (a short
+    # link) the normalised link does, so that the same link filed again is recognised.
+    case.content_key = case_key([(u.url, u.canonical_key) for u in urls])
     session.add(case)
     session.flush()
     session.add(

@@ -42,7 +42,7 @@ from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import all_phases, phase_on
 from casework.transactions import rolls_back
-from casework.urls import analyse_url
+from casework.urls import analyse_url, link_key
 from casework.validation import clean_report
 from casework.workflow import Status
 from db.engine import begin_write
@@ -701,9 +701,8 @@ def _person(name: str | None, contact: str | None) -> tuple[str, str]:
 
 def _fallback_key(url: str) -> str:
     # A link whose content id cannot be read offline (a short link, another site) is
-    # recognised on re-import by the link itself.
-    key = f"url:{url}"
-    return key if len(key) <= 300 else "url:sha256:" + hashlib.sha256(url.encode()).hexdigest()
+    # recognised on re-import by the link itself, as the form recognises it.
+    return link_key(url)
 
 
 @dataclass(slots=True)
