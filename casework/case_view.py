@@ -39,6 +39,7 @@ class CaseView:
     title: str
     description: str
     platform: str
+    platform_code: str
     category: str
     legal_ground: str | None
     account_handle: str | None
@@ -124,6 +125,7 @@ def load_case_view(
         title=case.title,
         description=case.description,
         platform=platform.name if platform else case.platform_code,
+        platform_code=case.platform_code,
         category=_label(session, "category", case.category_code, language),
         legal_ground=case.legal_ground,
         account_handle=case.account_handle,

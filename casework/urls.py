@@ -480,3 +480,19 @@ def case_key(links: list[tuple[str, str | None]]) -> str | None:
     if known or not links:
         return known
     return link_key(links[0][0])
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def links_in_text(text: str | None, *, limit: int = 20) -> list[str]:
+    """The web addresses written in free text (a comment), in order, each once, without
+    the punctuation that ends the sentence around them; only those analyse_url accepts."""
+    found: list[str] = []
+    for match in _URL_IN_TEXT.finditer(text or ""):
+        url = match.group(0).rstrip(".,;:!?)]}'\"")
+        if url not in found and analyse_url(url).ok:
+            found.append(url)
+        if len(found) == limit:
+            break
+    return found

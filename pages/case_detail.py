@@ -14,12 +14,14 @@ from casework.i18n import N_
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
 from casework.timeline import event_label
+from casework.urls import links_in_text
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
 from pages.bundle_panel import bundle_download
 from pages.case_panels import history_download, run_on_case, work_panel
 from pages.evidence_panel import render_evidence, render_upload
+from pages.links import link_line, link_table, row_for
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -238,19 +240,29 @@ def _details(view: CaseView, actor) -> None:
                             x for x in (r.reporter_name, r.reporter_contact) if x
                         )
                         or "—",
-                        _("Link"): r.url or "—",
+                        _("Link"): r.url or None,
                     }
                     for r in view.reports
                 ],
                 hide_index=True,
                 width="stretch",
+                column_config={_("Link"): st.column_config.LinkColumn()},
             )
         if view.urls:
             st.markdown(f"**{_('Links')}**")
-            st.dataframe(
-                [{_("Link"): u.url, _("Content key"): u.canonical_key or "—"} for u in view.urls],
-                hide_index=True,
-                width="stretch",
+            link_table(
+                [
+                    row_for(
+                        u.url,
+                        platform_names={view.platform_code: view.platform},
+                        platform=u.platform_code,
+                        fallback_account=view.account_handle,
+                        content_key=u.canonical_key,
+                        short=u.needs_review,
+                    )
+                    for u in view.urls
+                ],
+                key=f"case_links_{view.case_id}",
             )
 
 
@@ -304,6 +316,7 @@ def _entries(view: CaseView, actor) -> None:
                     f"({ui.plain(entry.organisation)}) · {when}"
                 )
                 st.text(entry.text)
+                link_line(links_in_text(entry.text))
             else:
                 label = _(event_label(entry.action))
                 status = (
