@@ -60,7 +60,7 @@ def _organisations(actor, rows, regions, platforms) -> None:
                 else "—",
                 _("Platforms"): ", ".join(platforms.get(c, c) for c in row.platform_codes) or "—",
                 _("Users"): row.user_count,
-                _("Active"): "✓" if row.organisation.active else "—",
+                _("Active"): _("Yes") if row.organisation.active else _("No"),
             }
             for row in rows
         ],

@@ -5,22 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
+from casework.audit_log import detail_labels
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
 from casework.errors import CaseNotFound, DomainError
+from casework.event_kinds import describe, event_label
 from casework.evidence import may_add_evidence
 from casework.i18n import N_
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
-from casework.timeline import event_label
 from casework.urls import links_in_text
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
 from pages.bundle_panel import bundle_download
 from pages.case_panels import history_download, run_on_case, work_panel
-from pages.evidence_panel import render_evidence, render_upload
+from pages.evidence_panel import render_custody, render_evidence, render_upload
 from pages.links import link_line, link_table, row_for
 
 # What each action asks for: (keyword of the service, label message id, required).
@@ -75,6 +76,7 @@ def render() -> None:
     with left:
         _details(view, actor)
         render_evidence(view, actor)
+        render_custody(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
@@ -303,14 +305,20 @@ def _older_button(view: CaseView) -> None:
         st.rerun()
 
 
+# Details that are someone's own words: shown whole, as text, under the event.
+TEXT_DETAILS = frozenset({"reason", "note", "question", "answer", "order"})
+
+
 def _entries(view: CaseView, actor) -> None:
     _ = ui.gettext()
+    with session_scope() as session:
+        labels = detail_labels(session, ui.language())
     for entry in reversed(view.timeline):
         when = ui.format_time(entry.at, actor)
         with st.container(border=True):
             if entry.kind == "comment":
                 marker = _("Internal") if entry.visibility == "internal" else _("Shared")
-                icon = "🔒" if entry.visibility == "internal" else "💬"
+                icon = ":material/lock:" if entry.visibility == "internal" else ":material/forum:"
                 st.caption(
                     f"{icon} {marker} · {ui.plain(entry.who)} "
                     f"({ui.plain(entry.organisation)}) · {when}"
@@ -324,16 +332,19 @@ def _entries(view: CaseView, actor) -> None:
                 )
                 st.caption(f"{when} · {ui.plain(entry.who)} ({ui.plain(entry.organisation)})")
                 st.markdown(f"**{label}**{status}")
-                reason = next(
-                    (
-                        entry.detail.get(k)
-                        for k in ("reason", "note")
-                        if entry.detail and entry.detail.get(k)
-                    ),
-                    None,
+                for key in TEXT_DETAILS:
+                    if entry.detail and entry.detail.get(key):
+                        st.text(entry.detail[key])
+                details = describe(
+                    entry.detail,
+                    gettext=_,
+                    language=ui.language(),
+                    labels=labels,
+                    skip=TEXT_DETAILS | {"reference"},
+                    time_zone=actor.time_zone,
                 )
-                if reason:
-                    st.text(reason)
+                if details:
+                    st.caption(ui.plain(details))
 
 
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:

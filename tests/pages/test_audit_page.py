@@ -63,3 +63,38 @@ def test_filtering_by_case_reference_narrows_the_events(demo_database):
 def test_officers_have_no_audit_page(demo_database):
     at = _audit("demo.officer")
     assert not at.dataframe or "Audit log" not in [t.value for t in at.title]
+
+
+def test_in_indonesian_every_event_kind_is_named_once_and_details_read_as_words(demo_database):
+    at = open_page(app_as("demo.admin", language="id").run(), "audit")
+    assert not at.exception, at.exception
+    labels = list(at.selectbox(key="audit_action").options)
+    assert len(labels) == len(set(labels))
+    assert "Perubahan lain" not in labels
+    table = at.dataframe[0].value
+    details = " ".join(table["Rincian"] if "Rincian" in table else table.iloc[:, 7])
+    assert "{" not in details and '":' not in details
+    assert not set(table.iloc[:, 6]) & {"new", "in_review", "sent", "decided", "closed"}
+
+
+def test_the_audit_export_runs_outside_the_script_without_streamlit_warnings(demo_database, caplog):
+    import threading
+
+    from casework.actors import actor_for
+    from casework.audit_log import AuditFilters
+    from db.models import User
+    from pages.audit_log import export_csv
+
+    with Session(engine_module.get_engine()) as session:
+        admin = actor_for(
+            session, session.exec(select(User.id).where(User.username == "demo.admin")).one()
+        )
+    result: list[bytes] = []
+    worker = threading.Thread(
+        target=lambda: result.append(export_csv(admin, AuditFilters(), "id", "Asia/Jakarta"))
+    )
+    with caplog.at_level("WARNING"):
+        worker.start()
+        worker.join()
+    assert result and result[0].decode("utf-8-sig").startswith("Peristiwa")
+    assert "ScriptRunContext" not in caplog.text
