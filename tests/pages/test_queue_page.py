@@ -143,6 +143,22 @@ def test_a_bulk_referral_lists_the_cases_that_could_not_take_it(demo_database):
     refused = at.dataframe[-1].value.to_dict("records")
     assert refused[0]["Reference"] == first
     assert "not possible" in refused[0]["Reason"]
+    assert refused[0]["Next step"] == "The case has already gone past this step."
+
+
+def test_new_cases_are_taken_into_review_together(demo_database):
+    at = _queue("demo.officer", status="new")
+    references = [row["Reference"] for row in _table(at)[:2]]
+    at.session_state["queue_table"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    at.session_state["queue_bulk_action"] = "start_review"
+    at.run()
+    confirm = at.button(key="queue_bulk_confirm")
+    assert confirm.label == "Apply “Start review” to 2 cases"
+    confirm.click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        statuses = session.exec(select(Case.status).where(Case.reference.in_(references))).all()
+    assert statuses == ["in_review", "in_review"]
 
 
 def test_a_liaison_is_offered_no_bulk_actions(demo_database):
