@@ -106,6 +106,7 @@ def render_upload(view, actor) -> None:
                 size=megabytes(settings.evidence_max_bytes, ui.language())
             ),
             key="case_evidence_file",
+            max_upload_size=ui.evidence_upload_mb(),
         )
         if st.form_submit_button(_("Attach")) and upload is not None:
             try:

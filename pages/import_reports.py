@@ -10,6 +10,7 @@ import streamlit as st
 from casework.errors import DomainError
 from casework.imports import (
     FILE_REFUSED,
+    MAX_UPLOAD_BYTES,
     OUTCOME_LABELS,
     commit_import,
     parse_upload,
@@ -55,7 +56,10 @@ def render() -> None:
     )
 
     upload = st.file_uploader(
-        _("Spreadsheet (CSV or Excel .xlsx)"), type=["csv", "xlsx"], key="import_file"
+        _("Spreadsheet (CSV or Excel .xlsx)"),
+        type=["csv", "xlsx"],
+        key="import_file",
+        max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
     )
     if upload is None:
         st.session_state.pop(PLAN_KEY, None)

@@ -148,6 +148,7 @@ def render() -> None:
         _("Evidence (screenshots, recordings, documents)"),
         accept_multiple_files=True,
         key="report_evidence",
+        max_upload_size=ui.evidence_upload_mb(),
     )
     ui.field_error(errors, "file")
 

@@ -118,6 +118,14 @@ def plain(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
 
 
+def evidence_upload_mb() -> int:
+    """Pantau's evidence limit (PANTAU_EVIDENCE_MAX_BYTES) in whole megabytes, for
+    Streamlit's uploader: the widget says and checks the same limit the service does.
+    (The server-wide server.maxUploadSize in .streamlit/config.toml caps every upload,
+    the import's 50 MB being the largest.)"""
+    return max(1, -(-get_settings().evidence_max_bytes // (1024 * 1024)))
+
+
 def required(label: str) -> str:
     """A widget label marked as required (a red asterisk); the label is ours, not
     user text."""

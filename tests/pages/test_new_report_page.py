@@ -87,3 +87,20 @@ def test_required_fields_are_marked(demo_database):
         "Category :red[*]",
         "Source :red[*]",
     }
+
+
+def test_the_evidence_uploader_checks_and_states_pantaus_own_limit(demo_database):
+    import tomllib
+    from pathlib import Path
+
+    from casework.imports import MAX_UPLOAD_BYTES
+    from db import config
+
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    [uploader] = at.get("file_uploader")
+    limit = config.get_settings().evidence_max_bytes
+    assert uploader.proto.max_upload_size_mb * 1024 * 1024 == limit
+    # The server-wide cap admits the largest upload Pantau accepts, and no more.
+    root = Path(__file__).resolve().parents[2]
+    server = tomllib.loads((root / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["maxUploadSize"] * 1024 * 1024 == max(MAX_UPLOAD_BYTES, limit)
