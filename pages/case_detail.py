@@ -232,12 +232,17 @@ def _details(view: CaseView, actor) -> None:
             width="stretch",
         )
         if view.reports:
+            with session_scope() as session:
+                sources = {
+                    t.code: term_label(t, ui.language())
+                    for t in terms(session, "source", active_only=False)
+                }
             st.markdown(f"**{_('Reports')}**")
             st.dataframe(
                 [
                     {
                         _("Received"): ui.format_time(r.received_at, actor),
-                        _("Source"): r.source,
+                        _("Source"): sources.get(r.source, r.source),
                         _("Reporter"): " · ".join(
                             x for x in (r.reporter_name, r.reporter_contact) if x
                         )

@@ -205,3 +205,16 @@ def test_every_link_opens_in_a_new_tab_beside_its_platform_account_and_key(demo_
     # The link in the comment is openable; the markup after it stays text.
     assert '<a href="https://berita.example.id/a?b=1&amp;c=" ' in page
     assert "<img" not in page
+
+
+def test_the_case_page_shows_no_raw_codes(demo_database):
+    case = _case(status="new", source="own_patrol")
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception, at.exception
+    shown = [t.value for t in at.text] + [m.value for m in at.markdown]
+    shown += [c.value for c in at.caption]
+    for frame in at.dataframe:
+        shown += [str(v) for v in frame.value.to_numpy().ravel()]
+    codes = {"own_patrol", "public_complaint", "new", "in_review", "urgent", "normal"}
+    assert not codes & set(shown)
+    assert not any(code in text for text in shown for code in ("own_patrol", "in_review"))

@@ -86,7 +86,9 @@ def searchable(session, desk):
         ("tiktok", {"ballot", "buzzer", "quiet"}),
         ("https://www.tiktok.com", {"ballot", "buzzer", "quiet"}),
         ("12 februari", {"quiet"}),
-        ("suar surat", set()),  # only the last word may be unfinished
+        ("suar surat", {"ballot"}),  # every word may be unfinished
+        ("hoa bogor", {"ballot"}),
+        ("hoa buzz", set()),  # still every word must match
         ("surat sua", {"ballot"}),
         # A pasted link finds the cases holding the same content, whatever its form.
         ("https://m.tiktok.com/@x/video/7399999999999999999?is_from_webapp=1", {"buzzer"}),
