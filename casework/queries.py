@@ -447,6 +447,21 @@ def case_id_for_reference(*, session: Session, actor: Actor, reference: str) -> 
     return found
 
 
+def case_ids_for_references(
+    *, session: Session, actor: Actor, references: list[str]
+) -> list[tuple[int, str]]:
+    """(id, reference) of the cases with `references` that `actor` may see, in the
+    order given (the new cases of an import, to link to)."""
+    if not references:
+        return []
+    found = dict(
+        session.exec(
+            select(Case.reference, Case.id).where(Case.reference.in_(references), case_scope(actor))
+        ).all()
+    )
+    return [(found[r], r) for r in references if r in found]
+
+
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
     """Display names of the given users (the queue's assignee column)."""
     if not user_ids:
