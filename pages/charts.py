@@ -9,12 +9,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from casework.analytics.provinces import TILE_GRID
 from casework.analytics.scope import ALL_PLATFORMS
+from casework.i18n import LANGUAGES, N_, translator
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 PLATFORM_COLOURS = {
@@ -60,6 +64,60 @@ PNG_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+
+# The chart toolbar's own words, as Plotly.js spells them (its locale dictionary keys).
+MODEBAR_WORDS = (
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Reset view"),
+    N_("Toggle Spike Lines"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Double-click to zoom back out"),
+)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def plotly_config(language: str) -> dict:
+    """The charts' Plotly configuration in `language`: month and day names, decimal
+    and thousands signs from Babel (Indonesian writes 68,9 and 1.234), the toolbar's
+    words from the catalog. Sent with each chart; nothing is fetched."""
+    locale = Locale.parse(language)
+    _ = translator(language)
+
+    def names(kind: dict, width: str) -> list[str]:
+        return [kind[width][index] for index in sorted(kind[width])]
+
+    months = locale.months["format"]
+    days = locale.days["format"]
+    # Babel's weeks start on Monday; Plotly's lists start on Sunday.
+    wide_days, short_days = names(days, "wide"), names(days, "abbreviated")
+    return {
+        **PNG_CONFIG,
+        "locale": language,
+        "locales": {
+            language: {
+                "dictionary": {word: _(word) for word in MODEBAR_WORDS},
+                "format": {
+                    "days": [wide_days[6], *wide_days[:6]],
+                    "shortDays": [short_days[6], *short_days[:6]],
+                    "months": names(months, "wide"),
+                    "shortMonths": names(months, "abbreviated"),
+                    "decimal": get_decimal_symbol(locale),
+                    "thousands": get_group_symbol(locale),
+                    "date": "%d/%m/%Y" if language == "id" else "%m/%d/%Y",
+                },
+            }
+        },
+    }
 
 
 # Built figures, shared by every session of this process. The figures' data are cached

@@ -82,9 +82,13 @@ def _csv_button(frame: pd.DataFrame, name: str, key: str, basis: tuple | None = 
 def _chart(fig, key: str, *, drill: bool):
     if drill:
         return st.plotly_chart(
-            fig, key=KEY + key, on_select="rerun", selection_mode="points", config=charts.PNG_CONFIG
+            fig,
+            key=KEY + key,
+            on_select="rerun",
+            selection_mode="points",
+            config=charts.plotly_config(ui.language()),
         )
-    st.plotly_chart(fig, key=KEY + key, config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + key, config=charts.plotly_config(ui.language()))
     return None
 
 
@@ -187,7 +191,7 @@ def backlog(actor, filters, options, model, now) -> None:
         return fig
 
     fig = _figure("backlog", basis, options, build)
-    st.plotly_chart(fig, key=KEY + "backlog", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "backlog", config=charts.plotly_config(ui.language()))
     st.caption(
         _(
             "The stage on a day is the last step the case had reached by then: referral, "
@@ -239,7 +243,7 @@ def deadlines(actor, filters, options, model, now) -> None:
     )
     chosen = times[times["measure"] == measure]
     fig = _figure("times", basis, options, lambda: _times_figure(chosen, label), measure)
-    st.plotly_chart(fig, key=KEY + "times", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "times", config=charts.plotly_config(ui.language()))
     _csv_button(times, "response-times", "times", basis)
 
 
@@ -283,7 +287,7 @@ def outcomes(actor, filters, options, model) -> None:
         return
     by_platform = frame.groupby(["platform", "decision_type"], as_index=False)["cases"].sum()
     fig = _figure("outcomes", basis, options, lambda: _outcomes_figure(by_platform, options))
-    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.plotly_config(ui.language()))
     _outcomes_table(frame, options, basis)
 
 

@@ -95,3 +95,19 @@ def test_unknown_codes_in_the_url_are_ignored(demo_database):
     selected = {m.label: m.value for m in at.multiselect}
     assert selected["Platform"] == ["facebook"]
     assert selected["Province"] == []
+
+
+def test_charts_speak_indonesian_months_decimal_commas_and_toolbar(demo_database):
+    import json
+
+    at = open_page(app_as("demo.officer", language="id"), "dashboard")
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert charts
+    config = json.loads(charts[0].proto.config)
+    locale = config["locales"][config["locale"]]
+    assert config["locale"] == "id"
+    assert locale["format"]["shortMonths"][:3] == ["Jan", "Feb", "Mar"]
+    assert locale["format"]["months"][7] == "Agustus"
+    assert (locale["format"]["decimal"], locale["format"]["thousands"]) == (",", ".")
+    assert locale["dictionary"]["Zoom in"] == "Perbesar"
