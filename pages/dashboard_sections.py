@@ -214,7 +214,8 @@ def deadlines(actor, filters, options, model, now) -> None:
         shown = compliance.assign(
             platform=compliance["platform"].map(label),
             priority=compliance["priority"].map(lambda p: _(options.priorities.get(p, p))),
-            share=(compliance["share"] * 100).round(1),
+            # Written with the session language's decimal sign ("68,9" in Indonesian).
+            share=(compliance["share"] * 100).map(lambda v: ui.hours(v, decimals=1)),
         ).rename(
             columns={
                 "platform": _("Platform"),
