@@ -99,10 +99,10 @@ def _header(view: CaseView, actor) -> None:
     # Plain labelled cells rather than st.metric: a metric cuts a long status or
     # deadline ("Permintaan i…"); these wrap.
     cells = st.columns([3, 2, 2, 4])
-    _cell(cells[0], _("Status"), _(STATUS_LABELS[Status(view.status)]))
-    _cell(cells[1], _("Platform"), ui.plain(view.platform))
-    _cell(cells[2], _("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
-    _cell(cells[3], _("Deadline"), _clock_text(view, actor))
+    _cell(cells[0], "status", _("Status"), _(STATUS_LABELS[Status(view.status)]))
+    _cell(cells[1], "platform", _("Platform"), ui.plain(view.platform))
+    _cell(cells[2], "priority", _("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
+    _cell(cells[3], "deadline", _("Deadline"), _clock_text(view, actor))
     if view.merged_into:
         st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
     if view.merged_from:
@@ -123,8 +123,8 @@ def _header(view: CaseView, actor) -> None:
             )
 
 
-def _cell(column, label: str, value: str) -> None:
-    with column.container(border=True):
+def _cell(column, name: str, label: str, value: str) -> None:
+    with column.container(border=True, key=f"case_header_{name}"):
         st.caption(label)
         st.markdown(f"**{value}**")
 
@@ -337,7 +337,9 @@ def _entries(view: CaseView, actor) -> None:
                 )
                 st.caption(f"{when} · {ui.plain(entry.who)} ({ui.plain(entry.organisation)})")
                 st.markdown(f"**{label}**{status}")
-                for key in TEXT_DETAILS:
+                # A question, an answer or an objection is also posted as a shared
+                # comment, shown beside it: its text is not repeated here.
+                for key in ("reason", "note", "order"):
                     if entry.detail and entry.detail.get(key):
                         st.text(entry.detail[key])
                 details = describe(
