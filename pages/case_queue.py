@@ -136,7 +136,7 @@ def render() -> None:
         # Tall: every row of the page shows without an inner scroll box.
         height=38 + 35 * len(table),
         column_config={
-            columns["reference"]: st.column_config.TextColumn(pinned=True, width="small"),
+            columns["reference"]: st.column_config.TextColumn(pinned=True, width="medium"),
             columns["title"]: st.column_config.TextColumn(pinned=True, width="large"),
             columns["link"]: st.column_config.LinkColumn(
                 display_text=_("New tab"), width="small", help=_("Open the case in a new tab")

@@ -36,7 +36,7 @@ REMOVED = next(row[LABEL] for row in DECISION_TYPES if row[0] == "removed")
 SEARCH = "Search reference, title, description, account or link"
 # Glide data grid: one header row and one data row of equal height; left to right the
 # row markers (caseworkers only), the pinned reference and the pinned title.
-TITLE_X = 220
+TITLE_X = 320
 
 
 @pytest.fixture

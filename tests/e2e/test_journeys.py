@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 WAIT = 30_000  # ms; a rerun on a loaded CI machine can take seconds
 NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
-TITLE_X = 220  # the title cell, right of the pinned reference: one click opens
+TITLE_X = 320  # the title cell, right of the pinned reference: one click opens
 
 
 def settle(page: Page) -> None:

@@ -1,0 +1,100 @@
+"""What a new user saw in a real browser (issue 13): the queue shows reference, title,
+status and deadline first and sorts what can still be done in time first; one click
+opens a case, whose "Needs your action" panel sits at the top; the reported links open
+in a new tab without access to Pantau's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from casework.demo import DEMO_ACCOUNTS
+from casework.i18n import translator
+
+pytestmark = pytest.mark.browser
+
+_ = translator("en")
+WAIT = 30_000
+NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
+TITLE_X = 320  # the title cell, right of the pinned reference
+
+
+def settle(page: Page) -> None:
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/signin?set_language=en")
+    name = NAMES[username]
+    page.get_by_role("button", name=_("Sign in as {name}").format(name=name)).click()
+    expect(page.get_by_role("heading", name=_("Case queue"))).to_be_visible(timeout=WAIT)
+
+
+def headers(page: Page) -> list[str]:
+    grid = page.get_by_test_id("stDataFrame").first
+    cells = grid.locator("table[role=grid] thead th")
+    # The grid draws on a canvas; its accessible table names the columns.
+    expect(cells.first).to_be_attached(timeout=WAIT)
+    ordered = sorted(
+        (int(th.get_attribute("aria-colindex")), th.inner_text().strip()) for th in cells.all()
+    )
+    return [text for _index, text in ordered if text]
+
+
+def column(page: Page, name: str) -> list[str]:
+    grid = page.get_by_test_id("stDataFrame").first
+    header = grid.locator("table[role=grid] th").filter(has_text=re.compile(f"^{re.escape(name)}$"))
+    index = header.get_attribute("aria-colindex")
+    return [cell.inner_text() for cell in grid.locator(f"tbody td[aria-colindex='{index}']").all()]
+
+
+def test_the_queue_leads_with_status_and_deadline_and_sorts_what_is_still_in_time_first(
+    server, page
+):
+    sign_in(page, server, "demo.liaison.tiktok")
+    settle(page)
+    assert headers(page)[:5] == [
+        _("Reference"),
+        _("Title"),
+        _("Link"),
+        _("Status"),
+        _("Deadline"),
+    ]
+    deadlines = column(page, _("Deadline"))
+    assert deadlines
+    late = [" late" in text for text in deadlines]
+    # Due soon first: no overdue case comes before one still in time.
+    assert late == sorted(late)
+    # Lateness above two days is counted in days.
+    assert not any(re.search(r"\b(4[89]|[5-9]\d|\d{3,})[.,]?\d* h late", t) for t in deadlines)
+
+
+def test_one_click_opens_a_case_whose_next_step_and_links_come_first(server, page):
+    sign_in(page, server, "demo.officer")
+    page.get_by_test_id("stButtonGroup").first.get_by_text(_("All cases"), exact=True).click()
+    settle(page)
+    scroller = page.get_by_test_id("stDataFrame").first.locator(".dvn-scroller")
+    expect(scroller).to_be_visible(timeout=WAIT)
+    reference = column(page, _("Reference"))[0]
+    box = scroller.bounding_box()
+    # The header row and each data row are 35 px high: the first data row's middle.
+    scroller.click(position={"x": TITLE_X, "y": 35 + 17})
+    expect(page.get_by_role("heading", level=1)).to_have_text(reference, timeout=WAIT)
+    assert box is not None
+
+    panel = page.locator(".st-key-case_action_panel")
+    expect(panel.get_by_text(_("Needs your action"))).to_be_visible(timeout=WAIT)
+    timeline = page.get_by_text(_("Timeline"), exact=True)
+    assert panel.bounding_box()["y"] < timeline.bounding_box()["y"]
+    # The header's status is whole, never cut off.
+    status = page.locator(".st-key-case_header_status strong")
+    expect(status).to_be_visible()
+    assert not status.inner_text().endswith("…")
+
+    links = page.locator("table.pantau-links a")
+    expect(links.first).to_be_visible(timeout=WAIT)
+    assert links.first.get_attribute("target") == "_blank"
+    assert links.first.get_attribute("rel") == "noopener noreferrer"
+    assert links.first.get_attribute("href").startswith("https://")
