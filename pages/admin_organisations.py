@@ -117,6 +117,7 @@ def _editor(actor, row, regions, platforms, *, suffix: str) -> None:
             format_func=platforms.get,
             key=key + "platforms",
             help=_("Its liaisons answer for the cases referred to these platforms."),
+            placeholder=ui.choose(),
         )
         _field_error("organisation", "platform_codes")
     data = OrganisationIn(

@@ -422,7 +422,9 @@ def _decision_form(view: CaseView, actor, version: int) -> None:
         types = terms(session, "decision_type")
     labels = {t.code: term_label(t, ui.language()) for t in types}
     with st.form("case_decision_form"):
-        decisions = st.multiselect(_("Decision"), list(labels), format_func=labels.get)
+        decisions = st.multiselect(
+            _("Decision"), list(labels), format_func=labels.get, placeholder=ui.choose()
+        )
         ground = st.radio(
             _("Ground"),
             ["terms", "law"],

@@ -126,6 +126,12 @@ def evidence_upload_mb() -> int:
     return max(1, -(-get_settings().evidence_max_bytes // (1024 * 1024)))
 
 
+def choose() -> str:
+    """The placeholder of an empty choice widget, in the session's language (instead
+    of Streamlit's own "Choose options")."""
+    return gettext()("Choose…")
+
+
 def required(label: str) -> str:
     """A widget label marked as required (a red asterisk); the label is ours, not
     user text."""
