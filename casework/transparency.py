@@ -12,7 +12,7 @@ from casework.actors import Actor
 from casework.analytics import figures
 from casework.analytics.breakdown import breakdown, response_summary, totals
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
 from casework.errors import PermissionDenied
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
@@ -292,5 +292,5 @@ def suppress(report: Report) -> None:
                     row[column.key] = SUPPRESSED
 
 
-def is_all_platforms(key) -> bool:
-    return key == ALL_PLATFORMS
+def is_other_platforms(key) -> bool:
+    return key == OTHER_PLATFORMS

@@ -17,7 +17,7 @@ from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from casework.analytics.provinces import TILE_GRID
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
 from casework.i18n import LANGUAGES, N_, translator
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -29,7 +29,7 @@ PLATFORM_COLOURS = {
     "youtube": "#D55E00",
     "x": "#56B4E9",
     "telegram": "#009E73",
-    ALL_PLATFORMS: "#999999",
+    OTHER_PLATFORMS: "#999999",
 }
 CATEGORY_COLOURS = {
     "hoax": "#CC6677",

@@ -15,7 +15,7 @@ from casework.analytics import figures
 from casework.analytics.filters import queue_params
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import load_province_geojson
-from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
+from casework.analytics.scope import OTHER_PLATFORMS, dashboard_scope
 from casework.i18n import N_
 from db.config import get_settings
 from pages import charts, registry, ui
@@ -47,7 +47,7 @@ def headline(numbers: figures.Headline) -> None:
 def _platform_label(options: DashboardOptions):
     _ = ui.gettext()
     return lambda code: (
-        _("All platforms") if code == ALL_PLATFORMS else options.platforms.get(code, code)
+        _("Other platforms") if code == OTHER_PLATFORMS else options.platforms.get(code, code)
     )
 
 
@@ -149,7 +149,7 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         fig = _figure("volume_" + by, basis, options, build)
         point = _clicked(_chart(fig, "volume_" + by, drill=drill))
         _csv_button(frame, f"volume-by-{by}", by, basis)
-        if point and point.get("customdata") not in (None, ALL_PLATFORMS):
+        if point and point.get("customdata") not in (None, OTHER_PLATFORMS):
             _open_queue(
                 queue_params(
                     filters,

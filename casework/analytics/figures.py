@@ -10,7 +10,7 @@ Shared conventions:
 - days and weeks (ISO, from Monday) are the viewer's local ones;
 - hours are wall-clock hours between two stamps;
 - a liaison's by-platform figures hold their own platforms, plus one row or series
-  under `ALL_PLATFORMS` for every platform together;
+  under `OTHER_PLATFORMS` for every other platform together (never overlapping);
 - results are cached in the read model under the figure's arguments and the data
   version, so a rerun over unchanged data costs nothing (`sql.Context.cached`)."""
 
