@@ -3,10 +3,14 @@ the widgets, so that a view can be shared by link."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
 from casework.analytics.filters import (
     DashboardFilters,
+    default_filters,
     filters_from_params,
     filters_to_params,
 )
@@ -45,7 +49,12 @@ def filter_bar(options: DashboardOptions) -> DashboardFilters:
     (a shared link), and the URL rewritten from the widgets on every run."""
     _ = ui.gettext()
     url_params = st.query_params.to_dict()
-    if url_params != st.session_state.get(WRITTEN) or KEY + "interval" not in st.session_state:
+    seeded = KEY + "interval" in st.session_state
+    if not url_params and not seeded:
+        # A first visit without a shared view: the current (or latest) election.
+        today = datetime.now(ZoneInfo(ui.current_actor().time_zone)).date()
+        _seed_widgets(default_filters(options.calendar, today), options)
+    elif url_params != st.session_state.get(WRITTEN) or not seeded:
         _seed_widgets(filters_from_params(url_params), options)
     labels = {
         "elections": _("Election"),

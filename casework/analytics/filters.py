@@ -114,3 +114,43 @@ def queue_params(
         if value:
             params[key] = value
     return params
+
+
+# Above this many days, a daily chart is a comb: the dashboard counts by week.
+WEEKLY_ABOVE_DAYS = 60
+
+
+def interval_for(date_from: date | None, date_to: date | None) -> str:
+    """ "week" when the range spans more than 60 days (or is open-ended), else "day"."""
+    if date_from is None or date_to is None:
+        return "week"
+    return "week" if (date_to - date_from).days > WEEKLY_ABOVE_DAYS else "day"
+
+
+def default_filters(calendar, today: date) -> DashboardFilters:
+    """What the dashboard opens on: the election whose calendar holds `today`, else the
+    latest one begun, else the next one; from its first day to its last (today at the
+    latest), by week when that is longer than 60 days. `calendar` holds the phases
+    (election, starts_on, ends_on), as DashboardOptions.calendar does."""
+    spans: dict[str, tuple[date, date]] = {}
+    for band in calendar:
+        first, last = spans.get(band.election, (band.starts_on, band.ends_on))
+        spans[band.election] = (min(first, band.starts_on), max(last, band.ends_on))
+    if not spans:
+        return DashboardFilters(interval="week")
+    current = [code for code, (first, last) in spans.items() if first <= today <= last]
+    begun = [code for code, (first, _last) in spans.items() if first <= today]
+    if current:
+        chosen = max(current, key=lambda code: spans[code][0])
+    elif begun:
+        chosen = max(begun, key=lambda code: spans[code][1])
+    else:
+        chosen = min(spans, key=lambda code: spans[code][0])
+    first, last = spans[chosen]
+    until = min(last, today) if first <= today else last
+    return DashboardFilters(
+        date_from=first,
+        date_to=until,
+        elections=(chosen,),
+        interval=interval_for(first, until),
+    )

@@ -22,7 +22,9 @@ DASHBOARD_ROLES = {
 def test_the_dashboard_draws_its_figures_for_every_role_that_has_it(
     demo_database, username, reads_cases
 ):
-    at = open_page(app_as(username), "dashboard")
+    at = app_as(username)
+    at.query_params["from"] = "2023-01-01"  # every demo case, whatever election
+    at = open_page(at, "dashboard")
 
     assert not at.exception
     assert [m.label for m in at.metric] == [
@@ -111,3 +113,30 @@ def test_charts_speak_indonesian_months_decimal_commas_and_toolbar(demo_database
     assert locale["format"]["months"][7] == "Agustus"
     assert (locale["format"]["decimal"], locale["format"]["thousands"]) == (",", ".")
     assert locale["dictionary"]["Zoom in"] == "Perbesar"
+
+
+def test_a_first_visit_opens_on_the_current_or_latest_election_by_week(demo_database):
+    from sqlmodel import Session, select
+
+    from db import engine as engine_module
+    from db.models import ElectionPhase
+
+    with Session(engine_module.get_engine()) as session:
+        phases = session.exec(select(ElectionPhase)).all()
+    today = date.today()
+    spans = {}
+    for p in phases:
+        first, last = spans.get(p.election_code, (p.starts_on, p.ends_on))
+        spans[p.election_code] = (min(first, p.starts_on), max(last, p.ends_on))
+    current = [c for c, (f, t) in spans.items() if f <= today <= t]
+    expected = (
+        current[0]
+        if current
+        else max((c for c, (f, _t) in spans.items() if f <= today), key=lambda c: spans[c][1])
+    )
+
+    at = open_page(app_as("demo.officer"), "dashboard")
+    assert not at.exception, at.exception
+    assert at.query_params["election"] == expected
+    assert at.query_params["from"] == spans[expected][0].isoformat()
+    assert at.query_params["interval"] == "week"

@@ -115,3 +115,46 @@ def test_province_polygons_are_keyed_by_the_code_found_in_their_properties(tmp_p
 
     assert [f["id"] for f in loaded["features"]] == ["32"]
     assert load_province_geojson(tmp_path / "missing.geojson") is None
+
+
+# --- the default view (issue 13) --------------------------------------------------------
+
+
+def _band(election, first, last):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(election=election, starts_on=first, ends_on=last)
+
+
+CALENDAR = [
+    _band("pemilu2024", date(2023, 11, 28), date(2024, 2, 10)),
+    _band("pemilu2024", date(2024, 2, 15), date(2024, 3, 20)),
+    _band("pilkada2024", date(2024, 9, 25), date(2024, 12, 16)),
+]
+
+
+@pytest.mark.parametrize(
+    ("today", "election", "first", "last", "interval"),
+    [
+        # During an election: from its first day to today, by week past 60 days.
+        (date(2024, 10, 5), "pilkada2024", date(2024, 9, 25), date(2024, 10, 5), "day"),
+        (date(2024, 12, 1), "pilkada2024", date(2024, 9, 25), date(2024, 12, 1), "week"),
+        # Between elections, and long after: the latest one, whole.
+        (date(2024, 6, 1), "pemilu2024", date(2023, 11, 28), date(2024, 3, 20), "week"),
+        (date(2026, 12, 2), "pilkada2024", date(2024, 9, 25), date(2024, 12, 16), "week"),
+        # Before any: the next one.
+        (date(2023, 1, 1), "pemilu2024", date(2023, 11, 28), date(2024, 3, 20), "week"),
+    ],
+)
+def test_the_dashboard_opens_on_the_current_or_latest_election(
+    today, election, first, last, interval
+):
+    from casework.analytics.filters import default_filters
+
+    chosen = default_filters(CALENDAR, today)
+    assert (chosen.elections, chosen.date_from, chosen.date_to, chosen.interval) == (
+        (election,),
+        first,
+        last,
+        interval,
+    )
