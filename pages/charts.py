@@ -44,6 +44,7 @@ CATEGORY_COLOURS = {
     "impersonation": "#E69F00",
     "threat_officials": "#0072B2",
     "other": "#BBBBBB",
+    "__rest__": "#DDDDDD",  # the categories folded together ("Other categories")
 }
 STAGE_COLOURS = {
     "in_review": "#56B4E9",
@@ -246,9 +247,35 @@ def shade_phases(fig: go.Figure, bands, *, label: Callable[[str], str], start, e
             }
         )
     if shapes:
+        _stagger(notes, start, end)
         fig.update_layout(
             shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
         )
+
+
+# A label's width as a share of the chart's width, per character (10 px type on a chart
+# about 900 px wide), and the step between two rows of labels.
+LABEL_CHAR_SHARE = 6.5 / 900
+LABEL_ROW_STEP = 0.075
+
+
+def _stagger(notes: list[dict], start, end) -> None:
+    """Move each phase label down a row when it would overlap the one before it: the
+    quiet period and voting day are days long, and their labels ("Kampanye", "Masa
+    tenang", "Pemungutan suara") would print on top of each other."""
+    xs = [pd.Timestamp(note["x"]) for note in notes]
+    first = pd.Timestamp(start) if start is not None else min(xs)
+    last = pd.Timestamp(end) if end is not None else max(xs)
+    span = max((last - first).total_seconds(), 1.0)
+    row_ends: list[float] = []  # where the last label of each row ends, as a share
+    for note, x in sorted(zip(notes, xs, strict=True), key=lambda pair: pair[1]):
+        at = max(0.0, (x - first).total_seconds() / span)
+        width = len(str(note["text"])) * LABEL_CHAR_SHARE + 0.01
+        row = next((i for i, ends in enumerate(row_ends) if at >= ends), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[row] = at + width
+        note["y"] = 1 - row * LABEL_ROW_STEP
 
 
 def lines(

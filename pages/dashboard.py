@@ -5,6 +5,8 @@ and exports. The figures come from `casework.analytics`; this page only draws th
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
 from casework.analytics import figures
@@ -30,8 +32,14 @@ def render() -> None:
         # Figures are cached per data version and per `now`: to the minute, so that
         # every viewer in the same minute shares them (overdue counts move by the minute).
         now = utcnow().replace(second=0, microsecond=0)
-        sections.headline(figures.headline(actor=actor, filters=filters, now=now, model=model))
         drill = "queue" in {spec.url_path for spec in registry.specs_for(actor.role)}
+        today = now.astimezone(ZoneInfo(actor.time_zone)).date()
+        sections.headline(
+            figures.headline(actor=actor, filters=filters, now=now, model=model),
+            filters,
+            drill=drill,
+            today=today,
+        )
         tabs = st.tabs(
             [_("Volume"), _("Backlog"), _("Deadlines"), _("Outcomes"), _("Map"), _("Accounts")]
         )

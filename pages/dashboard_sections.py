@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import streamlit as st
 
 from casework.analytics import figures
-from casework.analytics.filters import queue_params
+from casework.analytics.filters import REST, headline_queue_params, queue_params, top_keys
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import load_province_geojson
 from casework.analytics.scope import OTHER_PLATFORMS, dashboard_scope
@@ -30,7 +30,9 @@ STAGE_LABELS = {
 }
 
 
-def headline(numbers: figures.Headline) -> None:
+def headline(numbers: figures.Headline, filters=None, *, drill: bool = False, today=None) -> None:
+    """The five headline numbers; with `drill`, each links to the queue listing the
+    cases it counts."""
     _ = ui.gettext()
     cells = st.columns(5)
     cells[0].metric(_("Open"), ui.number(numbers.open))
@@ -42,6 +44,24 @@ def headline(numbers: figures.Headline) -> None:
     cells[4].metric(
         _("Share actioned"), "—" if share is None else f"{ui.number(round(share * 100))} %"
     )
+    if not drill or filters is None:
+        return
+    links = headline_queue_params(filters, today)
+    for cell, name in zip(
+        cells, ("open", "overdue", "referred_this_week", "decided", "decided"), strict=True
+    ):
+        cell.page_link(
+            registry.page("queue"),
+            label=_("Show the cases"),
+            icon=":material/list:",
+            query_params=links[name],
+        )
+
+
+def _with_rest(label):
+    """`label`, naming the folded categories "Other categories"."""
+    _ = ui.gettext()
+    return lambda code: _("Other categories") if code == REST else label(code)
 
 
 def _platform_label(options: DashboardOptions):
@@ -124,6 +144,24 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         if frame.empty:
             st.info(_("No cases match these filters."))
             continue
+        rest: list[str] = []
+        if by == "category":
+            # The largest categories by name, the others as one: a dozen colours over a
+            # stack of thin bars is unreadable.
+            totals = frame.groupby("key")["cases"].sum().to_dict()
+            named = top_keys(totals)
+            rest = sorted(set(totals) - set(named))
+            if rest:
+                frame = (
+                    frame.assign(key=frame["key"].where(frame["key"].isin(named), REST))
+                    .groupby(["bucket", "key"], as_index=False, sort=False)["cases"]
+                    .sum()
+                )
+                order = {key: index for index, key in enumerate([*named, REST])}
+                frame = frame.sort_values(
+                    ["bucket", "key"], key=lambda c: c.map(order) if c.name == "key" else c
+                )
+                label = _with_rest(label)
 
         def build(frame=frame, palette=palette, label=label, legend=legend):
             fig = charts.stacked_bars(
@@ -150,11 +188,12 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         point = _clicked(_chart(fig, "volume_" + by, drill=drill))
         _csv_button(frame, f"volume-by-{by}", by, basis)
         if point and point.get("customdata") not in (None, OTHER_PLATFORMS):
+            code = str(point["customdata"])
             _open_queue(
                 queue_params(
                     filters,
                     bucket=pd.Timestamp(point["x"]).date(),
-                    **{by: str(point["customdata"])},
+                    **{by: ",".join(rest) if code == REST else code},
                 )
             )
 

@@ -154,3 +154,42 @@ def default_filters(calendar, today: date) -> DashboardFilters:
         elections=(chosen,),
         interval=interval_for(first, until),
     )
+
+
+def headline_queue_params(filters: DashboardFilters, today: date) -> dict[str, dict[str, str]]:
+    """For each headline number, the queue link that lists the cases it counts: open
+    cases, the overdue view, the cases referred this (Monday-first) week, and the
+    decided ones behind the median and the share actioned."""
+    from casework.workflow import OPEN_STATUSES, Status
+
+    week_start = today - timedelta(days=today.weekday())
+    decided = ",".join(sorted({Status.DECIDED, Status.CLOSED, Status.CONTESTED, Status.ESCALATED}))
+    everything = {"view": "all"}
+    return {
+        "open": {
+            **queue_params(filters, status=",".join(sorted(OPEN_STATUSES))),
+            **everything,
+        },
+        "overdue": {**queue_params(filters), "view": "overdue", "overdue": "1"},
+        "referred_this_week": {
+            **queue_params(
+                filters,
+                referred_from=week_start.isoformat(),
+                referred_to=(week_start + timedelta(days=6)).isoformat(),
+            ),
+            **everything,
+        },
+        "decided": {**queue_params(filters, status=decided), **everything},
+    }
+
+
+# The categories a chart names; the others are drawn together as "other categories".
+TOP_CATEGORIES = 6
+REST = "__rest__"
+
+
+def top_keys(totals: dict[str, int], *, keep: int = TOP_CATEGORIES) -> list[str]:
+    """The `keep` keys with the largest totals (ties by key), or all of them when there
+    are at most one more than `keep` (folding a single key into "other" hides it)."""
+    ranked = sorted(totals, key=lambda key: (-totals[key], key))
+    return ranked if len(ranked) <= keep + 1 else ranked[:keep]

@@ -140,3 +140,29 @@ def test_a_first_visit_opens_on_the_current_or_latest_election_by_week(demo_data
     assert at.query_params["election"] == expected
     assert at.query_params["from"] == spans[expected][0].isoformat()
     assert at.query_params["interval"] == "week"
+
+
+def test_the_headline_numbers_open_the_queue_on_the_cases_they_count(demo_database):
+    at = app_as("demo.officer")
+    at.query_params["from"] = "2023-01-01"
+    at = open_page(at, "dashboard")
+    assert not at.exception, at.exception
+    links = [link for link in at.get("page_link") if link.proto.label == "Show the cases"]
+    assert len(links) == 5
+    counts = {m.label: int(m.value.replace(",", "")) for m in at.metric[:2]}
+    for link, label in zip(links[:2], ("Open", "Overdue"), strict=True):
+        queue = app_as("demo.officer").run()
+        for key in list(queue.query_params):
+            del queue.query_params[key]
+        assert "from=2023-01-01" in link.proto.query_string
+        for key, values in _params(link.proto.query_string):
+            queue.query_params[key] = values
+        queue = open_page(queue, "queue")
+        caption = next(c.value for c in queue.caption if c.value.endswith(" cases"))
+        assert int(caption.split()[0].replace(",", "")) == counts[label], label
+
+
+def _params(query: str):
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query)
