@@ -27,8 +27,10 @@ def render() -> None:
         scope = dashboard_scope(actor)
         with session_scope() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
-        filters = dashboard_filters.filter_bar(options)
         model = figures.shared_read_model()
+        filters = dashboard_filters.filter_bar(
+            options, lambda: figures.elections_with_cases(actor=actor, model=model)
+        )
         # Figures are cached per data version and per `now`: to the minute, so that
         # every viewer in the same minute shares them (overdue counts move by the minute).
         now = utcnow().replace(second=0, microsecond=0)

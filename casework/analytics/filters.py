@@ -127,15 +127,19 @@ def interval_for(date_from: date | None, date_to: date | None) -> str:
     return "week" if (date_to - date_from).days > WEEKLY_ABOVE_DAYS else "day"
 
 
-def default_filters(calendar, today: date) -> DashboardFilters:
+def default_filters(calendar, today: date, with_cases=None) -> DashboardFilters:
     """What the dashboard opens on: the election whose calendar holds `today`, else the
     latest one begun, else the next one; from its first day to its last (today at the
     latest), by week when that is longer than 60 days. `calendar` holds the phases
-    (election, starts_on, ends_on), as DashboardOptions.calendar does."""
+    (election, starts_on, ends_on), as DashboardOptions.calendar does; with
+    `with_cases`, only elections with cases the viewer sees are considered."""
     spans: dict[str, tuple[date, date]] = {}
     for band in calendar:
         first, last = spans.get(band.election, (band.starts_on, band.ends_on))
         spans[band.election] = (min(first, band.starts_on), max(last, band.ends_on))
+    if with_cases:
+        # An election without a case draws empty charts: open on one that has cases.
+        spans = {code: span for code, span in spans.items() if code in with_cases} or spans
     if not spans:
         return DashboardFilters(interval="week")
     current = [code for code, (first, last) in spans.items() if first <= today <= last]

@@ -98,3 +98,25 @@ def test_one_click_opens_a_case_whose_next_step_and_links_come_first(server, pag
     assert links.first.get_attribute("target") == "_blank"
     assert links.first.get_attribute("rel") == "noopener noreferrer"
     assert links.first.get_attribute("href").startswith("https://")
+
+
+def test_the_dashboard_opens_on_an_election_by_week_and_is_pictured_for_the_docs(server, page):
+    """With PANTAU_DOCS_SCREENSHOTS=1 the picture of the default dashboard in
+    docs/img/dashboard.png is written from this very page, never drawn by hand."""
+    import os
+    from pathlib import Path
+
+    sign_in(page, server, "demo.lead")
+    page.get_by_role("link", name=_("Dashboard"), exact=True).click()
+    expect(page.get_by_role("heading", name=_("Dashboard"))).to_be_visible(timeout=WAIT)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=WAIT)
+    settle(page)
+    assert "interval=week" in page.url and "election=" in page.url
+    links = page.get_by_role("link", name=_("Show the cases"))
+    expect(links).to_have_count(5, timeout=WAIT)
+    if os.environ.get("PANTAU_DOCS_SCREENSHOTS"):
+        target = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(1500)  # let Plotly finish its transitions
+        page.screenshot(path=str(target), full_page=False)

@@ -115,14 +115,19 @@ def test_charts_speak_indonesian_months_decimal_commas_and_toolbar(demo_database
     assert locale["dictionary"]["Zoom in"] == "Perbesar"
 
 
-def test_a_first_visit_opens_on_the_current_or_latest_election_by_week(demo_database):
+def test_a_first_visit_opens_on_the_current_or_latest_election_with_cases_by_week(demo_database):
     from sqlmodel import Session, select
 
     from db import engine as engine_module
     from db.models import ElectionPhase
 
+    from db.models import Case
+
     with Session(engine_module.get_engine()) as session:
-        phases = session.exec(select(ElectionPhase)).all()
+        with_cases = set(session.exec(select(Case.election_code).distinct()))
+        phases = [
+            p for p in session.exec(select(ElectionPhase)) if p.election_code in with_cases
+        ]
     today = date.today()
     spans = {}
     for p in phases:

@@ -220,3 +220,10 @@ def test_every_headline_number_opens_the_queue_on_its_cases():
         "2024-10-13",
     )
     assert "decided" in links["decided"]["status"]
+
+
+def test_the_dashboard_opens_on_an_election_with_cases():
+    from casework.analytics.filters import default_filters
+
+    chosen = default_filters(CALENDAR, date(2026, 12, 2), {"pemilu2024"})
+    assert chosen.elections == ("pemilu2024",)
