@@ -109,8 +109,9 @@ def test_the_dashboard_opens_on_an_election_by_week_and_is_pictured_for_the_docs
     sign_in(page, server, "demo.lead")
     page.get_by_role("link", name=_("Dashboard"), exact=True).click()
     expect(page.get_by_role("heading", name=_("Dashboard"))).to_be_visible(timeout=WAIT)
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=WAIT)
+    # Plotly draws each chart as SVG ("main-svg").
+    chart = page.locator("svg.main-svg").first
+    expect(chart).to_be_attached(timeout=WAIT)
     settle(page)
     assert "interval=week" in page.url and "election=" in page.url
     links = page.get_by_role("link", name=_("Show the cases"))
@@ -118,5 +119,7 @@ def test_the_dashboard_opens_on_an_election_by_week_and_is_pictured_for_the_docs
     if os.environ.get("PANTAU_DOCS_SCREENSHOTS"):
         target = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        page.wait_for_timeout(1500)  # let Plotly finish its transitions
+        page.set_viewport_size({"width": 1400, "height": 1500})
+        settle(page)
+        page.wait_for_timeout(1500)  # let Plotly finish drawing at the new size
         page.screenshot(path=str(target), full_page=False)
