@@ -119,15 +119,11 @@ def test_a_first_visit_opens_on_the_current_or_latest_election_with_cases_by_wee
     from sqlmodel import Session, select
 
     from db import engine as engine_module
-    from db.models import ElectionPhase
-
-    from db.models import Case
+    from db.models import Case, ElectionPhase
 
     with Session(engine_module.get_engine()) as session:
         with_cases = set(session.exec(select(Case.election_code).distinct()))
-        phases = [
-            p for p in session.exec(select(ElectionPhase)) if p.election_code in with_cases
-        ]
+        phases = [p for p in session.exec(select(ElectionPhase)) if p.election_code in with_cases]
     today = date.today()
     spans = {}
     for p in phases:
