@@ -42,6 +42,22 @@ ROOT = Path(__file__).resolve().parent
 
 
 log = logging.getLogger("pantau")
+# Pantau's own loggers; Streamlit configures its own ("streamlit").
+OWN_LOGGERS = ("pantau", "casework", "db", "web")
+
+
+def configure_logging(level: str) -> None:
+    """Pantau's log on standard error at `level` (INFO by default): start-up, sign-in
+    refusals, deadline warnings sent. Without this Python shows warnings only."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in OWN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(getattr(h, "pantau", False) for h in logger.handlers):
+            handler.pantau = True
+            logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _check_deadlines() -> int:
@@ -140,6 +156,7 @@ def _capture_in_server(stopping: threading.Event) -> None:
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
+    configure_logging(settings.log_level)
     # Refuse to start without a readable signing key, rather than at the first event.
     installation_key(settings)
     log.info("preparing the database")

@@ -7,7 +7,6 @@ edits), which belong to the national office."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,10 +18,12 @@ from casework.actors import Actor, case_scope
 from casework.audit import ChainReport, verify_chain
 from casework.checkpoints import CheckpointView, latest_checkpoints
 from casework.errors import PermissionDenied
+from casework.event_kinds import describe, event_label
 from casework.i18n import format_datetime
 from casework.roles import OrgKind, Role
 from casework.spreadsheet import csv_bytes
-from casework.timeline import event_label
+from casework.taxonomy import platforms, term_label, terms
+from casework.workflow import STATUS_LABELS, Status
 from db.models import AuditEvent, Case, User
 
 MAX_EXPORT = 100_000
@@ -128,6 +129,28 @@ def audit_actions(*, session: Session, actor: Actor) -> list[str]:
     return list(session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
+# Which taxonomy kind names the codes of each detail.
+_DETAIL_TERMS = {
+    "category": "category",
+    "decisions": "decision_type",
+    "source": "source",
+    "account_class": "account_class",
+    "content_type": "content_type",
+}
+
+
+def detail_labels(session: Session, language: str) -> dict[tuple[str, str], str]:
+    """(detail, code) → label for the codes events carry (categories, decision types,
+    sources, platforms), so details read as words."""
+    labels: dict[tuple[str, str], str] = {}
+    for detail, kind in _DETAIL_TERMS.items():
+        for term in terms(session, kind, active_only=False):
+            labels[(detail, term.code)] = term_label(term, language)
+    for platform in platforms(session, active_only=False):
+        labels[("platform", platform.code)] = platform.name
+    return labels
+
+
 def audit_csv(
     *, session: Session, actor: Actor, filters: AuditFilters, gettext, language: str, zone: str
 ) -> bytes:
@@ -148,6 +171,7 @@ def audit_csv(
         ]
     ]
     query = _query(actor, filters).order_by(AuditEvent.id).limit(MAX_EXPORT)
+    labels = detail_labels(session, language)
     for event, reference, name in session.exec(query):
         rows.append(
             [
@@ -156,9 +180,9 @@ def audit_csv(
                 reference or "",
                 name,
                 _(event_label(event.action)),
-                event.from_status or "",
-                event.to_status or "",
-                json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+                _(STATUS_LABELS[Status(event.from_status)]) if event.from_status else "",
+                _(STATUS_LABELS[Status(event.to_status)]) if event.to_status else "",
+                describe(event.detail, gettext=_, language=language, labels=labels, time_zone=zone),
                 event.hash,
             ]
         )

@@ -230,14 +230,17 @@ def build_bundle(
     files[SIGNATURE] = _json({**sign_bytes(files[MANIFEST]), "keys_url": keys_url()})
     session.rollback()
     begin_write(session)
-    record_event(
-        session,
-        action="evidence_bundle_exported",
-        actor_id=actor.user_id,
-        case_id=None,
-        at=now,
-        detail={"cases": references, "manifest_sha256": digest},
-    )
+    # On each case, so that the export shows in its timeline and in its own audit trail
+    # (the chain of custody of its evidence), with the bundle it went out in.
+    for case_id in ids:
+        record_event(
+            session,
+            action="evidence_bundle_exported",
+            actor_id=actor.user_id,
+            case_id=case_id,
+            at=now,
+            detail={"cases": references, "manifest_sha256": digest},
+        )
     session.commit()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

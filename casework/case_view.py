@@ -14,6 +14,7 @@ from casework.cases import children_of, get_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
 from casework.elections import phase_labels
+from casework.next_step import NextStep, next_step
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import Action, allowed_actions
@@ -40,6 +41,7 @@ class CaseView:
     title: str
     description: str
     platform: str
+    platform_code: str
     category: str
     legal_ground: str | None
     account_handle: str | None
@@ -78,6 +80,7 @@ class CaseView:
     # The zone of the case's province (its times are shown in it), and the phase's label.
     time_zone: str = "Asia/Jakarta"
     phase_label: str | None = None
+    next_step: NextStep | None = None  # the "Needs your action" panel
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -112,13 +115,15 @@ def load_case_view(
     )
     timeline = timeline_of(session, actor, case.id, limit=timeline_limit)
     decisions = children_of(session, Decision, case.id)
+    now = now or utcnow()
+    actions = allowed_actions(case.status, actor.role)
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
         decided_at=case.decided_at,
         paused_since=case.sla_paused_since,
         paused_seconds=case.sla_paused_seconds,
-        now=now or utcnow(),
+        now=now,
     )
     return CaseView(
         case_id=case.id,
@@ -128,6 +133,7 @@ def load_case_view(
         title=case.title,
         description=case.description,
         platform=platform.name if platform else case.platform_code,
+        platform_code=case.platform_code,
         category=_label(session, "category", case.category_code, language),
         legal_ground=case.legal_ground,
         account_handle=case.account_handle,
@@ -163,7 +169,7 @@ def load_case_view(
         phase_label=phase_labels(session, language).get(case.phase, case.phase)
         if case.phase
         else None,
-        actions=allowed_actions(case.status, actor.role),
+        actions=actions,
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)
@@ -174,6 +180,7 @@ def load_case_view(
             )
         ],
         reports=children_of(session, CaseReport, case.id) if insider else [],
+        next_step=next_step(case, actions, timeline, now),
     )
 
 

@@ -41,6 +41,7 @@ from casework.schemas import DecisionIn, ReportIn
 from casework.search import reindex
 from casework.taxonomy import sla_policy
 from casework.transactions import rolls_back
+from casework.urls import case_key
 from casework.validation import clean_decision, clean_report, required_text
 from casework.webhooks import ACTION_EVENTS, case_event
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
@@ -190,8 +191,9 @@ def file_report(
         first_seen_at=cleaned.pop("first_seen_at") or now,
         **cleaned,
     )
-    # The first link whose content can be known names the case (a short link cannot).
-    case.content_key = next((u.canonical_key for u in urls if u.canonical_key), None)
+    # The first link whose content can be known names the case; without one (a short
+    # link) the normalised link does, so that the same link filed again is recognised.
+    case.content_key = case_key([(u.url, u.canonical_key) for u in urls])
     session.add(case)
     session.flush()
     session.add(
@@ -635,6 +637,23 @@ def contest_decision(
     return case
 
 
+ESCALATION_TOO_EARLY = N_("Escalation needs a missed deadline or a decision contested twice.")
+
+
+def escalation_refusal(case: Case, now: datetime) -> str | None:
+    """Why escalating `case` at `now` would be refused (a message id), or None. The
+    service refuses with it; the case page shows the action disabled with it."""
+    breached = sla.is_breached(
+        due=case.sla_due_at,
+        decided_at=case.decided_at,
+        paused_since=case.sla_paused_since,
+        now=now,
+    )
+    if not breached and case.contest_count < 2:
+        return ESCALATION_TOO_EARLY
+    return None
+
+
 @rolls_back
 def escalate_to_regulator(
     *, session: Session, actor: Actor, case_id: int, version: int, reason: str, now=None
@@ -644,16 +663,9 @@ def escalate_to_regulator(
     reason = required_text(reason, "reason", MAX_REASON)
 
     def check_and_stamp(case: Case, at: datetime) -> None:
-        breached = sla.is_breached(
-            due=case.sla_due_at,
-            decided_at=case.decided_at,
-            paused_since=case.sla_paused_since,
-            now=at,
-        )
-        if not breached and case.contest_count < 2:
-            raise InvalidTransition(
-                N_("Escalation needs a missed deadline or a decision contested twice.")
-            )
+        refusal = escalation_refusal(case, at)
+        if refusal:
+            raise InvalidTransition(refusal)
         case.escalated_at = at
 
     case = _transition(

@@ -20,7 +20,7 @@ from casework.i18n import N_, Translatable
 from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.transactions import rolls_back
-from casework.urls import analyse_url
+from casework.urls import analyse_url, case_key, link_key
 from casework.validation import clean_additional_report, url_rows
 from casework.workflow import OPEN_STATUSES, STATUS_LABELS, Status
 from db.engine import begin_write
@@ -60,8 +60,12 @@ def find_duplicates(
     """Cases `actor` may see whose links have a canonical key in common with `urls`:
     open cases, and cases closed or rejected in the last 30 days. Newest first. Links
     that are refused or carry no key (short links) match nothing."""
-    keys = sorted({i.content_key for i in map(analyse_url, urls) if i.ok and i.content_key})
-    if not keys:
+    infos = [info for info in map(analyse_url, urls) if info.ok]
+    keys = sorted({i.content_key for i in infos if i.content_key})
+    # A link without a content id (a short link) matches a case named by the very same
+    # normalised link.
+    link_keys = sorted({link_key(i.url) for i in infos if not i.content_key})
+    if not keys and not link_keys:
         return []
     now = now or utcnow()
     recent = or_(
@@ -71,12 +75,22 @@ def find_duplicates(
             Case.closed_at >= now - timedelta(days=RECENT_DAYS),
         ),
     )
-    rows = session.exec(
-        select(Case, CaseUrl.canonical_key)
-        .join(CaseUrl, CaseUrl.case_id == Case.id)
-        .where(CaseUrl.canonical_key.in_(keys), case_scope(actor), recent)
-        .order_by(Case.created_at.desc(), Case.id.desc(), CaseUrl.id)
-    )
+    rows = []
+    if keys:
+        rows += session.exec(
+            select(Case, CaseUrl.canonical_key)
+            .join(CaseUrl, CaseUrl.case_id == Case.id)
+            .where(CaseUrl.canonical_key.in_(keys), case_scope(actor), recent)
+            .order_by(Case.created_at.desc(), Case.id.desc(), CaseUrl.id)
+        ).all()
+    if link_keys:
+        rows += session.exec(
+            select(Case, Case.content_key)
+            .where(Case.content_key.in_(link_keys), case_scope(actor), recent)
+            .order_by(Case.created_at.desc(), Case.id.desc())
+            .limit(MAX_MATCHES)
+        ).all()
+        rows.sort(key=lambda row: (row[0].created_at, row[0].id), reverse=True)
     matches: dict[int, DuplicateMatch] = {}
     for case, key in rows:
         if case.id in matches:
@@ -133,7 +147,7 @@ def add_report_to_case(
         case.report_count += 1
         case.updated_at = now
         if case.content_key is None:
-            case.content_key = next((u.canonical_key for u in new_urls if u.canonical_key), None)
+            case.content_key = case_key([(u.url, u.canonical_key) for u in new_urls])
     session.add(case)
     _flush(session)
     entry = CaseReport(

@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 from datetime import datetime, timedelta
 
+from babel.numbers import format_decimal
 from PIL import Image, ImageOps
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -276,9 +277,10 @@ def check_file(data: bytes, *, settings: Settings) -> tuple[str, bytes | None]:
     return mime_type, image_thumbnail(data, mime_type)
 
 
-def megabytes(size: int) -> str:
-    """A byte count in MB for messages: `25`, `1.5`, never `0`."""
-    return f"{max(size / MEGABYTE, 0.01):.2f}".rstrip("0").rstrip(".")
+def megabytes(size: int, language: str = "en") -> str:
+    """A byte count in MB for messages with the language's decimal sign: `25`, `1.5`
+    (`1,5` in Indonesian), never `0`."""
+    return format_decimal(max(size / MEGABYTE, 0.01), format="#,##0.##", locale=language)
 
 
 # --- download names --------------------------------------------------------------------

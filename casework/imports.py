@@ -41,11 +41,11 @@ from casework.places import alias_index
 from casework.references import reserve_references
 from casework.schemas import ReportIn
 from casework.search import reindex
-from casework.seed_taxonomy import TAXONOMY
+from casework.seed_taxonomy import PLATFORMS, TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.spreadsheet import csv_bytes
 from casework.transactions import rolls_back
-from casework.urls import analyse_url
+from casework.urls import analyse_url, link_key
 from casework.validation import clean_report
 from casework.workflow import Status
 from db.config import get_settings
@@ -270,6 +270,18 @@ def _example_row(language: str) -> dict[str, Any]:
     }
 
 
+EXAMPLE_LEFT_OUT = N_("This is the template's example row; it was left out.")
+
+
+def is_example_row(cells: list[str]) -> bool:
+    """Whether a row is the template's example (its title and link, as the template
+    writes them), which an officer may leave in the file they fill in."""
+    example = _example_row("id")
+    title = str(cells[FIELDS.index("title")]).strip()
+    urls = str(cells[FIELDS.index("urls")]).strip()
+    return title == example["title"] and urls == example["urls"]
+
+
 def template_csv(language: str) -> bytes:
     """A CSV template: the headers in `language` and one example row. UTF-8 with a BOM,
     so that Excel shows accented letters; Indonesian templates use `;`, the separator
@@ -280,9 +292,82 @@ def template_csv(language: str) -> bytes:
     return csv_bytes(rows, delimiter=";" if language != "en" else ",")
 
 
-def template_xlsx(language: str) -> bytes:
-    """An XLSX template: a sheet with the headers in `language` and one example row, and
-    a second sheet explaining each column."""
+# Columns whose cells the XLSX template offers as a drop-down list.
+CHOICE_FIELDS = (
+    "platform",
+    "account_class",
+    "content_type",
+    "category",
+    "source",
+    "province",
+    "priority",
+)
+TEMPLATE_ROWS = 1000  # rows of the template sheet that carry the drop-downs
+
+
+def template_choices(session: Session, language: str) -> dict[str, list[str]]:
+    """The values the template's drop-downs offer, as an admin keeps them today: active
+    platforms, terms (in `language`), provinces and the priorities."""
+    from casework.taxonomy import platforms, provinces, term_label, terms
+
+    _ = translator(language)
+    choices = {
+        "platform": [p.name for p in platforms(session)],
+        "province": [r.name for r in provinces(session)],
+        "priority": [_(PRIORITY_LABELS[p]) for p in Priority],
+    }
+    for field_name in ("account_class", "content_type", "category", "source"):
+        choices[field_name] = [term_label(t, language) for t in terms(session, field_name)]
+    session.rollback()
+    return choices
+
+
+def _seed_choices(language: str) -> dict[str, list[str]]:
+    _ = translator(language)
+    choices = {
+        kind: [row[2] if language == "en" else row[1] for row in TAXONOMY[kind]]
+        for kind in ("account_class", "content_type", "category", "source")
+    }
+    choices["platform"] = [name for _code, name, _operator in PLATFORMS]
+    choices["priority"] = [_(PRIORITY_LABELS[p]) for p in Priority]
+    return choices
+
+
+def _add_drop_downs(workbook, sheet, choices: dict[str, list[str]], language: str) -> None:
+    """A drop-down on each choice column, its values on a hidden sheet (a list written
+    inline is capped at 255 characters). A value outside the list only warns: the
+    import also reads codes and the other language's labels."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _ = translator(language)
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    for list_column, field_name in enumerate(CHOICE_FIELDS, start=1):
+        values = choices.get(field_name) or []
+        if not values:
+            continue
+        letter = get_column_letter(list_column)
+        lists.cell(row=1, column=list_column, value=header(field_name, language))
+        for offset, value in enumerate(values, start=2):
+            lists.cell(row=offset, column=list_column, value=value)
+        rule = DataValidation(
+            type="list",
+            formula1=f"=Lists!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            error=_("Choose a value from the list."),
+        )
+        target = get_column_letter(FIELDS.index(field_name) + 1)
+        rule.add(f"{target}2:{target}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(rule)
+
+
+def template_xlsx(language: str, choices: dict[str, list[str]] | None = None) -> bytes:
+    """An XLSX template: a sheet with the headers in `language` and one example row,
+    drop-down lists on the columns with fixed values (`choices`, else the seeded
+    values), and a second sheet explaining each column."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -301,6 +386,7 @@ def template_xlsx(language: str) -> bytes:
         if field_name == "posted_at":
             sheet.cell(row=2, column=index).number_format = "dd/mm/yyyy hh:mm"
     sheet.freeze_panes = "A2"
+    _add_drop_downs(workbook, sheet, choices or _seed_choices(language), language)
     notes = workbook.create_sheet(_("Instructions")[:31])
     notes.append([_("Column"), _("What to write")])
     for field_name in FIELDS:
@@ -774,9 +860,8 @@ def _person(name: str | None, contact: str | None) -> tuple[str, str]:
 
 def _fallback_key(url: str) -> str:
     # A link whose content id cannot be read offline (a short link, another site) is
-    # recognised on re-import by the link itself.
-    key = f"url:{url}"
-    return key if len(key) <= 300 else "url:sha256:" + hashlib.sha256(url.encode()).hexdigest()
+    # recognised on re-import by the link itself, as the form recognises it.
+    return link_key(url)
 
 
 @dataclass(slots=True)
@@ -1084,6 +1169,10 @@ def validate_rows(
     blocked = {p.row for p in sheet.row_problems}
     row_problems = list(sheet.row_problems)
     for number, cells in sheet.rows:
+        if is_example_row(cells):
+            # Left in the filled-in template: never a real report.
+            row_problems.append(Problem(number, None, EXAMPLE_LEFT_OUT, {}, False))
+            continue
         prepared, problems = checker.check(number, cells)
         row_problems += problems
         if prepared is None or number in blocked:

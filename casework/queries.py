@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
@@ -19,6 +19,7 @@ from db.models import Case, User
 from db.types import utcnow
 
 SORTABLE = {
+    "due_soon": None,  # an ordering of several columns: see _due_soon_order
     "updated_at": Case.updated_at,
     "created_at": Case.created_at,
     "sla_due_at": Case.sla_due_at,
@@ -26,6 +27,7 @@ SORTABLE = {
     "priority": Case.priority,
 }
 SORT_LABELS = {
+    "due_soon": N_("Due soon"),
     "updated_at": N_("Last change"),
     "created_at": N_("Filed"),
     "sla_due_at": N_("Deadline"),
@@ -115,10 +117,35 @@ def default_view(actor: Actor) -> View:
 
 
 def default_sort(actor: Actor, view: str | None) -> tuple[str, bool]:
-    """Liaisons and every deadline-driven view lead with the nearest deadline."""
-    if actor.role == Role.LIAISON or view in (View.OVERDUE, View.AWAITING_PLATFORM):
+    """What still can be done in time comes first: "due soon" in the views of work to
+    do; the overdue view, where everything is late, by its deadline; the rest by last
+    change."""
+    if view == View.OVERDUE:
         return "sla_due_at", False
+    if actor.role == Role.LIAISON or view in (View.NEEDS_ME, View.AWAITING_PLATFORM):
+        return "due_soon", False
     return "updated_at", True
+
+
+def _due_soon_order(now: datetime) -> list:
+    """Cases whose deadline is still ahead (or paused) first, then those without a
+    running deadline, then the overdue; within each, urgent before normal, then the
+    nearest deadline, then the latest change. A new urgent case that can still be
+    answered in time is never buried behind eighty late ones."""
+    running = and_(Case.decided_at.is_(None), Case.sla_due_at.is_not(None))
+    bucket = case(
+        (and_(running, or_(Case.sla_due_at >= now, Case.sla_paused_since.is_not(None))), 0),
+        (and_(running, Case.sla_due_at < now), 2),
+        else_=1,
+    )
+    urgent_first = case((Case.priority == "urgent", 0), else_=1)
+    return [
+        bucket,
+        urgent_first,
+        Case.sla_due_at.asc().nulls_last(),
+        Case.updated_at.desc(),
+        Case.id.desc(),
+    ]
 
 
 def _overdue(now: datetime) -> list:
@@ -281,13 +308,15 @@ def list_cases(
     conditions = _conditions(session, actor, filters, now)
     total = _count(session, actor, filters, now)
     page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
-    column = SORTABLE.get(sort, Case.updated_at)
+    column = SORTABLE.get(sort) or Case.updated_at
     order = column.desc() if descending else column.asc()
     if sort == "sla_due_at":
         # Cases without a deadline go last whichever way the deadline sorts. Only this
         # column may be empty; on the others NULLS LAST would cost PostgreSQL its index.
         order = order.nulls_last()
     orders = [order, Case.id.desc() if descending else Case.id.asc()]
+    if sort == "due_soon":
+        orders = _due_soon_order(now)
     broad_search = bool(filters.text.strip()) and total > COUNT_CAP
     statuses = _statuses(actor, filters)
     if broad_search:
@@ -416,6 +445,21 @@ def case_id_for_reference(*, session: Session, actor: Actor, reference: str) -> 
         log_denied(actor, "read_case", reference=reference[:40])
         raise CaseNotFound()
     return found
+
+
+def case_ids_for_references(
+    *, session: Session, actor: Actor, references: list[str]
+) -> list[tuple[int, str]]:
+    """(id, reference) of the cases with `references` that `actor` may see, in the
+    order given (the new cases of an import, to link to)."""
+    if not references:
+        return []
+    found = dict(
+        session.exec(
+            select(Case.reference, Case.id).where(Case.reference.in_(references), case_scope(actor))
+        ).all()
+    )
+    return [(found[r], r) for r in references if r in found]
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:

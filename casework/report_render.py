@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
 from casework.i18n import format_date, format_datetime, format_number
 from casework.signing import keys_url
 from casework.spreadsheet import csv_bytes
@@ -82,8 +82,8 @@ def cell(
     if kind == "label":
         if key == "figure":
             return _(value)
-        if value == ALL_PLATFORMS:
-            return _("All platforms")
+        if value == OTHER_PLATFORMS:
+            return _("Other platforms")
         names = labels.by_table.get("decision_type" if key == "decision_type" else table.key, {})
         return names.get(value, value)
     if kind == "share":

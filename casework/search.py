@@ -4,7 +4,7 @@ Python splits the text into tokens once, when a case is written, and stores them
 `case_search.document`. SQLite indexes that column with FTS5; PostgreSQL with a GIN
 index over `array_to_tsvector` of the same tokens. Neither database's own parser sees
 the raw text, so both find exactly the same cases. A query matches a case when the case
-holds every query token, the last one as a prefix (so the word being typed matches).
+holds a word starting with each query token ("hoa bogor" finds "hoaks … Bogor").
 A pasted link matches the cases holding the same content (or the same short link)."""
 
 from __future__ import annotations
@@ -147,13 +147,14 @@ def matching_case_ids(dialect: str, query: str, *, newest_first: bool = False):
     words = tokens(query)[:MAX_QUERY_TOKENS]
     if not words:
         return None
-    *whole, last = words
+    # Every word as a prefix: people type the start of each word ("hoa bogor" finds
+    # "hoaks ... Bogor"), not only of the last one.
     if dialect == "sqlite":
-        expression = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
+        expression = " AND ".join(f'"{w}"*' for w in words)
         statement = text(SQLITE_NEWEST if newest_first else SQLITE_ANY)
     else:
         # Lexemes quoted verbatim: a tsquery literal, not to_tsquery, so PostgreSQL's
         # parser never re-splits them.
-        expression = " & ".join([*(f"'{w}'" for w in whole), f"'{last}':*"])
+        expression = " & ".join(f"'{w}':*" for w in words)
         statement = text(POSTGRES_NEWEST if newest_first else POSTGRES_ANY)
     return statement.bindparams(bindparam("q", expression)).columns(case_id=Case.id.type)

@@ -118,3 +118,16 @@ def default_priority(posted_at: datetime | None, phases, time_zone: str) -> Prio
         if phase in URGENT_PHASES and starts_on <= local_day <= ends_on:
             return Priority.URGENT
     return Priority.NORMAL
+
+
+# Above this, lateness and time left read in days: "26.362 hours" says nothing.
+DAYS_ABOVE = timedelta(hours=48)
+
+
+def in_days_or_hours(span: timedelta) -> tuple[float, str]:
+    """A duration as (amount, "days") above 48 hours, else (amount, "hours"); the
+    amount is positive, whatever the sign of `span`."""
+    seconds = abs(span.total_seconds())
+    if seconds > DAYS_ABOVE.total_seconds():
+        return seconds / 86400, "days"
+    return seconds / 3600, "hours"

@@ -7,11 +7,9 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from casework import event_kinds
 from casework.actors import Actor, may_see_internal
 from casework.cases import comments_visible_to, get_case
-from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
-from casework.i18n import N_
-from casework.workflow import ACTION_LABELS, Action
 from db.models import AuditEvent, Organisation, User
 
 # Event details a platform or regulator may read: what is also shared with them anyway.
@@ -20,31 +18,13 @@ SHARED_DETAIL_KEYS = frozenset(
     {"decisions", "ground", "question", "answer", "order", "priority", "sla_due_at"}
 )
 
-# Events that are not lifecycle actions (those are labelled by ACTION_LABELS).
-EVENT_LABELS = {
-    "case_filed": N_("Case filed"),
-    "case_absorbed": N_("Another case was merged into this one"),
-    "comment_added": N_("Comment added"),
-}
-EVENT_LABELS.update(DUPLICATE_EVENT_LABELS)
-EVENT_LABELS["reports_imported"] = N_("Reports added by import")
-EVENT_LABELS["case_assigned"] = N_("Assigned")
-EVENT_LABELS["priority_changed"] = N_("Priority changed")
-EVENT_LABELS["evidence_bundle_exported"] = N_("Evidence bundle exported")
-EVENT_LABELS["platform_key_registered"] = N_("Platform signing key registered")
-EVENT_LABELS["platform_key_revoked"] = N_("Platform signing key revoked")
-EVENT_LABELS["capture_requested"] = N_("Capture requested")
-EVENT_LABELS["content_captured"] = N_("Content captured by Pantau")
-EVENT_LABELS["removal_checked"] = N_("Removal checked by Pantau")
-EVENT_LABELS["data_exported"] = N_("Data exported")
-UNKNOWN_EVENT = N_("Other change")
+# Events of the supervisory body's own handling, not shown outside it.
+INTERNAL_EVENTS = frozenset({"evidence_bundle_exported"})
 
-
-def event_label(action: str | None) -> str:
-    """The message id naming an event on the timeline (translate it on display)."""
-    if action in set(Action):
-        return ACTION_LABELS[Action(action)]
-    return EVENT_LABELS.get(action or "", UNKNOWN_EVENT)
+# The labels of every event kind live in casework.event_kinds; kept importable here.
+EVENT_LABELS = event_kinds.EVENT_LABELS
+UNKNOWN_EVENT = event_kinds.UNKNOWN_EVENT
+event_label = event_kinds.event_label
 
 
 @dataclass(frozen=True)
@@ -104,6 +84,8 @@ def timeline_of(
     }
     entries: list[TimelineEntry] = []
     for event in events:
+        if not insider and event.action in INTERNAL_EVENTS:
+            continue
         who, org = people.get(event.actor_id, ("—", "—"))
         detail = (
             event.detail

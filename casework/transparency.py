@@ -14,7 +14,7 @@ from casework.actors import Actor
 from casework.analytics import figures
 from casework.analytics.breakdown import breakdown, response_summary, totals
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
 from casework.analytics.verification import RemovalChecks
 from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
@@ -189,7 +189,7 @@ def build_report(
         # The liaison's own platforms only: the all-platforms aggregate their dashboard
         # compares against is not part of their platform's report.
         for table in report.tables:
-            table.rows = [row for row in table.rows if not is_all_platforms(row.get("key"))]
+            table.rows = [row for row in table.rows if not is_other_platforms(row.get("key"))]
     return report
 
 
@@ -347,5 +347,5 @@ def suppress(report: Report) -> None:
                     row[column.key] = SUPPRESSED
 
 
-def is_all_platforms(key) -> bool:
-    return key == ALL_PLATFORMS
+def is_other_platforms(key) -> bool:
+    return key == OTHER_PLATFORMS

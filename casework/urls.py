@@ -5,6 +5,7 @@ content id only a redirect would reveal (a short link) is kept as given and flag
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 import unicodedata
@@ -438,3 +439,60 @@ _PARSERS: dict[str, Callable[[_Link], Reading]] = {
     "threads": _threads,
     "telegram": _telegram,
 }
+
+
+# Parameters that only say who shared a link or from where: two copies of one link
+# differ in them, the content does not.
+_TRACKING_PARAMS = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|igshid|igsh|mibextid)$", re.I)
+
+
+def normalised_url(url: str) -> str:
+    """One spelling of a link: scheme and host in lower case, no fragment, no trailing
+    slash, no tracking parameters. Two copies of the same link meet on it."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    query = "&".join(
+        f"{k}={v}" if v else k
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING_PARAMS.match(k)
+    )
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme.lower()}://{host}{path}" + (f"?{query}" if query else "")
+
+
+def link_key(url: str) -> str:
+    """The key of a case whose links carry no content id (a short link, another site):
+    the normalised link itself, so the same short link filed twice is recognised."""
+    key = f"url:{normalised_url(url)}"
+    return key if len(key) <= 300 else "url:sha256:" + _sha256(normalised_url(url))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def case_key(links: list[tuple[str, str | None]]) -> str | None:
+    """A case's content key from its (url, canonical key) links: the first content id
+    that can be known, else the first link's own key; None without links."""
+    known = next((key for _url, key in links if key), None)
+    if known or not links:
+        return known
+    return link_key(links[0][0])
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def links_in_text(text: str | None, *, limit: int = 20) -> list[str]:
+    """The web addresses written in free text (a comment), in order, each once, without
+    the punctuation that ends the sentence around them; only those analyse_url accepts."""
+    found: list[str] = []
+    for match in _URL_IN_TEXT.finditer(text or ""):
+        url = match.group(0).rstrip(".,;:!?)]}'\"")
+        if url not in found and analyse_url(url).ok:
+            found.append(url)
+        if len(found) == limit:
+            break
+    return found

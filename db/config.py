@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
         default=25 * 1024 * 1024, gt=0, description="Largest evidence file accepted."
     )
     page_size: int = Field(default=50, ge=10, le=500, description="Rows per queue page.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="What Pantau's own log shows (standard error)."
+    )
     report_min_count: int = Field(
         default=5, ge=2, description="Public report: counts below this are not shown."
     )

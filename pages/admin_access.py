@@ -44,7 +44,7 @@ def _providers(actor) -> None:
                 {
                     _("Provider"): row.label,
                     _("Name in secrets.toml"): row.name,
-                    _("Configured"): "✓" if row.configured else _("no longer"),
+                    _("Configured"): _("Yes") if row.configured else _("no longer"),
                     _("Linked accounts"): row.users,
                 }
                 for row in rows

@@ -112,6 +112,7 @@ def _tokens(actor, organisations: dict[int, str]) -> None:
             list(SCOPE_LABELS),
             format_func=lambda s: _(SCOPE_LABELS[s]),
             key="integrations_token_scopes",
+            placeholder=ui.choose(),
         )
         forms.field_error(PAGE, "token", "scopes")
         days = st.number_input(_("Valid for (days, 0 = no expiry)"), 0, 3650, 365)
@@ -201,6 +202,7 @@ def _webhooks(actor, organisations: dict[int, str]) -> None:
             list(EVENTS),
             format_func=lambda e: _(EVENTS[e]),
             key="integrations_webhook_events",
+            placeholder=ui.choose(),
         )
         forms.field_error(PAGE, "webhook", "events")
         if st.form_submit_button(_("Register webhook"), key="integrations_webhook_submit"):

@@ -61,7 +61,7 @@ def _organisations(actor, rows, regions, platforms) -> None:
                 else "—",
                 _("Platforms"): ", ".join(platforms.get(c, c) for c in row.platform_codes) or "—",
                 _("Users"): row.user_count,
-                _("Active"): "✓" if row.organisation.active else "—",
+                _("Active"): _("Yes") if row.organisation.active else _("No"),
             }
             for row in rows
         ],
@@ -118,6 +118,7 @@ def _editor(actor, row, regions, platforms, *, suffix: str) -> None:
             format_func=platforms.get,
             key=key + "platforms",
             help=_("Its liaisons answer for the cases referred to these platforms."),
+            placeholder=ui.choose(),
         )
         _field_error("organisation", "platform_codes")
     data = OrganisationIn(
@@ -228,6 +229,7 @@ def _rules(actor, rules, organisations) -> None:
         _("Sign-in providers"),
         providers,
         key="orgs_rule_providers",
+        placeholder=ui.choose(),
         help=_("Only these providers may assert e-mail addresses of this domain."),
     )
     _field_error("rule", "providers")

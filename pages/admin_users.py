@@ -191,18 +191,21 @@ def _directory(actor, organisations) -> None:
         [None, *Role],
         format_func=lambda r: _("Any") if r is None else _(ROLE_LABELS[r]),
         key="users_filter_role",
+        placeholder=ui.choose(),
     )
     organisation_id = columns[2].selectbox(
         _("Organisation"),
         [None, *by_id],
         format_func=lambda i: _("Any") if i is None else by_id[i].name,
         key="users_filter_organisation",
+        placeholder=ui.choose(),
     )
     status = columns[3].selectbox(
         _("Status"),
         [None, *admin.STATUSES],
         format_func=lambda s: _("Any") if s is None else _(STATUS_LABELS[s]),
         key="users_filter_status",
+        placeholder=ui.choose(),
     )
     with session_scope() as session:
         rows = admin.find_users(

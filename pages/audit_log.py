@@ -3,23 +3,24 @@ check on demand. For leads and admins."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from casework import i18n
 from casework.audit_log import (
     AuditFilters,
     audit_actions,
     audit_csv,
     check_audit_chain,
+    detail_labels,
     list_audit_events,
     recent_checkpoints,
 )
+from casework.event_kinds import describe, event_label
 from casework.exports import ExportFile, csv_records
 from casework.signing import keys_url
-from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
 from db.engine import session_scope
 from pages import ui
@@ -41,10 +42,14 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Audit log"))
     _verify(actor)
+    language = ui.language()
     with session_scope() as session:
         actions = audit_actions(session=session, actor=actor)
+        labels = detail_labels(session, language)
     columns = st.columns([2, 2, 1, 1])
     reference = columns[0].text_input(_("Case reference"), max_chars=32, key="audit_reference")
+    # Each kind once, by its label, in the reader's alphabet.
+    actions = sorted(actions, key=lambda a: _(event_label(a)).casefold())
     action = columns[1].selectbox(
         _("Action"),
         [None, *actions],
@@ -77,7 +82,9 @@ def render() -> None:
                     _("Action"): _(event_label(row.action)),
                     _("From"): _status(_, row.from_status),
                     _("To"): _status(_, row.to_status),
-                    _("Detail"): json.dumps(row.detail, ensure_ascii=False) if row.detail else "",
+                    _("Detail"): describe(
+                        row.detail, gettext=_, language=language, labels=labels, time_zone=zone
+                    ),
                     _("Hash"): row.hash[:16] + "…",
                 }
                 for row in rows
@@ -95,17 +102,11 @@ def render() -> None:
         st.session_state["audit_page"] = page + 1
         st.rerun()
 
-    language = ui.language()
-
-    def build(session, fresh) -> ExportFile:
-        data = audit_csv(
-            session=session, actor=fresh, filters=filters, gettext=_, language=language, zone=zone
-        )
-        return ExportFile(data, csv_records(data))
-
     st.download_button(
         _("Export these events (CSV)"),
-        ui.deferred_export(actor, "audit_log_csv", build, filters=filters),
+        ui.deferred_export(
+            actor, "audit_log_csv", audit_csv_builder(filters, language, zone), filters=filters
+        ),
         file_name=f"pantau-audit-{date.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -185,3 +186,22 @@ def _checkpoints(actor) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def audit_csv_builder(filters: AuditFilters, language: str, zone: str):
+    """The download's builder. Streamlit runs it later, outside the script's thread,
+    where session state is out of reach: everything it needs is passed in and read
+    during the run ("missing ScriptRunContext" otherwise)."""
+
+    def build(session, fresh) -> ExportFile:
+        data = audit_csv(
+            session=session,
+            actor=fresh,
+            filters=filters,
+            gettext=i18n.translator(language),
+            language=language,
+            zone=zone,
+        )
+        return ExportFile(data, csv_records(data))
+
+    return build

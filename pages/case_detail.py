@@ -5,14 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
+from casework.audit_log import detail_labels
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
 from casework.errors import CaseNotFound, DomainError
+from casework.event_kinds import describe, event_label
 from casework.evidence import may_add_evidence
 from casework.i18n import N_
 from casework.taxonomy import term_label, terms
-from casework.timeline import event_label
+from casework.urls import links_in_text
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
@@ -20,7 +22,8 @@ from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
 from pages.decision_form import decision_details, decision_form
-from pages.evidence_panel import render_evidence, render_upload
+from pages.evidence_panel import render_custody, render_evidence, render_upload
+from pages.links import link_line, link_table, row_for
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -69,11 +72,13 @@ def render() -> None:
     seen = st.session_state.get(seen_key) or (view.version, view.actions)
     st.session_state[seen_key] = seen
     _header(view, actor)
+    _action_panel(view, actor, version=seen[0], actions=seen[1])
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
         render_evidence(view, actor)
         render_captures(view, actor)
+        render_custody(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
@@ -93,37 +98,13 @@ def _header(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.title(f"{view.reference}")
     st.subheader(ui.plain(view.title), anchor=False)
-    clock = view.clock
-    columns = st.columns(4)
-    columns[0].metric(_("Status"), _(STATUS_LABELS[Status(view.status)]))
-    columns[1].metric(_("Platform"), view.platform)
-    columns[2].metric(_("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
-    clock_text = _(sla.CLOCK_LABELS[clock.state])
-    delta = None
-    if clock.remaining is not None and clock.state != sla.ClockState.NOT_STARTED:
-        hours = clock.remaining.total_seconds() / 3600
-        delta = (
-            _("{hours} h left").format(hours=ui.hours(hours))
-            if hours >= 0
-            else _("{hours} h late").format(hours=ui.hours(-hours))
-        )
-    columns[3].metric(
-        _("SLA"),
-        clock_text,
-        delta=delta,
-        delta_color="normal"
-        if clock.remaining is None or clock.remaining.total_seconds() >= 0
-        else "inverse",
-    )
-    if clock.due_at is not None:
-        st.caption(
-            _("Decision due {due}").format(due=ui.format_time(clock.due_at, actor))
-            + (
-                " · " + _("paused while information is requested")
-                if clock.state == sla.ClockState.PAUSED
-                else ""
-            )
-        )
+    # Plain labelled cells rather than st.metric: a metric cuts a long status or
+    # deadline ("Permintaan i…"); these wrap.
+    cells = st.columns([3, 2, 2, 4])
+    _cell(cells[0], "status", _("Status"), _(STATUS_LABELS[Status(view.status)]))
+    _cell(cells[1], "platform", _("Platform"), ui.plain(view.platform))
+    _cell(cells[2], "priority", _("Priority"), _(sla.PRIORITY_LABELS[sla.Priority(view.priority)]))
+    _cell(cells[3], "deadline", _("Deadline"), _clock_text(view, actor))
     if view.merged_into:
         st.warning(_("Merged into {reference}.").format(reference=view.merged_into))
     if view.merged_from:
@@ -142,6 +123,77 @@ def _header(view: CaseView, actor) -> None:
                 label=f"{reference} · {_(STATUS_LABELS[Status(status)])}",
                 query_params={"id": str(case_id)},
             )
+
+
+def _cell(column, name: str, label: str, value: str) -> None:
+    with column.container(border=True, key=f"case_header_{name}"):
+        st.caption(label)
+        st.markdown(f"**{value}**")
+
+
+def _clock_text(view: CaseView, actor) -> str:
+    """The deadline as markdown: its state, when it falls, and the time left or the
+    lateness. Green only while the platform is still in time; a decided case shows
+    whether it was decided in time, never time left."""
+    _ = ui.gettext()
+    clock = view.clock
+    state = _(sla.CLOCK_LABELS[clock.state])
+    parts = [state]
+    if clock.due_at is not None and clock.state not in (sla.ClockState.MET, sla.ClockState.MISSED):
+        parts.append(ui.format_time(clock.due_at, actor))
+    left = ui.time_left(clock)
+    if left:
+        colour = (
+            "red"
+            if clock.state == sla.ClockState.BREACHED
+            else ("green" if clock.state == sla.ClockState.RUNNING else "gray")
+        )
+        parts.append(f":{colour}[{left}]")
+    if clock.state == sla.ClockState.PAUSED:
+        parts.append(_("paused while information is requested"))
+    if clock.state == sla.ClockState.MISSED:
+        parts[0] = f":red[{state}]"
+    return " · ".join(parts)
+
+
+def _action_panel(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
+    """ "Needs your action": the platform's open question or its latest decision, the
+    step expected from the viewer with its form, and the deadline, at the top."""
+    _ = ui.gettext()
+    step = view.next_step
+    with st.container(border=True, key="case_action_panel"):
+        st.markdown(f"#### {_('Needs your action')}")
+        if step and step.question:
+            st.caption(_("The platform's question"))
+            st.text(step.question)
+        if view.decisions:
+            latest = view.decisions[-1]
+            st.caption(
+                _("The platform's decision of {when}").format(
+                    when=ui.format_time(latest.decided_at, actor)
+                )
+            )
+            st.text(", ".join(_decision_labels().get(c, c) for c in latest.decisions))
+            if latest.explanation:
+                st.text(latest.explanation)
+        st.markdown(_("Deadline") + ": " + _clock_text(view, actor))
+        primary = step.primary if step and step.primary in actions else None
+        if primary is None:
+            st.info(
+                (_(step.waiting_for) if step and step.waiting_for else None)
+                or _("No action is open to you in this state.")
+            )
+            return
+        st.markdown(_("Your next step: **{action}**").format(action=_(ACTION_LABELS[primary])))
+        _action_form(view, actor, primary, version)
+
+
+def _decision_labels() -> dict[str, str]:
+    with session_scope() as session:
+        return {
+            t.code: term_label(t, ui.language())
+            for t in terms(session, "decision_type", active_only=False)
+        }
 
 
 def _details(view: CaseView, actor) -> None:
@@ -184,29 +236,44 @@ def _details(view: CaseView, actor) -> None:
             width="stretch",
         )
         if view.reports:
+            with session_scope() as session:
+                sources = {
+                    t.code: term_label(t, ui.language())
+                    for t in terms(session, "source", active_only=False)
+                }
             st.markdown(f"**{_('Reports')}**")
             st.dataframe(
                 [
                     {
                         _("Received"): ui.format_time(r.received_at, actor),
-                        _("Source"): r.source,
+                        _("Source"): sources.get(r.source, r.source),
                         _("Reporter"): " · ".join(
                             x for x in (r.reporter_name, r.reporter_contact) if x
                         )
                         or "—",
-                        _("Link"): r.url or "—",
+                        _("Link"): r.url or None,
                     }
                     for r in view.reports
                 ],
                 hide_index=True,
                 width="stretch",
+                column_config={_("Link"): st.column_config.LinkColumn()},
             )
         if view.urls:
             st.markdown(f"**{_('Links')}**")
-            st.dataframe(
-                [{_("Link"): u.url, _("Content key"): u.canonical_key or "—"} for u in view.urls],
-                hide_index=True,
-                width="stretch",
+            link_table(
+                [
+                    row_for(
+                        u.url,
+                        platform_names={view.platform_code: view.platform},
+                        platform=u.platform_code,
+                        fallback_account=view.account_handle,
+                        content_key=u.canonical_key,
+                        short=u.needs_review,
+                    )
+                    for u in view.urls
+                ],
+                key=f"case_links_{view.case_id}",
             )
 
 
@@ -214,11 +281,7 @@ def _decisions(view: CaseView, actor) -> None:
     _ = ui.gettext()
     if not view.decisions:
         return
-    with session_scope() as session:
-        labels = {
-            t.code: term_label(t, ui.language())
-            for t in terms(session, "decision_type", active_only=False)
-        }
+    labels = _decision_labels()
     st.markdown(f"**{_('Platform decision')}**")
     for decision in view.decisions:
         with st.container(border=True):
@@ -260,19 +323,26 @@ def _older_button(view: CaseView) -> None:
         st.rerun()
 
 
+# Details that are someone's own words: shown whole, as text, under the event.
+TEXT_DETAILS = frozenset({"reason", "note", "question", "answer", "order"})
+
+
 def _entries(view: CaseView, actor) -> None:
     _ = ui.gettext()
+    with session_scope() as session:
+        labels = detail_labels(session, ui.language())
     for entry in reversed(view.timeline):
         when = ui.format_time(entry.at, actor)
         with st.container(border=True):
             if entry.kind == "comment":
                 marker = _("Internal") if entry.visibility == "internal" else _("Shared")
-                icon = "🔒" if entry.visibility == "internal" else "💬"
+                icon = ":material/lock:" if entry.visibility == "internal" else ":material/forum:"
                 st.caption(
                     f"{icon} {marker} · {ui.plain(entry.who)} "
                     f"({ui.plain(entry.organisation)}) · {when}"
                 )
                 st.text(entry.text)
+                link_line(links_in_text(entry.text))
             else:
                 label = _(event_label(entry.action))
                 status = (
@@ -280,16 +350,21 @@ def _entries(view: CaseView, actor) -> None:
                 )
                 st.caption(f"{when} · {ui.plain(entry.who)} ({ui.plain(entry.organisation)})")
                 st.markdown(f"**{label}**{status}")
-                reason = next(
-                    (
-                        entry.detail.get(k)
-                        for k in ("reason", "note")
-                        if entry.detail and entry.detail.get(k)
-                    ),
-                    None,
+                # A question, an answer or an objection is also posted as a shared
+                # comment, shown beside it: its text is not repeated here.
+                for key in ("reason", "note", "order"):
+                    if entry.detail and entry.detail.get(key):
+                        st.text(entry.detail[key])
+                details = describe(
+                    entry.detail,
+                    gettext=_,
+                    language=ui.language(),
+                    labels=labels,
+                    skip=TEXT_DETAILS | {"reference"},
+                    time_zone=actor.time_zone,
                 )
-                if reason:
-                    st.text(reason)
+                if details:
+                    st.caption(ui.plain(details))
 
 
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
@@ -306,29 +381,42 @@ def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -
 
 def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
     _ = ui.gettext()
-    st.markdown(f"**{_('Actions')}**")
-    if not actions:
-        st.caption(_("No action is open to you in this state."))
+    step = view.next_step
+    primary = step.primary if step else None
+    refused = step.refused if step else {}
+    others = [a for a in actions if a != primary]
+    if not others:
         return
-    for action in actions:
+    st.markdown(f"**{_('Other actions')}**")
+    for action in others:
         label = _(ACTION_LABELS[action])
+        if action in refused:
+            # Offered by the role, refused by the rule right now: say why, do not offer.
+            st.button(label, key=f"case_action_{action}", disabled=True, help=_(refused[action]))
+            st.caption(_(refused[action]))
+            continue
         with st.expander(label):
-            if action == Action.RECORD_DECISION:
-                decision_form(view, actor, version, run_action=_run_action)
-            elif action == Action.MERGE:
-                with st.form(f"case_action_{action}"):
-                    target = st.text_input(_("Reference of the case to keep"), max_chars=32)
-                    if st.form_submit_button(label):
-                        _merge(view, actor, target, version)
-            elif action in ACTION_INPUTS:
-                keyword, prompt, _required = ACTION_INPUTS[action]
-                with st.form(f"case_action_{action}"):
-                    text = st.text_area(_(prompt), max_chars=4000)
-                    if st.form_submit_button(label):
-                        _run_action(view, actor, action, version, **{keyword: text})
-            else:
-                if st.button(label, key=f"case_action_{action}"):
-                    _run_action(view, actor, action, version)
+            _action_form(view, actor, action, version)
+
+
+def _action_form(view: CaseView, actor, action: Action, version: int) -> None:
+    _ = ui.gettext()
+    label = _(ACTION_LABELS[action])
+    if action == Action.RECORD_DECISION:
+        decision_form(view, actor, version, run_action=_run_action)
+    elif action == Action.MERGE:
+        with st.form(f"case_action_{action}"):
+            target = st.text_input(_("Reference of the case to keep"), max_chars=32)
+            if st.form_submit_button(label):
+                _merge(view, actor, target, version)
+    elif action in ACTION_INPUTS:
+        keyword, prompt, required = ACTION_INPUTS[action]
+        with st.form(f"case_action_{action}"):
+            text = st.text_area(ui.required(_(prompt)) if required else _(prompt), max_chars=4000)
+            if st.form_submit_button(label, type="primary"):
+                _run_action(view, actor, action, version, **{keyword: text})
+    elif st.button(label, key=f"case_action_{action}", type="primary"):
+        _run_action(view, actor, action, version)
 
 
 def _merge(view: CaseView, actor, reference: str, version: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from casework import sla
@@ -17,9 +18,8 @@ from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
 
 
-def sla_badge(case, now, _) -> str:
-    """Time left or overdue, for a running clock; else the clock's state."""
-    clock = sla.clock(
+def case_clock(case, now) -> sla.Clock:
+    return sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
         decided_at=case.decided_at,
@@ -27,15 +27,28 @@ def sla_badge(case, now, _) -> str:
         paused_seconds=case.sla_paused_seconds,
         now=now,
     )
-    if clock.state == sla.ClockState.RUNNING:
-        hours = clock.remaining.total_seconds() / 3600
-        return "⏱ " + _("{hours} h left").format(hours=ui.hours(hours, decimals=0))
-    if clock.state == sla.ClockState.BREACHED:
-        hours = -clock.remaining.total_seconds() / 3600
-        return "🔴 " + _("{hours} h late").format(hours=ui.hours(hours, decimals=0))
+
+
+def sla_badge(case, now, _) -> str:
+    """Time left or lateness (in days above 48 hours) for a counting clock; else the
+    clock's state. Words only: emoji markers render as empty boxes without an emoji font."""
+    clock = case_clock(case, now)
+    left = ui.time_left(clock)
     if clock.state == sla.ClockState.PAUSED:
-        return "⏸ " + _(sla.CLOCK_LABELS[clock.state])
-    return _(sla.CLOCK_LABELS[clock.state])
+        return _(sla.CLOCK_LABELS[clock.state]) + (f" · {left}" if left else "")
+    return left or _(sla.CLOCK_LABELS[clock.state])
+
+
+def _overdue_rows(table, overdue: list[bool]):
+    """The table as a styled frame with overdue rows tinted red (colour is not the only
+    sign: their deadline cell says "late")."""
+    frame = pd.DataFrame(table)
+    tint = "background-color: #fde2e1; color: #7a1410"
+
+    def style(row):
+        return [tint if overdue[row.name] else ""] * len(row)
+
+    return frame.style.apply(style, axis=1)
 
 
 def render() -> None:
@@ -80,42 +93,67 @@ def render() -> None:
         st.caption(
             _("Many matches: the newest filed come first. Add words or filters to narrow them.")
         )
+    columns = {
+        "reference": _("Reference"),
+        "title": _("Title"),
+        "link": _("Link"),
+        "status": _("Status"),
+        "deadline": _("Deadline"),
+        "priority": _("Priority"),
+        "platform": _("Platform"),
+        "category": _("Category"),
+        "region": _("Region"),
+        "assignee": _("Assignee"),
+        "updated": _("Updated"),
+    }
     table = [
         {
-            _("Reference"): case.reference,
-            _("Title"): case.title,
-            _("Platform"): platform_names.get(case.platform_code, case.platform_code),
-            _("Category"): categories.get(case.category_code, case.category_code),
-            _("Region"): province_names.get(case.province_code or "", "—"),
-            _("Status"): _(STATUS_LABELS[Status(case.status)]),
-            _("Priority"): _(sla.PRIORITY_LABELS[sla.Priority(case.priority)]),
-            _("SLA"): sla_badge(case, now, _),
-            _("Assignee"): assignees.get(case.assignee_id, "—"),
-            _("Updated"): ui.format_time(case.updated_at, actor),
+            columns["reference"]: case.reference,
+            columns["title"]: case.title,
+            # A real link: opens the case in a new tab (glide renders it with noopener).
+            columns["link"]: f"case?id={case.id}",
+            columns["status"]: _(STATUS_LABELS[Status(case.status)]),
+            columns["deadline"]: sla_badge(case, now, _),
+            columns["priority"]: _(sla.PRIORITY_LABELS[sla.Priority(case.priority)]),
+            columns["platform"]: platform_names.get(case.platform_code, case.platform_code),
+            columns["category"]: categories.get(case.category_code, case.category_code),
+            columns["region"]: province_names.get(case.province_code or "", "—"),
+            columns["assignee"]: assignees.get(case.assignee_id, "—"),
+            columns["updated"]: ui.format_time(case.updated_at, actor),
         }
         for case in result.rows
     ]
+    overdue = [case_clock(c, now).state == sla.ClockState.BREACHED for c in result.rows]
     bulk = actor.is_supervisory_caseworker
+    # One click on a cell opens its case; the row checkboxes (caseworkers) select rows
+    # for bulk work.
     selection = st.dataframe(
-        table,
+        _overdue_rows(table, overdue),
         hide_index=True,
         on_select="rerun",
-        selection_mode="multi-row" if bulk else "single-row",
+        selection_mode=["multi-row", "single-cell"] if bulk else "single-cell",
         key="queue_table",
+        # Tall: every row of the page shows without an inner scroll box.
+        height=38 + 35 * len(table),
+        column_config={
+            columns["reference"]: st.column_config.TextColumn(pinned=True, width="medium"),
+            columns["title"]: st.column_config.TextColumn(pinned=True, width="large"),
+            columns["link"]: st.column_config.LinkColumn(
+                display_text=_("New tab"), width="small", help=_("Open the case in a new tab")
+            ),
+            columns["status"]: st.column_config.TextColumn(width="medium"),
+            columns["deadline"]: st.column_config.TextColumn(width="medium"),
+        },
     )
+    cells = selection.selection.get("cells", []) if selection else []
+    clicked = [row for row, column in cells if column != columns["link"]]
+    if clicked and clicked[0] < len(result.rows):
+        _open(result.rows[clicked[0]])
     chosen = [result.rows[i] for i in (selection.selection.rows if selection else [])]
-    if not bulk:
-        st.caption(_("Select a row to open the case."))
-        if chosen:
-            _open(chosen[0])
+    if bulk:
+        st.caption(_("Click a case to open it; tick rows to act on them together."))
     else:
-        st.caption(_("Select rows to act on them together, or one row to open it."))
-        if len(chosen) == 1 and st.button(
-            _("Open {reference}").format(reference=chosen[0].reference),
-            icon=":material/open_in_new:",
-            key="queue_open",
-        ):
-            _open(chosen[0])
+        st.caption(_("Click a case to open it."))
     bulk_bar(actor, chosen)
     if bulk and chosen:
         bundle_download(

@@ -9,12 +9,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from casework.analytics.provinces import TILE_GRID
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
+from casework.i18n import LANGUAGES, N_, translator
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 PLATFORM_COLOURS = {
@@ -25,7 +29,7 @@ PLATFORM_COLOURS = {
     "youtube": "#D55E00",
     "x": "#56B4E9",
     "telegram": "#009E73",
-    ALL_PLATFORMS: "#999999",
+    OTHER_PLATFORMS: "#999999",
 }
 CATEGORY_COLOURS = {
     "hoax": "#CC6677",
@@ -40,6 +44,7 @@ CATEGORY_COLOURS = {
     "impersonation": "#E69F00",
     "threat_officials": "#0072B2",
     "other": "#BBBBBB",
+    "__rest__": "#DDDDDD",  # the categories folded together ("Other categories")
 }
 STAGE_COLOURS = {
     "in_review": "#56B4E9",
@@ -60,6 +65,60 @@ PNG_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+
+# The chart toolbar's own words, as Plotly.js spells them (its locale dictionary keys).
+MODEBAR_WORDS = (
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Reset view"),
+    N_("Toggle Spike Lines"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Double-click to zoom back out"),
+)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def plotly_config(language: str) -> dict:
+    """The charts' Plotly configuration in `language`: month and day names, decimal
+    and thousands signs from Babel (Indonesian writes 68,9 and 1.234), the toolbar's
+    words from the catalog. Sent with each chart; nothing is fetched."""
+    locale = Locale.parse(language)
+    _ = translator(language)
+
+    def names(kind: dict, width: str) -> list[str]:
+        return [kind[width][index] for index in sorted(kind[width])]
+
+    months = locale.months["format"]
+    days = locale.days["format"]
+    # Babel's weeks start on Monday; Plotly's lists start on Sunday.
+    wide_days, short_days = names(days, "wide"), names(days, "abbreviated")
+    return {
+        **PNG_CONFIG,
+        "locale": language,
+        "locales": {
+            language: {
+                "dictionary": {word: _(word) for word in MODEBAR_WORDS},
+                "format": {
+                    "days": [wide_days[6], *wide_days[:6]],
+                    "shortDays": [short_days[6], *short_days[:6]],
+                    "months": names(months, "wide"),
+                    "shortMonths": names(months, "abbreviated"),
+                    "decimal": get_decimal_symbol(locale),
+                    "thousands": get_group_symbol(locale),
+                    "date": "%d/%m/%Y" if language == "id" else "%m/%d/%Y",
+                },
+            }
+        },
+    }
 
 
 # Built figures, shared by every session of this process. The figures' data are cached
@@ -188,9 +247,35 @@ def shade_phases(fig: go.Figure, bands, *, label: Callable[[str], str], start, e
             }
         )
     if shapes:
+        _stagger(notes, start, end)
         fig.update_layout(
             shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
         )
+
+
+# A label's width as a share of the chart's width, per character (10 px type on a chart
+# about 900 px wide), and the step between two rows of labels.
+LABEL_CHAR_SHARE = 6.5 / 900
+LABEL_ROW_STEP = 0.075
+
+
+def _stagger(notes: list[dict], start, end) -> None:
+    """Move each phase label down a row when it would overlap the one before it: the
+    quiet period and voting day are days long, and their labels ("Kampanye", "Masa
+    tenang", "Pemungutan suara") would print on top of each other."""
+    xs = [pd.Timestamp(note["x"]) for note in notes]
+    first = pd.Timestamp(start) if start is not None else min(xs)
+    last = pd.Timestamp(end) if end is not None else max(xs)
+    span = max((last - first).total_seconds(), 1.0)
+    row_ends: list[float] = []  # where the last label of each row ends, as a share
+    for note, x in sorted(zip(notes, xs, strict=True), key=lambda pair: pair[1]):
+        at = max(0.0, (x - first).total_seconds() / span)
+        width = len(str(note["text"])) * LABEL_CHAR_SHARE + 0.01
+        row = next((i for i, ends in enumerate(row_ends) if at >= ends), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[row] = at + width
+        note["y"] = 1 - row * LABEL_ROW_STEP
 
 
 def lines(

@@ -5,6 +5,8 @@ and exports. The figures come from `casework.analytics`; this page only draws th
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
 from casework.analytics import figures
@@ -27,22 +29,30 @@ def render() -> None:
         scope = dashboard_scope(actor)
         with session_scope() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
-        filters = dashboard_filters.filter_bar(options)
         if figures.read_model_ready():
             model = figures.shared_read_model()
         else:  # just after a start, while the figures are loaded in the background
             with st.spinner(_("Loading the figures for the first time since the server started…")):
                 model = figures.shared_read_model()
+        filters = dashboard_filters.filter_bar(
+            options, lambda: figures.elections_with_cases(actor=actor, model=model)
+        )
         # Figures are cached per data version and per `now`: to the minute, so that
         # every viewer in the same minute shares them (overdue counts move by the minute).
         now = utcnow().replace(second=0, microsecond=0)
-        sections.headline(figures.headline(actor=actor, filters=filters, now=now, model=model))
+        drill = "queue" in {spec.url_path for spec in registry.specs_for(actor.role)}
+        today = now.astimezone(ZoneInfo(actor.time_zone)).date()
+        sections.headline(
+            figures.headline(actor=actor, filters=filters, now=now, model=model),
+            filters,
+            drill=drill,
+            today=today,
+        )
         with session_scope() as session:
             removals = removal_checks(
                 session=session, actor=actor, filters=filters, settings=get_settings()
             )
         sections.removal_checks(removals)
-        drill = "queue" in {spec.url_path for spec in registry.specs_for(actor.role)}
         tabs = st.tabs(
             [_("Volume"), _("Backlog"), _("Deadlines"), _("Outcomes"), _("Map"), _("Accounts")]
         )

@@ -3,10 +3,14 @@ the widgets, so that a view can be shared by link."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
 from casework.analytics.filters import (
     DashboardFilters,
+    default_filters,
     filters_from_params,
     filters_to_params,
 )
@@ -44,12 +48,20 @@ def _multi_choices(options: DashboardOptions) -> dict[str, dict[str, str]]:
     }
 
 
-def filter_bar(options: DashboardOptions) -> DashboardFilters:
+def filter_bar(options: DashboardOptions, with_cases=None) -> DashboardFilters:
     """Widgets seeded from the URL when it carries a view this page did not write
-    (a shared link), and the URL rewritten from the widgets on every run."""
+    (a shared link), else on a first visit with the current or latest election
+    (`with_cases()` names the elections with cases), and the URL rewritten from the
+    widgets on every run."""
     _ = ui.gettext()
     url_params = st.query_params.to_dict()
-    if url_params != st.session_state.get(WRITTEN) or KEY + "interval" not in st.session_state:
+    seeded = KEY + "interval" in st.session_state
+    if not url_params and not seeded:
+        # A first visit without a shared view: the current (or latest) election.
+        today = datetime.now(ZoneInfo(ui.current_actor().time_zone)).date()
+        cases_in = with_cases() if with_cases else None  # asked on a first visit only
+        _seed_widgets(default_filters(options.calendar, today, cases_in), options)
+    elif url_params != st.session_state.get(WRITTEN) or not seeded:
         _seed_widgets(filters_from_params(url_params), options)
     labels = {
         "elections": _("Election"),

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import streamlit as st
 
 from casework.analytics import figures
-from casework.analytics.filters import queue_params
+from casework.analytics.filters import REST, headline_queue_params, queue_params, top_keys
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import read_province_geojson
-from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
+from casework.analytics.scope import OTHER_PLATFORMS, dashboard_scope
 from casework.exports import ExportFile
 from casework.i18n import N_
 from casework.spreadsheet import frame_csv, table_csv
@@ -31,7 +31,9 @@ STAGE_LABELS = {
 }
 
 
-def headline(numbers: figures.Headline) -> None:
+def headline(numbers: figures.Headline, filters=None, *, drill: bool = False, today=None) -> None:
+    """The five headline numbers; with `drill`, each links to the queue listing the
+    cases it counts."""
     _ = ui.gettext()
     cells = st.columns(5)
 
@@ -48,6 +50,24 @@ def headline(numbers: figures.Headline) -> None:
     cells[4].metric(
         _("Share actioned"), "—" if share is None else f"{ui.number(round(share * 100))} %"
     )
+    if not drill or filters is None:
+        return
+    links = headline_queue_params(filters, today)
+    for cell, name in zip(
+        cells, ("open", "overdue", "referred_this_week", "decided", "decided"), strict=True
+    ):
+        cell.page_link(
+            registry.page("queue"),
+            label=_("Show the cases"),
+            icon=":material/list:",
+            query_params=links[name],
+        )
+
+
+def _with_rest(label):
+    """`label`, naming the folded categories "Other categories"."""
+    _ = ui.gettext()
+    return lambda code: _("Other categories") if code == REST else label(code)
 
 
 def removal_checks(checks) -> None:
@@ -69,7 +89,7 @@ def removal_checks(checks) -> None:
 def _platform_label(options: DashboardOptions):
     _ = ui.gettext()
     return lambda code: (
-        _("All platforms") if code == ALL_PLATFORMS else options.platforms.get(code, code)
+        _("Other platforms") if code == OTHER_PLATFORMS else options.platforms.get(code, code)
     )
 
 
@@ -104,9 +124,13 @@ def _csv_button(frame: pd.DataFrame, name: str, key: str, basis: tuple | None = 
 def _chart(fig, key: str, *, drill: bool):
     if drill:
         return st.plotly_chart(
-            fig, key=KEY + key, on_select="rerun", selection_mode="points", config=charts.PNG_CONFIG
+            fig,
+            key=KEY + key,
+            on_select="rerun",
+            selection_mode="points",
+            config=charts.plotly_config(ui.language()),
         )
-    st.plotly_chart(fig, key=KEY + key, config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + key, config=charts.plotly_config(ui.language()))
     return None
 
 
@@ -142,6 +166,24 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         if frame.empty:
             st.info(_("No cases match these filters."))
             continue
+        rest: list[str] = []
+        if by == "category":
+            # The largest categories by name, the others as one: a dozen colours over a
+            # stack of thin bars is unreadable.
+            totals = frame.groupby("key")["cases"].sum().to_dict()
+            named = top_keys(totals)
+            rest = sorted(set(totals) - set(named))
+            if rest:
+                frame = (
+                    frame.assign(key=frame["key"].where(frame["key"].isin(named), REST))
+                    .groupby(["bucket", "key"], as_index=False, sort=False)["cases"]
+                    .sum()
+                )
+                order = {key: index for index, key in enumerate([*named, REST])}
+                frame = frame.sort_values(
+                    ["bucket", "key"], key=lambda c: c.map(order) if c.name == "key" else c
+                )
+                label = _with_rest(label)
 
         def build(frame=frame, palette=palette, label=label, legend=legend):
             fig = charts.stacked_bars(
@@ -167,12 +209,13 @@ def volume(actor, filters, options, model, drill: bool) -> None:
         fig = _figure("volume_" + by, basis, options, build)
         point = _clicked(_chart(fig, "volume_" + by, drill=drill))
         _csv_button(frame, f"volume-by-{by}", by, basis)
-        if point and point.get("customdata") not in (None, ALL_PLATFORMS):
+        if point and point.get("customdata") not in (None, OTHER_PLATFORMS):
+            code = str(point["customdata"])
             _open_queue(
                 queue_params(
                     filters,
                     bucket=pd.Timestamp(point["x"]).date(),
-                    **{by: str(point["customdata"])},
+                    **{by: ",".join(rest) if code == REST else code},
                 )
             )
 
@@ -209,7 +252,7 @@ def backlog(actor, filters, options, model, now) -> None:
         return fig
 
     fig = _figure("backlog", basis, options, build)
-    st.plotly_chart(fig, key=KEY + "backlog", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "backlog", config=charts.plotly_config(ui.language()))
     st.caption(
         _(
             "The stage on a day is the last step the case had reached by then: referral, "
@@ -232,7 +275,8 @@ def deadlines(actor, filters, options, model, now) -> None:
         shown = compliance.assign(
             platform=compliance["platform"].map(label),
             priority=compliance["priority"].map(lambda p: _(options.priorities.get(p, p))),
-            share=(compliance["share"] * 100).round(1),
+            # Written with the session language's decimal sign ("68,9" in Indonesian).
+            share=(compliance["share"] * 100).map(lambda v: ui.hours(v, decimals=1)),
         ).rename(
             columns={
                 "platform": _("Platform"),
@@ -261,7 +305,7 @@ def deadlines(actor, filters, options, model, now) -> None:
     )
     chosen = times[times["measure"] == measure]
     fig = _figure("times", basis, options, lambda: _times_figure(chosen, label), measure)
-    st.plotly_chart(fig, key=KEY + "times", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "times", config=charts.plotly_config(ui.language()))
     _csv_button(times, "response-times", "times", basis)
 
 
@@ -305,7 +349,7 @@ def outcomes(actor, filters, options, model) -> None:
         return
     by_platform = frame.groupby(["platform", "decision_type"], as_index=False)["cases"].sum()
     fig = _figure("outcomes", basis, options, lambda: _outcomes_figure(by_platform, options))
-    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.PNG_CONFIG)
+    st.plotly_chart(fig, key=KEY + "outcomes", config=charts.plotly_config(ui.language()))
     _outcomes_table(frame, options, basis)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework.errors import DomainError
+from casework.event_kinds import event_label
 from casework.evidence import evidence_file, evidence_thumbnail, megabytes
 from casework.exports import ExportFile
 from db.config import get_settings
@@ -36,7 +37,7 @@ def render_evidence(view, actor) -> None:
                     "capture": _("captured by Pantau capture"),
                 }.get(item.uploaded_by_kind, _("uploaded by the supervisory body"))
                 st.caption(
-                    f"{megabytes(item.size)} MB · {item.mime_type} · {by} · "
+                    f"{megabytes(item.size, ui.language())} MB · {item.mime_type} · {by} · "
                     f"{ui.format_time(item.created_at, actor)}"
                 )
                 st.code(f"SHA-256 {item.sha256}", language=None)
@@ -54,6 +55,36 @@ def render_evidence(view, actor) -> None:
                     key=f"evidence_download_{item.id}",
                     on_click="ignore",
                 )
+
+
+# The events that make up the evidence's chain of custody on the case page.
+CUSTODY_EVENTS = ("evidence_added", "evidence_bundle_exported")
+
+
+def render_custody(view, actor) -> None:
+    """Who added evidence and who took it out of Pantau (an evidence bundle), when."""
+    _ = ui.gettext()
+    steps = [e for e in view.timeline if e.kind == "event" and e.action in CUSTODY_EVENTS]
+    if not steps:
+        return
+    with st.expander(_("Chain of custody")):
+        st.dataframe(
+            [
+                {
+                    _("Time"): ui.format_time(e.at, actor),
+                    _("Event"): _(event_label(e.action)),
+                    _("Who"): f"{e.who} ({e.organisation})",
+                    _("Fingerprint (SHA-256)"): (
+                        (e.detail or {}).get("sha256")
+                        or (e.detail or {}).get("manifest_sha256")
+                        or "—"
+                    ),
+                }
+                for e in steps
+            ],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _thumbnail(actor, evidence_id: int) -> bytes | None:
@@ -78,9 +109,10 @@ def render_upload(view, actor) -> None:
     with st.form("case_evidence_form", clear_on_submit=True):
         upload = st.file_uploader(
             _("Add evidence (screenshot, recording or document, at most {size} MB)").format(
-                size=megabytes(settings.evidence_max_bytes)
+                size=megabytes(settings.evidence_max_bytes, ui.language())
             ),
             key="case_evidence_file",
+            max_upload_size=ui.evidence_upload_mb(),
         )
         if st.form_submit_button(_("Attach")) and upload is not None:
             try:

@@ -10,17 +10,22 @@ import streamlit as st
 from casework.errors import DomainError
 from casework.imports import (
     FILE_REFUSED,
+    MAX_UPLOAD_BYTES,
     OUTCOME_LABELS,
     commit_import,
     parse_upload,
+    template_choices,
     template_csv,
     template_xlsx,
     validate_rows,
 )
+from casework.queries import case_ids_for_references
 from db.engine import session_scope
-from pages import ui
+from pages import registry, ui
 
 PLAN_KEY = "import_plan"  # (sha256 of the upload, its ImportPlan)
+DONE_KEY = "import_done"  # (sha256 of the imported upload, its ImportResult, case links)
+SHOWN = 40  # new cases linked after an import
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,6 +41,8 @@ def render() -> None:
             "first; nothing is imported until you confirm."
         )
     )
+    with session_scope() as session:
+        choices = template_choices(session, language)
     columns = st.columns(2)
     columns[0].download_button(
         _("Download the CSV template"),
@@ -47,7 +54,7 @@ def render() -> None:
     )
     columns[1].download_button(
         _("Download the Excel template"),
-        template_xlsx(language),
+        template_xlsx(language, choices),
         file_name=_("pantau-import-template") + ".xlsx",
         mime=XLSX_TYPE,
         icon=":material/download:",
@@ -55,13 +62,22 @@ def render() -> None:
     )
 
     upload = st.file_uploader(
-        _("Spreadsheet (CSV or Excel .xlsx)"), type=["csv", "xlsx"], key="import_file"
+        _("Spreadsheet (CSV or Excel .xlsx)"),
+        type=["csv", "xlsx"],
+        key="import_file",
+        max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
     )
     if upload is None:
         st.session_state.pop(PLAN_KEY, None)
         return
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
+    done = st.session_state.get(DONE_KEY)
+    if done and done[0] == digest:
+        # Just imported: say what it became, with links, instead of checking the same
+        # file again (every row would now read "already in Pantau").
+        _show_done(*done[1:])
+        return
     stored = st.session_state.get(PLAN_KEY)
     if stored is None or stored[0] != digest:
         with st.spinner(_("Checking every row…")):
@@ -158,9 +174,32 @@ def _confirm(plan, file_name: str, digest: str) -> None:
             ui.show_error(error)
             return
         st.session_state.pop(PLAN_KEY, None)
-        ui.flash(
-            _("Imported: {cases} new cases and {reports} further reports.").format(
-                cases=ui.number(result.cases_created), reports=ui.number(result.reports_added)
+        with session_scope() as session:
+            links = case_ids_for_references(
+                session=session, actor=actor, references=result.references[:SHOWN]
             )
-        )
+        st.session_state[DONE_KEY] = (digest, result, links)
         st.rerun()
+
+
+def _show_done(result, links: list[tuple[int, str]]) -> None:
+    _ = ui.gettext()
+    st.success(
+        _("Imported: {cases} new cases and {reports} further reports.").format(
+            cases=ui.number(result.cases_created), reports=ui.number(result.reports_added)
+        )
+    )
+    if links:
+        st.markdown(f"**{_('The new cases')}**")
+        columns = st.columns(4)
+        for index, (case_id, reference) in enumerate(links):
+            columns[index % 4].page_link(
+                registry.page("case"), label=reference, query_params={"id": str(case_id)}
+            )
+        if result.cases_created > len(links):
+            st.caption(
+                _("and {count} more, in the queue.").format(
+                    count=ui.number(result.cases_created - len(links))
+                )
+            )
+    st.page_link(registry.page("queue"), label=_("Open the queue"), icon=":material/inbox:")

@@ -15,6 +15,7 @@ from casework.legal_grounds import suggestions_for_case
 from casework.schemas import ReportIn
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
+from casework.urls import analyse_url
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
 from db.engine import session_scope
@@ -51,9 +52,11 @@ def render() -> None:
             province_names = {
                 k: v for k, v in province_names.items() if k == actor.region_code.split(".")[0]
             }
-        chosen_province = st.session_state.get("report_province") or next(
-            iter(province_names), None
-        )
+        # A regional office has one province; a national officer chooses (no default:
+        # a first entry of the list, Aceh, would be filed without anyone meaning it).
+        if actor.region_code and "report_province" not in st.session_state:
+            st.session_state["report_province"] = next(iter(province_names), None)
+        chosen_province = st.session_state.get("report_province")
         regency_names = (
             {r.code: r.name for r in regencies(session, chosen_province)} if chosen_province else {}
         )
@@ -70,17 +73,24 @@ def render() -> None:
         suggestions = [g.citation for g in suggested]
     zone_name = zone_abbreviation(province_zones.get(chosen_province or "", "Asia/Jakarta"))
 
-    st.text_input(_("Title"), key="report_title", max_chars=300)
+    st.caption(_("Fields marked with * are required."))
+    st.text_input(ui.required(_("Title")), key="report_title", max_chars=300)
     ui.field_error(errors, "title")
     st.text_area(_("Description"), key="report_description", max_chars=20000)
     ui.field_error(errors, "description")
-    st.text_area(_("Links to the content (one per line)"), key="report_urls", max_chars=20000)
+    st.text_area(
+        ui.required(_("Links to the content (one per line)")),
+        key="report_urls",
+        max_chars=20000,
+        on_change=_infer_platform,
+        args=(list(platform_names),),
+    )
     ui.field_error(errors, "urls")
 
     columns = st.columns(3)
     with columns[0]:
         st.selectbox(
-            _("Platform"),
+            ui.required(_("Platform")),
             list(platform_names),
             format_func=platform_names.get,
             key="report_platform",
@@ -104,7 +114,7 @@ def render() -> None:
     with columns[1]:
         category_labels = {code: term_label(t, lang) for code, t in categories.items()}
         st.selectbox(
-            _("Category"),
+            ui.required(_("Category")),
             list(category_labels),
             format_func=category_labels.get,
             key="report_category",
@@ -139,6 +149,8 @@ def render() -> None:
             list(province_names),
             format_func=province_names.get,
             key="report_province",
+            index=None,
+            placeholder=_("Choose…"),
         )
         ui.field_error(errors, "province_code")
         st.selectbox(
@@ -159,11 +171,14 @@ def render() -> None:
         _("Evidence (screenshots, recordings, documents)"),
         accept_multiple_files=True,
         key="report_evidence",
+        max_upload_size=ui.evidence_upload_mb(),
     )
     ui.field_error(errors, "file")
 
     columns = st.columns(3)
-    columns[0].selectbox(_("Source"), list(sources), format_func=sources.get, key="report_source")
+    columns[0].selectbox(
+        ui.required(_("Source")), list(sources), format_func=sources.get, key="report_source"
+    )
     columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
     columns[2].text_input(
         _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
@@ -201,6 +216,19 @@ def _duplicates_panel(actor, matches) -> None:
     if st.button(_("Back to the form"), key="report_back"):
         st.session_state.pop(DUPLICATES_KEY, None)
         st.rerun()
+
+
+def _infer_platform(known: list[str]) -> None:
+    """The links changed: when no platform is chosen yet, take the one the first link
+    of a known platform points at (the officer may still change it)."""
+    state = st.session_state
+    if state.get("report_platform"):
+        return
+    for line in (state.get("report_urls") or "").splitlines():
+        platform = analyse_url(line).platform
+        if platform in known:
+            state["report_platform"] = platform
+            return
 
 
 def _posted_at() -> datetime | None:

@@ -8,6 +8,7 @@ from casework import sla
 from casework.assignment import assignable_users
 from casework.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
 from casework.errors import DomainError
+from casework.i18n import Translatable
 from db.engine import session_scope
 from pages import ui
 
@@ -52,7 +53,10 @@ def bulk_bar(actor, selected: list) -> None:
             st.session_state[RESULT] = (
                 action,
                 result.done,
-                [(ref, error.translated(_)) for ref, error in result.refused],
+                [
+                    (ref, error.translated(_), _next_step(_, result.next_steps.get(ref)))
+                    for ref, error in result.refused
+                ],
             )
             st.session_state.pop("queue_table", None)
             st.session_state.pop("queue_bulk_action", None)
@@ -61,6 +65,8 @@ def bulk_bar(actor, selected: list) -> None:
 
 def _inputs(actor, action: BulkAction) -> dict | None:
     _ = ui.gettext()
+    if action == BulkAction.START_REVIEW:
+        return {}
     if action == BulkAction.ASSIGN:
         with session_scope() as session:
             people = {u.id: u.display_name for u in assignable_users(session=session, actor=actor)}
@@ -96,6 +102,16 @@ def _inputs(actor, action: BulkAction) -> dict | None:
     return {"reason": reason}
 
 
+def _next_step(_, hint) -> str:
+    """The translated next step of a refused case ("First: Start review.")."""
+    if not hint:
+        return "—"
+    message, params = hint
+    return _(message).format(
+        **{k: _(v) if isinstance(v, Translatable) else v for k, v in params.items()}
+    )
+
+
 def _show_last_result() -> None:
     _ = ui.gettext()
     result = st.session_state.pop(RESULT, None)
@@ -114,6 +130,9 @@ def _show_last_result() -> None:
             _("{count} cases could not take “{action}”:").format(count=len(refused), action=label)
         )
         st.dataframe(
-            [{_("Reference"): ref, _("Reason"): message} for ref, message in refused],
+            [
+                {_("Reference"): ref, _("Reason"): message, _("Next step"): step}
+                for ref, message, step in refused
+            ],
             hide_index=True,
         )

@@ -185,6 +185,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         key=LIST_KEYS["statuses"],
         on_change=first_page,
         format_func=lambda s: _(STATUS_LABELS[Status(s)]),
+        placeholder=ui.choose(),
     )
     chosen_platforms = top[2].multiselect(
         _("Platform"),
@@ -192,6 +193,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         key=LIST_KEYS["platforms"],
         on_change=first_page,
         format_func=lambda c: platform_names.get(c, c),
+        placeholder=ui.choose(),
     )
     chosen_categories = top[3].multiselect(
         _("Category"),
@@ -199,6 +201,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         key=LIST_KEYS["categories"],
         on_change=first_page,
         format_func=lambda c: categories.get(c, c),
+        placeholder=ui.choose(),
     )
     with st.expander(_("More filters")):
         row = st.columns(4)
@@ -208,6 +211,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             key=LIST_KEYS["provinces"],
             on_change=first_page,
             format_func=lambda c: province_names.get(c, c),
+            placeholder=ui.choose(),
         )
         _keep_known(LIST_KEYS["regencies"], regency_names)
         chosen_regencies = row[1].multiselect(
@@ -224,6 +228,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             key=LIST_KEYS["priorities"],
             on_change=first_page,
             format_func=lambda p: _(sla.PRIORITY_LABELS[sla.Priority(p)]),
+            placeholder=ui.choose(),
         )
         assignee_options = {"": _("Anyone"), "me": _("Me"), "none": _("Unassigned"), **people}
         if st.session_state.get("queue_assignee") not in assignee_options:
@@ -242,6 +247,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             key=LIST_KEYS["phases"],
             on_change=first_page,
             format_func=lambda p: phase_names.get(p, p),
+            placeholder=ui.choose(),
         )
         chosen_elections = row[1].multiselect(
             _("Election"),
@@ -249,6 +255,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             key=LIST_KEYS["elections"],
             on_change=first_page,
             format_func=lambda c: election_names.get(c, c),
+            placeholder=ui.choose(),
         )
         created_from = row[2].date_input(
             _("Filed from"), key=DATE_KEYS["created_from"], on_change=first_page
@@ -345,6 +352,7 @@ def _save_form(actor, filters: CaseFilters, sort: str, descending: bool, saved) 
                 format_func=names.get,
                 key="queue_delete_choice",
                 index=None,
+                placeholder=ui.choose(),
             )
             if doomed and st.button(_("Delete view"), key="queue_delete_view"):
                 with session_scope() as session:

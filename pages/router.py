@@ -21,6 +21,8 @@ from casework.i18n import LANGUAGE_NAMES, LANGUAGES  # noqa: E402
 from casework.roles import ROLE_LABELS  # noqa: E402
 from pages import registry, ui  # noqa: E402
 
+FAVICON = Path(__file__).resolve().parent / "assets" / "pantau-icon.png"
+
 
 def _sidebar(actor) -> None:
     _ = ui.gettext()
@@ -54,7 +56,9 @@ def _sidebar(actor) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Pantau", page_icon=":material/shield:", layout="wide")
+    # The icon ships with the app: a material-icon favicon is fetched from an online
+    # font service, which fails offline.
+    st.set_page_config(page_title="Pantau", page_icon=FAVICON, layout="wide")
     actor = ui.resolve_actor()
     st.session_state[ui.ACTOR_KEY] = actor
     ui.start_language(actor)

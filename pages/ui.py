@@ -10,7 +10,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from casework import i18n
+from casework import i18n, sla
 from casework.accounts import save_language
 from casework.actors import Actor
 from casework.auth import SESSION_COOKIE, end_provider_sign_ins, resolve_session
@@ -141,6 +141,26 @@ def plain(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
 
 
+def evidence_upload_mb() -> int:
+    """Pantau's evidence limit (PANTAU_EVIDENCE_MAX_BYTES) in whole megabytes, for
+    Streamlit's uploader: the widget says and checks the same limit the service does.
+    (The server-wide server.maxUploadSize in .streamlit/config.toml caps every upload,
+    the import's 50 MB being the largest.)"""
+    return max(1, -(-get_settings().evidence_max_bytes // (1024 * 1024)))
+
+
+def choose() -> str:
+    """The placeholder of an empty choice widget, in the session's language (instead
+    of Streamlit's own "Choose options")."""
+    return gettext()("Choose…")
+
+
+def required(label: str) -> str:
+    """A widget label marked as required (a red asterisk); the label is ours, not
+    user text."""
+    return f"{label} :red[*]"
+
+
 def format_time(value: datetime | None, actor: Actor | None) -> str:
     zone = actor.time_zone if actor else get_settings().default_time_zone
     return i18n.format_datetime(value, language=language(), time_zone=zone)
@@ -155,6 +175,26 @@ def format_case_time(value: datetime | None, case_zone: str, actor: Actor | None
 def hours(value: float, *, decimals: int = 1) -> str:
     """A number of hours with the session language's separators."""
     return i18n.format_number(round(value, decimals), language=language(), decimals=decimals)
+
+
+def time_left(clock) -> str | None:
+    """A clock's time left or lateness in words ("sisa 3,5 jam", "terlambat 4 hari"),
+    in days above 48 hours; None for a clock that is not counting (not started, or
+    decided: a decided case shows its outcome, never time left)."""
+    if clock.remaining is None or clock.state not in (
+        sla.ClockState.RUNNING,
+        sla.ClockState.BREACHED,
+        sla.ClockState.PAUSED,
+    ):
+        return None
+    _ = gettext()
+    amount, unit = sla.in_days_or_hours(clock.remaining)
+    late = clock.remaining.total_seconds() < 0
+    if unit == "days":
+        text = _("{days} d late") if late else _("{days} d left")
+        return text.format(days=number(int(amount)))
+    text = _("{hours} h late") if late else _("{hours} h left")
+    return text.format(hours=hours(amount))
 
 
 def number(value: int | float) -> str:

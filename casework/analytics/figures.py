@@ -10,7 +10,7 @@ Shared conventions:
 - days and weeks (ISO, from Monday) are the viewer's local ones;
 - hours are wall-clock hours between two stamps;
 - a liaison's by-platform figures hold their own platforms, plus one row or series
-  under `ALL_PLATFORMS` for every platform together;
+  under `OTHER_PLATFORMS` for every other platform together (never overlapping);
 - results are cached in the read model under the figure's arguments and the data
   version, so a rerun over unchanged data costs nothing (`sql.Context.cached`)."""
 
@@ -47,6 +47,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "Headline",
     "account_classes",
+    "elections_with_cases",
     "backlog",
     "case_rows",
     "headline",
@@ -318,6 +319,24 @@ def _top_accounts(ctx: sql.Context, filters: DashboardFilters, limit: int) -> pd
         ORDER BY cases DESC, account_handle, platform LIMIT ?
     """
     return ctx.frame(query, [*where.params, limit])
+
+
+def elections_with_cases(*, actor: Actor, model: ReadModel | None = None) -> frozenset[str]:
+    """The elections with at least one case the viewer's dashboard counts (for the
+    dashboard's opening view: an election without cases draws empty charts)."""
+    ctx = sql.context(actor, model)
+    filters = DashboardFilters()
+
+    def compute() -> frozenset[str]:
+        where = sql.where(ctx.scope, filters, ctx.zone)
+        frame = ctx.frame(
+            f"SELECT DISTINCT {text('election_code')} AS code FROM cases "
+            f"WHERE {where.sql} AND election_code IS NOT NULL",
+            where.params,
+        )
+        return frozenset(frame["code"])
+
+    return ctx.cached("elections_with_cases", filters, None, compute)
 
 
 def account_classes(

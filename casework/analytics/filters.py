@@ -114,3 +114,86 @@ def queue_params(
         if value:
             params[key] = value
     return params
+
+
+# Above this many days, a daily chart is a comb: the dashboard counts by week.
+WEEKLY_ABOVE_DAYS = 60
+
+
+def interval_for(date_from: date | None, date_to: date | None) -> str:
+    """ "week" when the range spans more than 60 days (or is open-ended), else "day"."""
+    if date_from is None or date_to is None:
+        return "week"
+    return "week" if (date_to - date_from).days > WEEKLY_ABOVE_DAYS else "day"
+
+
+def default_filters(calendar, today: date, with_cases=None) -> DashboardFilters:
+    """What the dashboard opens on: the election whose calendar holds `today`, else the
+    latest one begun, else the next one; from its first day to its last (today at the
+    latest), by week when that is longer than 60 days. `calendar` holds the phases
+    (election, starts_on, ends_on), as DashboardOptions.calendar does; with
+    `with_cases`, only elections with cases the viewer sees are considered."""
+    spans: dict[str, tuple[date, date]] = {}
+    for band in calendar:
+        first, last = spans.get(band.election, (band.starts_on, band.ends_on))
+        spans[band.election] = (min(first, band.starts_on), max(last, band.ends_on))
+    if with_cases:
+        # An election without a case draws empty charts: open on one that has cases.
+        spans = {code: span for code, span in spans.items() if code in with_cases} or spans
+    if not spans:
+        return DashboardFilters(interval="week")
+    current = [code for code, (first, last) in spans.items() if first <= today <= last]
+    begun = [code for code, (first, _last) in spans.items() if first <= today]
+    if current:
+        chosen = max(current, key=lambda code: spans[code][0])
+    elif begun:
+        chosen = max(begun, key=lambda code: spans[code][1])
+    else:
+        chosen = min(spans, key=lambda code: spans[code][0])
+    first, last = spans[chosen]
+    until = min(last, today) if first <= today else last
+    return DashboardFilters(
+        date_from=first,
+        date_to=until,
+        elections=(chosen,),
+        interval=interval_for(first, until),
+    )
+
+
+def headline_queue_params(filters: DashboardFilters, today: date) -> dict[str, dict[str, str]]:
+    """For each headline number, the queue link that lists the cases it counts: open
+    cases, the overdue view, the cases referred this (Monday-first) week, and the
+    decided ones behind the median and the share actioned."""
+    from casework.workflow import OPEN_STATUSES, Status
+
+    week_start = today - timedelta(days=today.weekday())
+    decided = ",".join(sorted({Status.DECIDED, Status.CLOSED, Status.CONTESTED, Status.ESCALATED}))
+    everything = {"view": "all"}
+    return {
+        "open": {
+            **queue_params(filters, status=",".join(sorted(OPEN_STATUSES))),
+            **everything,
+        },
+        "overdue": {**queue_params(filters), "view": "overdue", "overdue": "1"},
+        "referred_this_week": {
+            **queue_params(
+                filters,
+                referred_from=week_start.isoformat(),
+                referred_to=(week_start + timedelta(days=6)).isoformat(),
+            ),
+            **everything,
+        },
+        "decided": {**queue_params(filters, status=decided), **everything},
+    }
+
+
+# The categories a chart names; the others are drawn together as "other categories".
+TOP_CATEGORIES = 6
+REST = "__rest__"
+
+
+def top_keys(totals: dict[str, int], *, keep: int = TOP_CATEGORIES) -> list[str]:
+    """The `keep` keys with the largest totals (ties by key), or all of them when there
+    are at most one more than `keep` (folding a single key into "other" hides it)."""
+    ranked = sorted(totals, key=lambda key: (-totals[key], key))
+    return ranked if len(ranked) <= keep + 1 else ranked[:keep]

@@ -3,9 +3,9 @@
 - Officers and leads: the cases of their office's region (national: all), exactly as
   `casework.actors.case_scope` says for the case queue.
 - Liaisons: the referred cases of the platforms their organisation operates, in full,
-  and the referred cases of *all* platforms only as one aggregate (never another
-  platform by name). Referred cases only, like their queue, so a click through to the
-  queue shows the cases a figure counted.
+  and the referred cases of the *other* platforms only as one aggregate (never another
+  platform by name), beside their own: the two never overlap. Referred cases only,
+  like their queue, so a click through to the queue shows the cases a figure counted.
 - Observers and administrators: every case, as aggregates only: no account handles,
   no case-level rows, no case-level export.
 - Regulator liaisons: the cases escalated to the regulator, as their queue shows them."""
@@ -19,8 +19,9 @@ from casework.actors import Actor
 from casework.errors import PermissionDenied
 from casework.roles import OrgKind, Role
 
-# The key under which a liaison sees every platform together.
-ALL_PLATFORMS = "__all__"
+# The key under which a liaison sees every other platform together ("Platform lain"):
+# beside their own platforms, never on top of them, so nothing is counted twice.
+OTHER_PLATFORMS = "__others__"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Scope:
     case_rows: bool  # may see single cases: account handles, case-level export
     own_platforms: tuple[str, ...] | None = None  # a liaison's platforms, else None
     aggregate: str | None = None
+    aggregate_params: tuple = ()
 
     @property
     def is_liaison(self) -> bool:
@@ -64,7 +66,11 @@ def dashboard_scope(actor: Actor) -> Scope:
             tuple(actor.platform_codes),
             case_rows=True,
             own_platforms=tuple(actor.platform_codes),
-            aggregate="referred_at IS NOT NULL",
+            aggregate=(
+                "(referred_at IS NOT NULL AND platform_code NOT IN "
+                f"({_placeholders(actor.platform_codes)}))"
+            ),
+            aggregate_params=tuple(actor.platform_codes),
         )
     if actor.role == Role.REGULATOR and actor.organisation_kind == OrgKind.REGULATOR:
         return Scope("escalated_at IS NOT NULL", (), case_rows=True)

@@ -17,7 +17,7 @@ import pandas as pd
 from casework.actors import Actor
 from casework.analytics import suppression
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
+from casework.analytics.scope import OTHER_PLATFORMS, Scope, dashboard_scope
 from casework.workflow import OPEN_STATUSES, Status
 from db.config import get_settings
 from db.read_model import ReadModel, default_path, local_day_column, read_model_for
@@ -131,7 +131,7 @@ def where(
     """The viewer's scope and the filters as one condition. `aggregate` selects a
     liaison's all-platform population, to which the platform filter does not apply."""
     conditions = [scope.aggregate if aggregate else scope.condition]
-    params: list = [] if aggregate else list(scope.params)
+    params: list = list(scope.aggregate_params) if aggregate else list(scope.params)
     if dates and filters.date_from:
         conditions.append("created_at >= ?")
         params.append(utc_midnight(filters.date_from, zone))
@@ -148,11 +148,11 @@ def where(
 
 def populations(scope: Scope, filters: DashboardFilters, zone: str, **kw):
     """(where, platform key expression) for each population a by-platform figure shows:
-    the scope by platform, and for a liaison the all-platform aggregate under one key.
+    the scope by platform, and for a liaison the other platforms' aggregate under one key.
     The key is the stored code: group on it, then cast the grouped rows with `text`."""
     yield where(scope, filters, zone, **kw), "platform_code"
     if scope.is_liaison:
-        yield where(scope, filters, zone, aggregate=True, **kw), f"'{ALL_PLATFORMS}'"
+        yield where(scope, filters, zone, aggregate=True, **kw), f"'{OTHER_PLATFORMS}'"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casework.analytics.scope import ALL_PLATFORMS, Scope
+from casework.analytics.scope import OTHER_PLATFORMS, Scope
 from db.config import get_settings
 
 
@@ -30,7 +30,7 @@ def small_rows_dropped(
     if not scope.case_rows:
         others = pd.Series(True, index=frame.index)
     elif scope.is_liaison and key is not None:
-        others = frame[key] == ALL_PLATFORMS
+        others = frame[key] == OTHER_PLATFORMS
     else:
         return frame
     # Zero is no one's case: an empty cell stays.

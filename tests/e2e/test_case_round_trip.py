@@ -34,9 +34,9 @@ LIAISON = NAMES["demo.liaison.tiktok"]
 HOAX = next(row[LABEL] for row in CATEGORIES if row[0] == "hoax")
 REMOVED = next(row[LABEL] for row in DECISION_TYPES if row[0] == "removed")
 SEARCH = "Search reference, title, description, account or link"
-# Glide data grid: one header row and one data row of equal height; the row markers
-# (the selection checkboxes) are the leftmost column.
-ROW_MARKER_X = 12
+# Glide data grid: one header row and one data row of equal height; left to right the
+# row markers (caseworkers only), the pinned reference and the pinned title.
+TITLE_X = 320
 
 
 @pytest.fixture
@@ -64,14 +64,16 @@ def sign_in(page: Page, base: str, name: str) -> None:
 def file_report(page: Page) -> str:
     """File a TikTok video through the "New report" form; returns the new reference."""
     page.get_by_role("link", name=_("New report"), exact=True).click()
-    page.get_by_label(_("Title"), exact=True).fill("Video klaim surat suara sudah dicoblos")
+    # Required fields carry a mark after their label ("Title *").
+    page.get_by_label(_("Title")).fill("Video klaim surat suara sudah dicoblos")
     page.get_by_label(_("Description"), exact=True).fill(
         "The video claims ballots in one district were marked before voting day."
     )
     video = f"https://www.tiktok.com/@akun.uji/video/7{uuid.uuid4().int % 10**18:018d}"
     page.get_by_label(_("Links to the content (one per line)")).fill(video)
-    page.get_by_role("combobox", name=_("Platform")).click()
-    page.get_by_role("option", name="TikTok", exact=True).click()
+    # The platform follows the link once the field is left.
+    page.get_by_label(_("Description"), exact=True).click()
+    expect(page.get_by_role("combobox", name=_("Platform"))).to_have_value("TikTok", timeout=WAIT)
     page.get_by_role("combobox", name=_("Category")).click()
     page.get_by_role("option", name=HOAX, exact=True).click()
     page.get_by_role("button", name=_("File report")).click()
@@ -81,9 +83,15 @@ def file_report(page: Page) -> str:
 
 
 def open_action(page: Page, action: Action):
-    """The case page's expander for `action`, opened (it may be open already: the
-    expander in the same place before the last move keeps its state)."""
+    """Where `action` is offered on the open case: the "Needs your action" panel at the
+    top when it is the viewer's next step, else its expander, opened (it may be open
+    already: the expander in the same place before the last move keeps its state)."""
     label = _(ACTION_LABELS[action])
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
+    panel = page.locator(".st-key-case_action_panel")
+    expect(panel).to_be_visible(timeout=WAIT)
+    if panel.get_by_role("button", name=label, exact=True).count():
+        return panel
     expander = page.get_by_test_id("stExpander").filter(
         has=page.locator("summary").get_by_text(label, exact=True)
     )
@@ -109,7 +117,7 @@ def act(page: Page, action: Action, text: str | None = None, field: str = "") ->
     with the message id `field`) when it asks for one."""
     expander = open_action(page, action)
     if text is not None:
-        expander.get_by_label(_(field), exact=True).fill(text)
+        expander.get_by_label(_(field)).fill(text)
     send_action(page, expander, action)
 
 
@@ -128,8 +136,8 @@ def expect_case(page: Page, reference: str, status: Status, event: str) -> None:
     its timeline is `event` (an audit action) leading to that status."""
     status_label = _(STATUS_LABELS[status])
     expect(page.get_by_role("heading", level=1)).to_have_text(reference, timeout=WAIT)
-    metric = page.get_by_test_id("stMetric").filter(has_text=_("Status"))
-    expect(metric.get_by_test_id("stMetricValue")).to_have_text(status_label, timeout=WAIT)
+    cell = page.locator(".st-key-case_header_status strong")
+    expect(cell).to_have_text(status_label, timeout=WAIT)
     # Lifecycle entries read "**<event>** → <status>", newest first; comments have no arrow.
     entries = page.get_by_test_id("stMarkdownContainer").filter(has=page.locator("strong"))
     expect(entries.filter(has_text="→").first).to_have_text(
@@ -182,18 +190,19 @@ def expect_not_in_queue(page: Page, reference: str) -> None:
     expect(page.get_by_text(_("No cases match these filters."))).to_be_visible(timeout=WAIT)
 
 
-def select_only_row(page: Page) -> None:
-    """Tick the row marker of the queue's single row."""
+def open_only_row(page: Page) -> None:
+    """One click on the queue's single case (its title, right of the pinned reference)
+    opens it."""
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
     scroller = page.get_by_test_id("stDataFrame").locator(".dvn-scroller")
     box = scroller.bounding_box()
-    scroller.click(position={"x": ROW_MARKER_X, "y": box["height"] * 3 / 4})
+    scroller.click(position={"x": TITLE_X, "y": box["height"] * 3 / 4})
 
 
 def test_a_case_goes_from_referral_to_closure_between_officer_and_liaison(
     server, page, liaison_page
 ):
     officer, liaison = page, liaison_page
-    open_case = _("Open {reference}")
 
     # 1. The officer files a report, takes it into review and refers it to TikTok.
     sign_in(officer, server, OFFICER)
@@ -208,7 +217,7 @@ def test_a_case_goes_from_referral_to_closure_between_officer_and_liaison(
 
     sign_in(liaison, server, LIAISON)
     expect_in_queue(liaison, reference, Status.SENT)
-    select_only_row(liaison)  # in a liaison's queue, selecting a row opens the case
+    open_only_row(liaison)
     expect_case(liaison, reference, Status.SENT, Action.REFER_TO_PLATFORM)
     expect(liaison.get_by_text(note, exact=True)).to_be_visible()
     case_link = liaison.url
@@ -222,10 +231,10 @@ def test_a_case_goes_from_referral_to_closure_between_officer_and_liaison(
     expect_not_in_queue(liaison, reference)
 
     expect_in_queue(officer, reference, Status.INFO_REQUESTED)
-    select_only_row(officer)
-    officer.get_by_role("button", name=open_case.format(reference=reference)).click()
+    open_only_row(officer)
     expect_case(officer, reference, Status.INFO_REQUESTED, Action.REQUEST_INFORMATION)
-    expect(officer.get_by_text(question, exact=True)).to_be_visible()
+    # In the "Needs your action" panel, and as a comment in the timeline.
+    expect(officer.get_by_text(question, exact=True).first).to_be_visible()
 
     # 3. The officer answers.
     answer = "Ya, tangkapan layar sudah dilampirkan sebagai bukti."
@@ -234,7 +243,7 @@ def test_a_case_goes_from_referral_to_closure_between_officer_and_liaison(
     expect_not_in_queue(officer, reference)
 
     expect_in_queue(liaison, reference, Status.ACKNOWLEDGED)
-    select_only_row(liaison)
+    open_only_row(liaison)
     expect_case(liaison, reference, Status.ACKNOWLEDGED, Action.PROVIDE_INFORMATION)
     expect(liaison.get_by_text(answer, exact=True)).to_be_visible()
 
@@ -245,11 +254,12 @@ def test_a_case_goes_from_referral_to_closure_between_officer_and_liaison(
     expect_not_in_queue(liaison, reference)
 
     expect_in_queue(officer, reference, Status.DECIDED)
-    select_only_row(officer)
-    officer.get_by_role("button", name=open_case.format(reference=reference)).click()
+    open_only_row(officer)
     expect_case(officer, reference, Status.DECIDED, Action.RECORD_DECISION)
-    expect(officer.get_by_text(REMOVED, exact=True)).to_be_visible()
-    expect(officer.get_by_text(explanation, exact=True)).to_be_visible()
+    # The decision heads the "Needs your action" panel, and has its own section.
+    panel = officer.locator(".st-key-case_action_panel")
+    expect(panel.get_by_text(REMOVED, exact=True)).to_be_visible()
+    expect(panel.get_by_text(explanation, exact=True)).to_be_visible()
 
     # 5. The officer closes the case; it waits in nobody's queue.
     act(officer, Action.CLOSE, "Konten sudah tidak tersedia.", "Closing note (optional)")

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 WAIT = 30_000  # ms; a rerun on a loaded CI machine can take seconds
 NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
-ROW_MARKER_X = 12
+TITLE_X = 320  # the title cell, right of the pinned reference: one click opens
 
 
 def settle(page: Page) -> None:
@@ -114,12 +114,16 @@ class Desk:
             uploader.get_by_test_id("stBaseButton-secondary").click()
         chooser.value.set_files(evidence)
         expect(page.get_by_text("tangkapan-layar.png")).to_be_visible(timeout=WAIT)
-        page.get_by_label(_("Title"), exact=True).fill("Video klaim kotak suara dibakar")
+        # Required fields carry a mark after their label ("Title *").
+        page.get_by_label(_("Title")).fill("Video klaim kotak suara dibakar")
         page.get_by_label(_("Description"), exact=True).fill("Klaim palsu pada hari pemungutan.")
         video = f"https://www.tiktok.com/@akun.uji/video/7{uuid.uuid4().int % 10**18:018d}"
         page.get_by_label(_("Links to the content (one per line)")).fill(video)
-        page.get_by_role("combobox", name=_("Platform")).click()
-        page.get_by_role("option", name="TikTok", exact=True).click()
+        # The platform follows the link once the field is left.
+        page.get_by_label(_("Description"), exact=True).click()
+        expect(page.get_by_role("combobox", name=_("Platform"))).to_have_value(
+            "TikTok", timeout=WAIT
+        )
         page.get_by_role("combobox", name=_("Category")).click()
         page.get_by_role("option", name=hoax, exact=True).click()
         expect(page.get_by_role("combobox", name=_("Category"))).to_have_value(hoax)
@@ -142,20 +146,23 @@ class Desk:
     def expect_status(self, page: Page, reference: str, status: Status) -> None:
         _ = self._
         expect(page.get_by_role("heading", level=1)).to_have_text(reference, timeout=WAIT)
-        metric = page.get_by_test_id("stMetric").filter(has_text=_("Status"))
-        expect(metric.get_by_test_id("stMetricValue")).to_have_text(
-            _(STATUS_LABELS[status]), timeout=WAIT
-        )
+        cell = page.locator(".st-key-case_header_status strong")
+        expect(cell).to_have_text(_(STATUS_LABELS[status]), timeout=WAIT)
 
     def act(self, page: Page, action: Action, text: str | None = None, field: str = "") -> None:
         _ = self._
         label = _(ACTION_LABELS[action])
         settle(page)
-        expander = page.get_by_test_id("stExpander").filter(
-            has=page.locator("summary").get_by_text(label, exact=True)
-        )
-        if expander.locator("details").get_attribute("open") is None:
-            expander.locator("summary").click()
+        # The viewer's next step sits in the "Needs your action" panel; others in
+        # expanders.
+        expander = page.locator(".st-key-case_action_panel")
+        expect(expander).to_be_visible(timeout=WAIT)
+        if not expander.get_by_role("button", name=label, exact=True).count():
+            expander = page.get_by_test_id("stExpander").filter(
+                has=page.locator("summary").get_by_text(label, exact=True)
+            )
+            if expander.locator("details").get_attribute("open") is None:
+                expander.locator("summary").click()
         if action == Action.RECORD_DECISION:
             removed = next(row[self.label] for row in DECISION_TYPES if row[0] == "removed")
             expander.get_by_role("combobox", name=_("Decision")).click()
@@ -163,14 +170,14 @@ class Desk:
             expander.get_by_label(_("Policy reference"), exact=True).fill("Integrity policy")
             expander.get_by_label(_("Explanation"), exact=True).fill("Diturunkan.")
         elif text is not None:
-            expander.get_by_label(_(field), exact=True).fill(text)
+            expander.get_by_label(_(field)).fill(text)
         settle(page)
         expander.get_by_role("button", name=label, exact=True).click()
         done = _("Done: {action}.").format(action=label)
         expect(page.get_by_text(done, exact=True)).to_be_visible(timeout=WAIT)
 
     def open_from_queue(self, page: Page, reference: str) -> None:
-        """A liaison's queue, searched for `reference`; selecting its row opens it."""
+        """The queue, searched for `reference`; one click on its row opens it."""
         _ = self._
         page.get_by_role("link", name=_("Case queue"), exact=True).click()
         search = page.get_by_label(
@@ -185,7 +192,8 @@ class Desk:
         expect(grid.locator("table[role=grid] tbody tr")).to_have_count(1, timeout=WAIT)
         scroller = grid.locator(".dvn-scroller")
         box = scroller.bounding_box()
-        scroller.click(position={"x": ROW_MARKER_X, "y": box["height"] * 3 / 4})
+        settle(page)
+        scroller.click(position={"x": TITLE_X, "y": box["height"] * 3 / 4})
 
     def referred_this_week(self, page: Page) -> int:
         """The dashboard's "referred this week", filtered to the days around today."""

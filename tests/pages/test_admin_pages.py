@@ -284,7 +284,7 @@ def test_the_access_page_lists_configured_providers_with_their_accounts(demo_dat
 
     assert not at.exception
     table = at.dataframe[0].value
-    configured = table[table.iloc[:, 2] == "✓"]
+    configured = table[table.iloc[:, 2] == "Yes"]
     assert list(configured.iloc[:, 1]) == ["testidp"]
 
 

@@ -124,3 +124,43 @@ def test_a_forged_bundle_is_refused_on_the_page_and_not_issued_by_this_pantau(de
     errors = " ".join(e.value for e in at.error)
     assert "signature does not verify" in errors
     assert "Not issued by this Pantau" in errors
+
+
+def test_in_indonesian_every_event_kind_is_named_once_and_details_read_as_words(demo_database):
+    at = open_page(app_as("demo.admin", language="id").run(), "audit")
+    assert not at.exception, at.exception
+    labels = list(at.selectbox(key="audit_action").options)
+    assert len(labels) == len(set(labels))
+    assert "Perubahan lain" not in labels
+    table = at.dataframe[0].value
+    details = " ".join(table["Rincian"] if "Rincian" in table else table.iloc[:, 7])
+    assert "{" not in details and '":' not in details
+    assert not set(table.iloc[:, 6]) & {"new", "in_review", "sent", "decided", "closed"}
+
+
+def test_the_audit_export_runs_outside_the_script_without_streamlit_warnings(demo_database, caplog):
+    import threading
+
+    from casework.actors import actor_for
+    from casework.audit_log import AuditFilters
+    from db.models import User
+    from pages import ui
+    from pages.audit_log import audit_csv_builder
+
+    with Session(engine_module.get_engine()) as session:
+        admin = actor_for(
+            session, session.exec(select(User.id).where(User.username == "demo.admin")).one()
+        )
+    result: list[bytes] = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            ui.deferred_export(
+                admin, "audit_log_csv", audit_csv_builder(AuditFilters(), "id", "Asia/Jakarta")
+            )()
+        )
+    )
+    with caplog.at_level("WARNING"):
+        worker.start()
+        worker.join()
+    assert result and result[0].decode("utf-8-sig").startswith("Peristiwa")
+    assert "ScriptRunContext" not in caplog.text

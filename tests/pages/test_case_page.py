@@ -186,3 +186,63 @@ def test_a_decision_signed_by_the_platform_says_so_on_the_case_page(demo_databas
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert f"Signed by {operator_name}" in captions and key.key_id in captions
+
+
+def _html(at) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_every_link_opens_in_a_new_tab_beside_its_platform_account_and_key(demo_database):
+    from casework.actors import actor_for
+    from casework.cases import add_comment, file_report
+    from tests.factories import report
+
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer = actor_for(
+            session,
+            session.exec(select(User.id).where(User.username == "demo.officer")).one(),
+        )
+        case = file_report(
+            session=session,
+            actor=officer,
+            report=report(
+                urls=[
+                    "https://www.tiktok.com/@akun.contoh/video/7312345678901234999",
+                    "https://vm.tiktok.com/ZSLxShort1/",
+                ],
+                province_code="31",
+                regency_code=None,
+            ),
+        )
+        add_comment(
+            session=session,
+            actor=officer,
+            case_id=case.id,
+            body='Lihat juga https://berita.example.id/a?b=1&c="><img src=x> ya.',
+            visibility="shared",
+        )
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception, at.exception
+    page = _html(at)
+    assert (
+        '<a href="https://www.tiktok.com/@akun.contoh/video/7312345678901234999"' in page
+        and 'target="_blank" rel="noopener noreferrer"' in page
+    )
+    assert "tiktok:video:7312345678901234999" in page and "@akun.contoh" in page
+    assert "Short link: the content is known only by opening it" in page
+    # The link in the comment is openable; the markup after it stays text.
+    assert '<a href="https://berita.example.id/a?b=1&amp;c=" ' in page
+    assert "<img" not in page
+
+
+def test_the_case_page_shows_no_raw_codes(demo_database):
+    case = _case(status="new", source="own_patrol")
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception, at.exception
+    shown = [t.value for t in at.text] + [m.value for m in at.markdown]
+    shown += [c.value for c in at.caption]
+    for frame in at.dataframe:
+        shown += [str(v) for v in frame.value.to_numpy().ravel()]
+    codes = {"own_patrol", "public_complaint", "new", "in_review", "urgent", "normal"}
+    assert not codes & set(shown)
+    assert not any(code in text for text in shown for code in ("own_patrol", "in_review"))

@@ -113,10 +113,20 @@ def test_the_page_offers_exactly_the_actions_the_role_may_take(demo_database, us
     case = _case_in(status)
     at = _open(username, case.id)
     assert not at.exception, at.exception
-    action_labels = set(ACTION_LABELS.values())
-    offered = [e.label for e in at.expander if e.label in action_labels]
     expected = [ACTION_LABELS[a] for a in allowed_actions(status, VIEWERS[username])]
-    assert offered == expected
+    assert sorted(offered_actions(at)) == sorted(expected)
+
+
+def offered_actions(at) -> list[str]:
+    """Every action the page shows: the next step in the "Needs your action" panel, the
+    other actions' expanders, and the ones shown disabled because they would be refused."""
+    labels = set(ACTION_LABELS.values())
+    offered = [e.label for e in at.expander if e.label in labels]
+    offered += [b.label for b in at.button if b.disabled and b.label in labels]
+    offered += [
+        m.value.split("**")[1] for m in at.markdown if m.value.startswith("Your next step:")
+    ]
+    return offered
 
 
 def test_only_the_supervisory_side_gets_the_work_panel(demo_database):
@@ -209,3 +219,45 @@ def test_an_explanation_over_the_dsa_limit_is_refused_when_the_eu_is_in_scope(de
     assert "At most 2,000 characters when the decision covers an EU/EEA country" in shown
     with Session(engine_module.get_engine()) as session:
         assert session.exec(select(Decision).where(Decision.case_id == case.id)).all() == []
+
+
+def _panel_text(at) -> list[str]:
+    return [e.value for e in at.get("markdown")] + [t.value for t in at.text]
+
+
+def test_the_officer_finds_the_platforms_question_and_the_answer_form_at_the_top(demo_database):
+    case = _case_in(Status.INFO_REQUESTED)
+    at = _open("demo.officer", case.id)
+    assert not at.exception, at.exception
+    assert "#### Needs your action" in [m.value for m in at.markdown]
+    assert "Kapan diunggah?" in [t.value for t in at.text]
+    assert "Your next step: **Provide information**" in [m.value for m in at.markdown]
+    # The answer form is the panel's, not buried among the other actions.
+    assert "Provide information" not in [e.label for e in at.expander]
+
+
+def test_a_decided_case_shows_its_outcome_and_never_a_green_time_left(demo_database):
+    case = _case_in(Status.DECIDED)
+    at = _open("demo.officer", case.id)
+    texts = _panel_text(at)
+    assert not any(":green[" in t or "h left" in t for t in texts)
+    assert any("Decided in time" in t or "Decided late" in t for t in texts)
+    assert "Your next step: **Close**" in [m.value for m in at.markdown]
+
+
+def test_escalation_before_the_deadline_is_missed_is_disabled_and_says_why(demo_database):
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        people = {u.username: u.id for u in session.exec(select(User).where(User.is_demo))}
+        officer = actor_for(session, people["demo.officer"])
+        case = file_report(session=session, actor=officer, report=report(priority="normal"))
+        for action in (Action.START_REVIEW, Action.REFER_TO_PLATFORM):
+            case = ACTION_SERVICES[action](
+                session=session, actor=officer, case_id=case.id, version=case.version
+            )
+    at = _open("demo.lead", case.id)
+    button = at.button(key=f"case_action_{Action.ESCALATE}")
+    assert button.disabled
+    assert "Escalation needs a missed deadline or a decision contested twice." in [
+        c.value for c in at.caption
+    ]
+    assert any(":green[" in m.value and "h left" in m.value for m in at.markdown)

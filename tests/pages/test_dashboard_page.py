@@ -22,7 +22,9 @@ DASHBOARD_ROLES = {
 def test_the_dashboard_draws_its_figures_for_every_role_that_has_it(
     demo_database, username, reads_cases
 ):
-    at = open_page(app_as(username), "dashboard")
+    at = app_as(username)
+    at.query_params["from"] = "2023-01-01"  # every demo case, whatever election
+    at = open_page(at, "dashboard")
 
     assert not at.exception
     assert [m.label for m in at.metric] == [
@@ -95,3 +97,76 @@ def test_unknown_codes_in_the_url_are_ignored(demo_database):
     selected = {m.label: m.value for m in at.multiselect}
     assert selected["Platform"] == ["facebook"]
     assert selected["Province"] == []
+
+
+def test_charts_speak_indonesian_months_decimal_commas_and_toolbar(demo_database):
+    import json
+
+    at = open_page(app_as("demo.officer", language="id"), "dashboard")
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert charts
+    config = json.loads(charts[0].proto.config)
+    locale = config["locales"][config["locale"]]
+    assert config["locale"] == "id"
+    assert locale["format"]["shortMonths"][:3] == ["Jan", "Feb", "Mar"]
+    assert locale["format"]["months"][7] == "Agustus"
+    assert (locale["format"]["decimal"], locale["format"]["thousands"]) == (",", ".")
+    assert locale["dictionary"]["Zoom in"] == "Perbesar"
+
+
+def test_a_first_visit_opens_on_the_current_or_latest_election_weekly_above_60_days(demo_database):
+    from sqlmodel import Session, select
+
+    from db import engine as engine_module
+    from db.models import Case, ElectionPhase
+
+    with Session(engine_module.get_engine()) as session:
+        with_cases = set(session.exec(select(Case.election_code).distinct()))
+        phases = [p for p in session.exec(select(ElectionPhase)) if p.election_code in with_cases]
+    today = date.today()
+    spans = {}
+    for p in phases:
+        first, last = spans.get(p.election_code, (p.starts_on, p.ends_on))
+        spans[p.election_code] = (min(first, p.starts_on), max(last, p.ends_on))
+    current = [c for c, (f, t) in spans.items() if f <= today <= t]
+    expected = (
+        current[0]
+        if current
+        else max((c for c, (f, _t) in spans.items() if f <= today), key=lambda c: spans[c][1])
+    )
+
+    at = open_page(app_as("demo.officer"), "dashboard")
+    assert not at.exception, at.exception
+    assert at.query_params["election"] == expected
+    assert at.query_params["from"] == spans[expected][0].isoformat()
+    # By week when the range (its first day to today at the latest) is over 60 days.
+    first, last = spans[expected]
+    weekly = (min(last, today) - first).days > 60
+    assert at.query_params.get("interval", "day") == ("week" if weekly else "day")
+
+
+def test_the_headline_numbers_open_the_queue_on_the_cases_they_count(demo_database):
+    at = app_as("demo.officer")
+    at.query_params["from"] = "2023-01-01"
+    at = open_page(at, "dashboard")
+    assert not at.exception, at.exception
+    links = [link for link in at.get("page_link") if link.proto.label == "Show the cases"]
+    assert len(links) == 5
+    counts = {m.label: int(m.value.replace(",", "")) for m in at.metric[:2]}
+    for link, label in zip(links[:2], ("Open", "Overdue"), strict=True):
+        queue = app_as("demo.officer").run()
+        for key in list(queue.query_params):
+            del queue.query_params[key]
+        assert "from=2023-01-01" in link.proto.query_string
+        for key, values in _params(link.proto.query_string):
+            queue.query_params[key] = values
+        queue = open_page(queue, "queue")
+        caption = next(c.value for c in queue.caption if c.value.endswith(" cases"))
+        assert int(caption.split()[0].replace(",", "")) == counts[label], label
+
+
+def _params(query: str):
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query)

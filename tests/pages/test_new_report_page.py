@@ -61,3 +61,46 @@ def test_a_report_of_content_already_on_file_offers_to_add_it_to_that_case(demo_
     assert updated.report_count == existing.report_count + 1
     assert len(reports) == existing.report_count + 1
     assert at.title[0].value == existing.reference
+
+
+def test_the_platform_follows_the_link_and_a_national_officer_gets_no_province(demo_database):
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    assert at.selectbox(key="report_province").value is None
+    assert at.selectbox(key="report_platform").value is None
+    at.text_area(key="report_urls").input(
+        "https://www.tiktok.com/@akun.contoh/video/7312345678901234567"
+    ).run()
+    assert at.selectbox(key="report_platform").value == "tiktok"
+    # A platform the officer chose is never overridden by a later link.
+    at.selectbox(key="report_platform").set_value("x").run()
+    at.text_area(key="report_urls").input("https://youtu.be/dQw4w9WgXcQ").run()
+    assert at.selectbox(key="report_platform").value == "x"
+
+
+def test_required_fields_are_marked(demo_database):
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    marked = {w.label for w in [*at.text_input, *at.text_area, *at.selectbox] if "*" in w.label}
+    assert marked == {
+        "Title :red[*]",
+        "Links to the content (one per line) :red[*]",
+        "Platform :red[*]",
+        "Category :red[*]",
+        "Source :red[*]",
+    }
+
+
+def test_the_evidence_uploader_checks_and_states_pantaus_own_limit(demo_database):
+    import tomllib
+    from pathlib import Path
+
+    from casework.imports import MAX_UPLOAD_BYTES
+    from db import config
+
+    at = open_page(app_as("demo.officer").run(), "new-report")
+    [uploader] = at.get("file_uploader")
+    limit = config.get_settings().evidence_max_bytes
+    assert uploader.proto.max_upload_size_mb * 1024 * 1024 == limit
+    # The server-wide cap admits the largest upload Pantau accepts, and no more.
+    root = Path(__file__).resolve().parents[2]
+    server = tomllib.loads((root / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["maxUploadSize"] * 1024 * 1024 == max(MAX_UPLOAD_BYTES, limit)

@@ -90,7 +90,7 @@ def test_a_liaison_sees_their_platform_only_what_awaits_them_first(demo_database
     assert {row["Platform"] for row in rows} <= own
     waiting = {STATUS_LABELS[s] for s in (*AWAITING_PLATFORM, Status.ESCALATED)}
     assert {row["Status"] for row in rows} <= waiting
-    assert at.selectbox(key="queue_sort").value == "sla_due_at"
+    assert at.selectbox(key="queue_sort").value == "due_soon"
 
 
 def test_a_view_saved_from_the_queue_comes_back_as_a_pill(demo_database):
@@ -143,6 +143,22 @@ def test_a_bulk_referral_lists_the_cases_that_could_not_take_it(demo_database):
     refused = at.dataframe[-1].value.to_dict("records")
     assert refused[0]["Reference"] == first
     assert "not possible" in refused[0]["Reason"]
+    assert refused[0]["Next step"] == "The case has already gone past this step."
+
+
+def test_new_cases_are_taken_into_review_together(demo_database):
+    at = _queue("demo.officer", status="new")
+    references = [row["Reference"] for row in _table(at)[:2]]
+    at.session_state["queue_table"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    at.session_state["queue_bulk_action"] = "start_review"
+    at.run()
+    confirm = at.button(key="queue_bulk_confirm")
+    assert confirm.label == "Apply “Start review” to 2 cases"
+    confirm.click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        statuses = session.exec(select(Case.status).where(Case.reference.in_(references))).all()
+    assert statuses == ["in_review", "in_review"]
 
 
 def test_a_liaison_is_offered_no_bulk_actions(demo_database):
@@ -152,3 +168,30 @@ def test_a_liaison_is_offered_no_bulk_actions(demo_database):
     at.run()
     assert not [b for b in at.button if b.key == "queue_bulk_confirm"]
     assert _user("demo.liaison.tiktok").role == "liaison"
+
+
+def test_the_queue_shows_reference_title_status_and_deadline_first(demo_database):
+    at = _queue("demo.officer", view="all")
+    assert not at.exception, at.exception
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:5] == ["Reference", "Title", "Link", "Status", "Deadline"]
+    assert all(link.startswith("case?id=") for link in at.dataframe[0].value["Link"])
+
+
+def test_lateness_above_two_days_is_given_in_days(demo_database):
+    at = _queue("demo.liaison.tiktok", view="overdue")
+    deadlines = list(at.dataframe[0].value["Deadline"])
+    assert deadlines and all(" h late" not in d or float(d.split()[0]) <= 48 for d in deadlines)
+    assert any(d.endswith("d late") for d in deadlines)
+
+
+def test_one_click_on_a_case_opens_it(demo_database):
+    at = _queue("demo.officer", view="all")
+    first = at.dataframe[0].value.iloc[0]
+    at.session_state["queue_table"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "Title"]]}
+    }
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["id"] == first["Link"].split("=")[1]
+    assert at.title[0].value == first["Reference"]

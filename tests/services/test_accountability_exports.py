@@ -40,6 +40,7 @@ from casework.signing import (
     published_keys,
     sign_bytes,
 )
+from casework.timeline import case_timeline
 from casework.workflow import Action
 from db.config import Settings
 from db.models import AuditEvent
@@ -197,8 +198,12 @@ def test_a_bundle_holds_records_timelines_evidence_and_the_audit_excerpt(session
     assert report.intact and report.manifest_sha256 == digest
     exported = session.exec(
         select(AuditEvent).where(AuditEvent.action == "evidence_bundle_exported")
-    ).one()
-    assert exported.detail["manifest_sha256"] == digest
+    ).all()
+    # Recorded on each case of the bundle: it shows in each case's timeline.
+    assert {e.case_id for e in exported} == {case.id, other.id}
+    assert {e.detail["manifest_sha256"] for e in exported} == {digest}
+    timeline = case_timeline(session=session, actor=desk.officer, case_id=case.id)
+    assert [e.action for e in timeline][-1] == "evidence_bundle_exported"
 
 
 def test_an_altered_byte_a_removed_file_and_an_added_file_are_each_detected(session, desk):

@@ -9,7 +9,15 @@ from sqlmodel import select
 
 from casework.assignment import assign_case, assignable_users, set_priority
 from casework.audit import verify_chain
-from casework.bulk import BulkAction, apply_bulk, bulk_actions_for
+from casework.bulk import (
+    FIRST_STEP,
+    NOTHING_LEFT,
+    WITH_THE_PLATFORM,
+    BulkAction,
+    apply_bulk,
+    bulk_actions_for,
+    next_step_for,
+)
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -322,3 +330,50 @@ def test_nothing_changes_when_the_surviving_case_of_a_merge_is_unknown(session, 
             into_reference="PAN-1999-999999",
         )
     assert reload(session, copy).status == "new"
+
+
+# --- bulk start review and next steps (issue 13) ---------------------------------------
+
+
+def test_bulk_start_review_takes_new_and_imported_cases_into_review(session, desk):
+    fresh = [make_case(session, actor=desk.officer) for _ in range(2)]
+    reviewed = advance(session, desk, make_case(session, actor=desk.officer), A.START_REVIEW)
+    versions = {c.id: c.version for c in [*fresh, reviewed]}
+    result = apply_bulk(
+        session=session, actor=desk.officer, action=BulkAction.START_REVIEW, versions=versions
+    )
+    assert sorted(result.done) == sorted(c.reference for c in fresh)
+    assert all(reload(session, c).status == "in_review" for c in fresh)
+    assert _events(session, fresh[0].id)[-1] == "start_review"
+    assert [ref for ref, _ in result.refused] == [reviewed.reference]
+    assert result.next_steps[reviewed.reference] == (NOTHING_LEFT, {})
+
+
+def test_a_bulk_referral_of_a_new_case_says_to_start_its_review_first(session, desk):
+    fresh = make_case(session, actor=desk.officer)
+    result = apply_bulk(
+        session=session,
+        actor=desk.officer,
+        action=BulkAction.REFER,
+        versions={fresh.id: fresh.version},
+    )
+    message, params = result.next_steps[fresh.reference]
+    assert message == FIRST_STEP
+    assert message.format(**params) == "First: Start review."
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "expected"),
+    [
+        (BulkAction.REFER, "new", "First: Start review."),
+        (BulkAction.REFER, "reopened", "First: Resume review."),
+        (BulkAction.REFER, "sent", WITH_THE_PLATFORM),
+        (BulkAction.REFER, "closed", NOTHING_LEFT),
+        (BulkAction.START_REVIEW, "in_review", NOTHING_LEFT),
+        (BulkAction.CLOSE_OUT_OF_SCOPE, "acknowledged", WITH_THE_PLATFORM),
+        (BulkAction.SET_PRIORITY, "closed", NOTHING_LEFT),
+    ],
+)
+def test_each_bulk_refusal_names_the_next_step(action, status, expected):
+    message, params = next_step_for(action, status, Role.OFFICER)
+    assert message.format(**params) == expected

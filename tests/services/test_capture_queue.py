@@ -368,7 +368,14 @@ def _count_removal_checks(session, model) -> None:
 
 
 def test_an_imported_case_queues_a_capture_of_its_link_like_a_filed_one(session):
+    from openpyxl import load_workbook
+
     officer = make_actor(session)
-    import_file(session, officer, template_xlsx("en"), name="template.xlsx")
+    # The template's own example row is left out of an import: write a row over it.
+    workbook = load_workbook(io.BytesIO(template_xlsx("en")))
+    workbook.worksheets[0].cell(row=2, column=1).value = "Video hoaks di Depok"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    import_file(session, officer, buffer.getvalue(), name="template.xlsx")
     [job] = session.exec(select(CaptureJob)).all()
     assert (job.url, job.kind, job.status) == (LINKS[0], "capture", "pending")

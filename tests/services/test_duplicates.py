@@ -577,3 +577,36 @@ def test_merging_moves_every_report_to_the_surviving_case(session, desk):
         u.canonical_key for u in case_urls(session=session, actor=desk.officer, case_id=survivor.id)
     }
     assert keys == {TIKTOK_KEY, "tiktok:video:7312345678900000001"}
+
+
+# --- short links (issue 13) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "https://vm.tiktok.com/ZSLxAbc12/",
+        "https://VM.TikTok.com/ZSLxAbc12?utm_source=whatsapp",
+        " https://vm.tiktok.com/ZSLxAbc12#top ",
+    ],
+    ids=["identical", "case-and-tracking", "spaces-and-fragment"],
+)
+def test_the_same_short_link_filed_twice_raises_the_duplicate_warning(session, desk, asked):
+    first = make_case(session, actor=desk.officer, urls=["https://vm.tiktok.com/ZSLxAbc12/"])
+    make_case(session, actor=desk.officer, urls=["https://vm.tiktok.com/ZSLxOther9/"])
+
+    matches = find_duplicates(session=session, actor=desk.officer, urls=[asked])
+
+    assert [m.reference for m in matches] == [first.reference]
+    assert first.content_key == "url:https://vm.tiktok.com/ZSLxAbc12"
+
+
+def test_a_short_link_of_a_case_out_of_scope_is_not_revealed(session, desk):
+    make_case(session, actor=desk.officer, urls=["https://vm.tiktok.com/ZSLxAbc12/"])
+
+    assert (
+        find_duplicates(
+            session=session, actor=desk.liaison, urls=["https://vm.tiktok.com/ZSLxAbc12/"]
+        )
+        == []
+    )

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from casework.actors import Actor, actor_for
 from casework.analytics import figures, suppression
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.scope import OTHER_PLATFORMS
 from casework.roles import Role
 from db.models import Case, User
 from db.read_model import ReadModel
@@ -132,8 +132,12 @@ def populations(cases, actor, f):
     for case in cohort(cases, actor, f):
         groups[case.platform_code].append(case)
     if actor.role == Role.LIAISON:
-        groups[ALL_PLATFORMS] = [
-            c for c in cases if c.referred_at is not None and matches(c, f, actor, platform=False)
+        groups[OTHER_PLATFORMS] = [
+            c
+            for c in cases
+            if c.referred_at is not None
+            and c.platform_code not in actor.platform_codes
+            and matches(c, f, actor, platform=False)
         ]
     return groups
 

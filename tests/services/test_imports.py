@@ -119,11 +119,26 @@ def counts(session: Session) -> dict[str, int]:
 
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("make", [template_csv, template_xlsx])
-def test_a_filled_in_template_reads_back_without_a_problem(session, officer, language, make):
+def test_the_templates_example_row_is_left_out_with_a_note(session, officer, language, make):
     sheet, plan = plan_of(session, officer, make(language), f"template.{make.__name__[-4:]}")
 
     assert sheet.kind == make.__name__.removeprefix("template_")
     assert sheet.language == language
+    assert [(p.row, p.message, p.blocking) for p in plan.problems] == [
+        (2, imports.EXAMPLE_LEFT_OUT, False)
+    ]
+    assert plan.rows == [] and plan.to_import == 0
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_template_filled_in_over_its_example_reads_back_without_a_problem(
+    session, officer, language
+):
+    data = template_csv(language).replace(
+        b"Video hoaks surat suara tercoblos di Bogor", b"Video hoaks di Depok"
+    )
+    _sheet, plan = plan_of(session, officer, data, "template.csv")
+
     assert plan.problems == []
     assert [r.outcome for r in plan.rows] == [NEW_CASE]
 
@@ -136,8 +151,14 @@ def test_the_templates_headers_follow_the_chosen_language():
     assert english.startswith("Title,Description,Platform,URLs")
 
 
-def test_the_example_row_imports_as_a_case_with_every_field(session, officer):
-    result = import_file(session, officer, template_xlsx("en"), name="template.xlsx")
+def test_a_row_written_over_the_example_imports_as_a_case_with_every_field(session, officer):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(template_xlsx("en")))
+    workbook.worksheets[0].cell(row=2, column=1).value = "Video hoaks di Depok"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_file(session, officer, buffer.getvalue(), name="template.xlsx")
 
     case = session.exec(select(Case)).one()
     assert result.references == [case.reference]
@@ -880,3 +901,23 @@ def test_a_workbook_of_many_small_shared_strings_is_refused_before_openpyxl_read
     sheet = parse_upload("laporan.xlsx", buffer.getvalue())
 
     assert [e.message for e in sheet.errors] == [imports.TOO_MANY_TEXTS]
+
+
+def test_the_excel_template_offers_drop_downs_of_the_current_values(session, officer):
+    from openpyxl import load_workbook
+
+    choices = imports.template_choices(session, "id")
+    workbook = load_workbook(io.BytesIO(template_xlsx("id", choices)))
+    sheet = workbook.worksheets[0]
+    rules = {str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
+    lists = workbook["Lists"]
+    assert lists.sheet_state == "hidden"
+    by_field = {}
+    for field_name in imports.CHOICE_FIELDS:
+        letter = sheet.cell(row=1, column=imports.FIELDS.index(field_name) + 1).column_letter
+        formula = rules[f"{letter}2:{letter}{imports.TEMPLATE_ROWS + 1}"]
+        column = formula.split("!$")[1].split("$")[0]
+        by_field[field_name] = [c.value for c in lists[column][1:] if c.value]
+    assert "TikTok" in by_field["platform"] and "Jawa Barat" in by_field["province"]
+    assert by_field["priority"] == ["Mendesak", "Biasa"]
+    assert by_field["category"] == choices["category"]

@@ -86,7 +86,9 @@ def searchable(session, desk):
         ("tiktok", {"ballot", "buzzer", "quiet"}),
         ("https://www.tiktok.com", {"ballot", "buzzer", "quiet"}),
         ("12 februari", {"quiet"}),
-        ("suar surat", set()),  # only the last word may be unfinished
+        ("suar surat", {"ballot"}),  # every word may be unfinished
+        ("hoa bogor", {"ballot"}),
+        ("hoa buzz", set()),  # still every word must match
         ("surat sua", {"ballot"}),
         # A pasted link finds the cases holding the same content, whatever its form.
         ("https://m.tiktok.com/@x/video/7399999999999999999?is_from_webapp=1", {"buzzer"}),
@@ -340,3 +342,47 @@ def test_a_search_with_more_matches_than_counted_shows_the_newest_filed_first(
         session=session, actor=desk.officer, filters=CaseFilters(text="hoaks"), page=2, page_size=1
     )
     assert [c.reference for c in second.rows] == [made[2].reference]
+
+
+# --- "due soon" (issue 13) -------------------------------------------------------------
+
+
+def test_due_soon_puts_what_can_still_be_answered_in_time_before_the_overdue(session, desk):
+    urls = iter(f"https://www.tiktok.com/@a/video/73000000000000000{n:02d}" for n in range(10))
+    overdue = [
+        _case(session, desk, A.START_REVIEW, A.REFER_TO_PLATFORM, urls=[next(urls)])
+        for _ in range(3)
+    ]
+    # Filed two days later, when the first three are long past their 24 hours.
+    later = CAMPAIGN_NOW + 48 * H
+    fresh_normal = advance(
+        session,
+        desk,
+        make_case(session, actor=desk.officer, now=later, urls=[next(urls)]),
+        A.START_REVIEW,
+        A.REFER_TO_PLATFORM,
+    )
+    fresh_urgent = advance(
+        session,
+        desk,
+        make_case(session, actor=desk.officer, now=later, priority="urgent", urls=[next(urls)]),
+        A.START_REVIEW,
+        A.REFER_TO_PLATFORM,
+    )
+    sort, descending = queries.default_sort(desk.liaison, View.NEEDS_ME)
+    assert sort == "due_soon"
+    page = list_cases(
+        session=session,
+        actor=desk.liaison,
+        filters=CaseFilters(view=View.NEEDS_ME),
+        sort=sort,
+        descending=descending,
+        now=later + H,
+    )
+    refs = [c.reference for c in page.rows]
+    assert refs[:2] == [fresh_urgent.reference, fresh_normal.reference]
+    assert set(refs[2:]) == {c.reference for c in overdue}
+
+
+def test_the_overdue_view_sorts_by_deadline(desk):
+    assert queries.default_sort(desk.liaison, View.OVERDUE) == ("sla_due_at", False)

@@ -115,3 +115,115 @@ def test_province_polygons_are_keyed_by_the_code_found_in_their_properties(tmp_p
 
     assert [f["id"] for f in loaded["features"]] == ["32"]
     assert load_province_geojson(tmp_path / "missing.geojson") is None
+
+
+# --- the default view (issue 13) --------------------------------------------------------
+
+
+def _band(election, first, last):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(election=election, starts_on=first, ends_on=last)
+
+
+CALENDAR = [
+    _band("pemilu2024", date(2023, 11, 28), date(2024, 2, 10)),
+    _band("pemilu2024", date(2024, 2, 15), date(2024, 3, 20)),
+    _band("pilkada2024", date(2024, 9, 25), date(2024, 12, 16)),
+]
+
+
+@pytest.mark.parametrize(
+    ("today", "election", "first", "last", "interval"),
+    [
+        # During an election: from its first day to today, by week past 60 days.
+        (date(2024, 10, 5), "pilkada2024", date(2024, 9, 25), date(2024, 10, 5), "day"),
+        (date(2024, 12, 1), "pilkada2024", date(2024, 9, 25), date(2024, 12, 1), "week"),
+        # Between elections, and long after: the latest one, whole.
+        (date(2024, 6, 1), "pemilu2024", date(2023, 11, 28), date(2024, 3, 20), "week"),
+        (date(2026, 12, 2), "pilkada2024", date(2024, 9, 25), date(2024, 12, 16), "week"),
+        # Before any: the next one.
+        (date(2023, 1, 1), "pemilu2024", date(2023, 11, 28), date(2024, 3, 20), "week"),
+    ],
+)
+def test_the_dashboard_opens_on_the_current_or_latest_election(
+    today, election, first, last, interval
+):
+    from casework.analytics.filters import default_filters
+
+    chosen = default_filters(CALENDAR, today)
+    assert (chosen.elections, chosen.date_from, chosen.date_to, chosen.interval) == (
+        (election,),
+        first,
+        last,
+        interval,
+    )
+
+
+def test_phase_labels_that_would_overlap_go_on_rows_of_their_own():
+    import plotly.graph_objects as go
+
+    from casework.taxonomy import PHASE_LABELS
+    from pages import charts
+
+    bands = [
+        _band("pemilu2024", date(2023, 11, 28), date(2024, 2, 10)),
+        _band("pemilu2024", date(2024, 2, 11), date(2024, 2, 13)),
+        _band("pemilu2024", date(2024, 2, 14), date(2024, 2, 14)),
+        _band("pemilu2024", date(2024, 2, 15), date(2024, 3, 20)),
+    ]
+    phases = ("campaign", "quiet_period", "voting", "recapitulation")
+    for band, phase in zip(bands, phases, strict=True):
+        band.phase = phase
+    fig = go.Figure()
+    charts.shade_phases(
+        fig,
+        bands,
+        label=lambda p: str(PHASE_LABELS[p]),
+        start=date(2023, 11, 27),
+        end=date(2024, 3, 25),
+    )
+    notes = sorted(fig.layout.annotations, key=lambda a: pd_timestamp(a.x))
+    rows = [round(note.y, 3) for note in notes]
+    # The quiet period, voting day and recapitulation start within a week: three rows.
+    assert len(set(rows[1:])) == 3
+    assert rows[0] == 1
+
+
+def pd_timestamp(value):
+    import pandas as pd
+
+    return pd.Timestamp(value)
+
+
+def test_the_largest_categories_are_named_and_the_rest_folded():
+    from casework.analytics.filters import top_keys
+
+    totals = {f"c{n}": n for n in range(1, 11)}
+    assert top_keys(totals, keep=6) == ["c10", "c9", "c8", "c7", "c6", "c5"]
+    # One more than kept is shown by name rather than folded alone.
+    assert top_keys({"a": 3, "b": 2, "c": 1}, keep=2) == ["a", "b", "c"]
+
+
+def test_every_headline_number_opens_the_queue_on_its_cases():
+    from casework.analytics.filters import DashboardFilters, headline_queue_params
+
+    filters = DashboardFilters(date_from=date(2024, 9, 25), elections=("pilkada2024",))
+    links = headline_queue_params(filters, date(2024, 10, 9))  # a Wednesday
+    assert links["overdue"]["view"] == "overdue"
+    assert links["open"]["election"] == "pilkada2024" and "sent" in links["open"]["status"]
+    assert (
+        links["referred_this_week"]["referred_from"],
+        links["referred_this_week"]["referred_to"],
+    ) == (
+        "2024-10-07",
+        "2024-10-13",
+    )
+    assert "decided" in links["decided"]["status"]
+
+
+def test_the_dashboard_opens_on_an_election_with_cases():
+    from casework.analytics.filters import default_filters
+
+    chosen = default_filters(CALENDAR, date(2026, 12, 2), {"pemilu2024"})
+    assert chosen.elections == ("pemilu2024",)

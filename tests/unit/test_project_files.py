@@ -108,3 +108,14 @@ def test_page_modules_run_nothing_at_import(path):
     for node in tree.body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             pytest.fail(f"{path.name}:{node.lineno} calls something at import")
+
+
+def test_the_favicon_ships_with_the_app_and_nothing_is_fetched_for_it():
+    """A material-icon favicon is fetched from an online font service, which fails
+    offline (issue 13): the router names a file of the project, packaged with it."""
+    from pages import router
+
+    assert router.FAVICON.is_file() and router.FAVICON.read_bytes()[:4] == b"\x89PNG"
+    source = (ROOT / "pages" / "router.py").read_text()
+    assert 'page_icon=":material' not in source and "page_icon=FAVICON" in source
+    assert '"assets/*.png"' in (ROOT / "pyproject.toml").read_text()

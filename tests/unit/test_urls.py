@@ -262,3 +262,25 @@ def test_a_link_of_exactly_the_limit_is_accepted():
 )
 def test_a_link_mismatches_only_a_different_known_platform(url, chosen, mismatch):
     assert platform_mismatch(analyse_url(url), chosen) is mismatch
+
+
+# --- links in free text and normalised links (issue 13) --------------------------------
+
+
+def test_links_in_a_comment_are_found_without_the_sentence_around_them():
+    from casework.urls import links_in_text
+
+    text = (
+        "Lihat (https://vm.tiktok.com/ZSLx1/), lalu https://x.com/a/status/1. javascript:alert(1)"
+    )
+    assert links_in_text(text) == ["https://vm.tiktok.com/ZSLx1/", "https://x.com/a/status/1"]
+
+
+def test_two_copies_of_one_link_normalise_alike():
+    from casework.urls import link_key, normalised_url
+
+    assert normalised_url("HTTPS://VM.TikTok.com/ZSLx1/?utm_source=wa#x") == (
+        "https://vm.tiktok.com/ZSLx1"
+    )
+    assert link_key("https://vm.tiktok.com/ZSLx1/") == link_key("https://vm.tiktok.com/ZSLx1")
+    assert link_key("https://vm.tiktok.com/ZSLx1") != link_key("https://vm.tiktok.com/ZSLx2")
