@@ -50,6 +50,9 @@ def test_a_server_killed_with_sigkill_starts_again_on_a_sound_database(tmp_path)
         process, base = start_server(
             url, log_path=tmp_path / "first.log", PANTAU_DEMO_CASE_COUNT="40"
         )
+        # The 2024 history plus the current demo election's cases.
+        seeded = check_database(url).counts["case_file"]
+        assert seeded > 40
         process.kill()  # SIGKILL: no shutdown hooks, connections dropped mid-flight
         process.wait(timeout=30)
         assert check_database(url).ok
@@ -58,7 +61,7 @@ def test_a_server_killed_with_sigkill_starts_again_on_a_sound_database(tmp_path)
             assert httpx.get(f"{base}/healthz", timeout=10).json()["database"] == "up"
             soundness = check_database(url)
             assert soundness.ok
-            assert soundness.counts["case_file"] == 40  # the demo is not seeded twice
+            assert soundness.counts["case_file"] == seeded  # the demo is not seeded twice
         finally:
             stop_server(process)
 
