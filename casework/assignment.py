@@ -12,7 +12,7 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope
 from casework.audit import record_event
-from casework.cases import load_case
+from casework.case_access import load_case
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_users

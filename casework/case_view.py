@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
-from casework.cases import children_of, get_case
+from casework.case_access import children_of, get_case
 from casework.duplicates import linked_cases
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
@@ -183,7 +183,7 @@ def load_case_record(
     *, session: Session, actor: Actor, case_id: int, now: datetime | None = None
 ) -> CaseRecord:
     """One case for `actor` with its parts, or CaseNotFound; the scope is checked once."""
-    from casework.cases import comments_visible_to
+    from casework.case_access import comments_visible_to
 
     case: Case = get_case(session=session, actor=actor, case_id=case_id)
     return CaseRecord(

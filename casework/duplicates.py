@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
-from casework.cases import file_report, get_case, load_case
+from casework.case_access import get_case, load_case
+from casework.cases import file_report
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.schemas import ReportIn

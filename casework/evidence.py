@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
-from casework.cases import load_case
+from casework.case_access import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role

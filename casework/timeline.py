@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from casework.actors import Actor, may_see_internal
-from casework.cases import comments_visible_to, get_case
+from casework.case_access import comments_visible_to, get_case
 from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
 from casework.i18n import N_
 from casework.workflow import ACTION_LABELS, Action

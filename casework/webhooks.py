@@ -17,6 +17,7 @@ import json
 import secrets
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
@@ -34,21 +35,26 @@ from db.engine import begin_write
 from db.models import Case, Organisation, Platform, WebhookDelivery, WebhookEndpoint
 from db.types import utcnow
 
+
+class Event(StrEnum):
+    """What a receiver may subscribe to. The lifecycle actions name theirs in
+    `casework.actions` (`ActionSpec.event`); the deadline watch sends `SLA_AT_RISK`."""
+
+    REFERRED = "case.referred"
+    INFORMATION_REQUESTED = "case.information_requested"
+    INFORMATION_ANSWERED = "case.information_answered"
+    DECISION_RECORDED = "case.decision_recorded"
+    CLOSED = "case.closed"
+    SLA_AT_RISK = "case.sla_at_risk"
+
+
 EVENTS = {
-    "case.referred": N_("Case referred to the platform"),
-    "case.information_requested": N_("Information requested"),
-    "case.information_answered": N_("Information answered"),
-    "case.decision_recorded": N_("Decision recorded"),
-    "case.closed": N_("Case closed"),
-    "case.sla_at_risk": N_("Deadline at risk"),
-}
-# The lifecycle actions that are events (casework.cases calls `case_event`).
-ACTION_EVENTS = {
-    "refer_to_platform": "case.referred",
-    "request_information": "case.information_requested",
-    "provide_information": "case.information_answered",
-    "record_decision": "case.decision_recorded",
-    "close_case": "case.closed",
+    Event.REFERRED: N_("Case referred to the platform"),
+    Event.INFORMATION_REQUESTED: N_("Information requested"),
+    Event.INFORMATION_ANSWERED: N_("Information answered"),
+    Event.DECISION_RECORDED: N_("Decision recorded"),
+    Event.CLOSED: N_("Case closed"),
+    Event.SLA_AT_RISK: N_("Deadline at risk"),
 }
 SIGNATURE_HEADER = "Pantau-Signature"
 MAX_URL = 2000
@@ -281,7 +287,7 @@ def _reader(session: Session, organisation: Organisation) -> Actor:
     )
 
 
-def case_event(session: Session, case: Case, event: str, *, at: datetime) -> int:
+def case_event(session: Session, case: Case, event: Event | str, *, at: datetime) -> int:
     """Queue `event` about `case` for every active endpoint that wants it and whose
     organisation may read the case. Returns how many deliveries were queued."""
     endpoints = session.exec(
@@ -289,6 +295,7 @@ def case_event(session: Session, case: Case, event: str, *, at: datetime) -> int
         .join(Organisation, Organisation.id == WebhookEndpoint.organisation_id)
         .where(WebhookEndpoint.active, Organisation.active)
     ).all()
+    event = str(event)
     wanted = [(e, o) for e, o in endpoints if event in e.events]
     if not wanted:
         return 0

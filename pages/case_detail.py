@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
+from casework.actions import spec_of, take_action
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
-from casework.cases import ACTION_SERVICES, add_comment
+from casework.cases import add_comment
 from casework.errors import CaseNotFound, DomainError
 from casework.evidence import may_add_evidence
-from casework.i18n import N_
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
 from casework.timeline import event_label
@@ -20,19 +20,6 @@ from pages import registry, ui
 from pages.bundle_panel import bundle_download
 from pages.case_panels import history_download, run_on_case, work_panel
 from pages.evidence_panel import render_evidence, render_upload
-
-# What each action asks for: (keyword of the service, label message id, required).
-ACTION_INPUTS = {
-    Action.REFER_TO_PLATFORM: ("note", N_("Note to the platform (optional)"), False),
-    Action.REJECT: ("reason", N_("Why is this not a violation or out of scope?"), True),
-    Action.REQUEST_INFORMATION: ("question", N_("Your question to the officer"), True),
-    Action.PROVIDE_INFORMATION: ("answer", N_("Your answer to the platform"), True),
-    Action.CONTEST_DECISION: ("reason", N_("Why do you contest the decision?"), True),
-    Action.ESCALATE: ("reason", N_("Why escalate to the regulator?"), True),
-    Action.RECORD_REGULATOR_ORDER: ("order", N_("The order issued"), True),
-    Action.CLOSE: ("note", N_("Closing note (optional)"), False),
-    Action.REOPEN: ("reason", N_("Why reopen?"), True),
-}
 
 
 def _case_id() -> int | None:
@@ -281,10 +268,16 @@ def _entries(view: CaseView, actor) -> None:
 
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
     _ = ui.gettext()
-    service = ACTION_SERVICES[action]
 
     def work(session) -> None:
-        service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
+        take_action(
+            session=session,
+            actor=actor,
+            case_id=view.case_id,
+            version=version,
+            action=action,
+            **inputs,
+        )
 
     run_on_case(
         view.case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
@@ -299,23 +292,29 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
         return
     for action in actions:
         label = _(ACTION_LABELS[action])
+        spec = spec_of(action)
         with st.expander(label):
-            if action == Action.RECORD_DECISION:
-                _decision_form(view, actor, version)
-            elif action == Action.MERGE:
+            if action in BESPOKE_FORMS:
+                BESPOKE_FORMS[action](view, actor, version, label)
+            elif spec.inputs:
                 with st.form(f"case_action_{action}"):
-                    target = st.text_input(_("Reference of the case to keep"), max_chars=32)
+                    values = {
+                        field.name: st.text_area(_(field.label), max_chars=field.max_length)
+                        for field in spec.inputs
+                    }
                     if st.form_submit_button(label):
-                        _merge(view, actor, target, version)
-            elif action in ACTION_INPUTS:
-                keyword, prompt, _required = ACTION_INPUTS[action]
-                with st.form(f"case_action_{action}"):
-                    text = st.text_area(_(prompt), max_chars=4000)
-                    if st.form_submit_button(label):
-                        _run_action(view, actor, action, version, **{keyword: text})
+                        _run_action(view, actor, action, version, **values)
             else:
                 if st.button(label, key=f"case_action_{action}"):
                     _run_action(view, actor, action, version)
+
+
+def _merge_form(view: CaseView, actor, version: int, label: str) -> None:
+    _ = ui.gettext()
+    with st.form(f"case_action_{Action.MERGE}"):
+        target = st.text_input(_("Reference of the case to keep"), max_chars=32)
+        if st.form_submit_button(label):
+            _merge(view, actor, target, version)
 
 
 def _merge(view: CaseView, actor, reference: str, version: int) -> None:
@@ -328,7 +327,7 @@ def _merge(view: CaseView, actor, reference: str, version: int) -> None:
     _run_action(view, actor, Action.MERGE, version, into_case_id=match.id)
 
 
-def _decision_form(view: CaseView, actor, version: int) -> None:
+def _decision_form(view: CaseView, actor, version: int, label: str = "") -> None:
     _ = ui.gettext()
     with session_scope() as session:
         types = terms(session, "decision_type")
@@ -394,3 +393,8 @@ def _comment_form(view: CaseView, actor) -> None:
             st.session_state.pop("case_comment_body", None)
             ui.flash(_("Comment posted."))
             st.rerun()
+
+
+# The actions whose inputs are not free text draw a form of their own; every other
+# action's form is drawn from its spec (casework/actions.py).
+BESPOKE_FORMS = {Action.MERGE: _merge_form, Action.RECORD_DECISION: _decision_form}

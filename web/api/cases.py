@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlmodel import Session
 
 from casework import cases as services
+from casework.actions import take_action
 from casework.api_tokens import TokenHolder
 from casework.case_view import load_case_record
 from casework.errors import ValidationError
@@ -18,6 +19,7 @@ from casework.i18n import N_
 from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
 from casework.roles import OrgKind
 from casework.schemas import DecisionIn, ReportIn
+from casework.workflow import Action
 from db.models import Evidence
 from web.api import models as m
 from web.api.deps import act_on_cases, get_session, read_cases
@@ -95,9 +97,16 @@ def read_case(
 # --- acting -----------------------------------------------------------------------------
 
 
-def _act(session, found, reference, service, version, **kwargs) -> m.CaseDetail:
+def _act(session, found, reference, action: Action, version: int, **inputs) -> m.CaseDetail:
     case_id = _case_id(session, found, reference)
-    service(session=session, actor=found.actor, case_id=case_id, version=version, **kwargs)
+    take_action(
+        session=session,
+        actor=found.actor,
+        case_id=case_id,
+        version=version,
+        action=action,
+        **inputs,
+    )
     return _record(session, found, case_id)
 
 
@@ -111,7 +120,7 @@ def acknowledge(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The platform confirms receipt of a referred case."""
-    return _act(session, found, reference, services.acknowledge, body.version)
+    return _act(session, found, reference, Action.ACKNOWLEDGE, body.version)
 
 
 @router.post(
@@ -131,7 +140,7 @@ def request_information(
         session,
         found,
         reference,
-        services.request_information,
+        Action.REQUEST_INFORMATION,
         body.version,
         question=body.question,
     )
@@ -151,7 +160,7 @@ def provide_information(
 ) -> m.CaseDetail:
     """The supervisory body answers the platform's question; the deadline resumes."""
     return _act(
-        session, found, reference, services.provide_information, body.version, answer=body.answer
+        session, found, reference, Action.PROVIDE_INFORMATION, body.version, answer=body.answer
     )
 
 
@@ -174,7 +183,7 @@ def record_decision(
         session,
         found,
         reference,
-        services.record_decision,
+        Action.RECORD_DECISION,
         body.version,
         decision=DecisionIn(**values),
     )
@@ -188,7 +197,7 @@ def refer(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The supervisory body refers a reviewed case to its platform; the deadline starts."""
-    return _act(session, found, reference, services.refer_to_platform, body.version, note=body.note)
+    return _act(session, found, reference, Action.REFER_TO_PLATFORM, body.version, note=body.note)
 
 
 @router.post("/{reference}/close", response_model=m.CaseDetail, responses=ERRORS, summary="Close")
@@ -199,7 +208,7 @@ def close(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The supervisory body verifies the outcome and closes the case."""
-    return _act(session, found, reference, services.close_case, body.version, note=body.note)
+    return _act(session, found, reference, Action.CLOSE, body.version, note=body.note)
 
 
 @router.post(

@@ -8,6 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from casework.actions import spec_of
+from casework.workflow import Action
+
 # PostgreSQL cannot store NUL in text; refusing it here keeps it a 422 rather than a 500.
 NO_NUL = r"^[^\x00]*$"
 
@@ -155,16 +158,22 @@ class VersionIn(Body):
     version: int = Field(ge=1, le=2**31 - 1, description="The version you last read.")
 
 
+def action_text(action: Action, name: str):
+    """An action's text input, bounded as its spec bounds it (casework/actions.py)."""
+    return text(spec_of(action).input(name).max_length)
+
+
 class NoteIn(VersionIn):
-    note: LongText = ""
+    # Referral and closing notes share this body; their specs bound them alike.
+    note: action_text(Action.REFER_TO_PLATFORM, "note") = ""
 
 
 class QuestionIn(VersionIn):
-    question: LongText
+    question: action_text(Action.REQUEST_INFORMATION, "question")
 
 
 class AnswerIn(VersionIn):
-    answer: LongText
+    answer: action_text(Action.PROVIDE_INFORMATION, "answer")
 
 
 class DecisionBody(VersionIn):
