@@ -18,13 +18,16 @@ from sqlmodel import Session
 from starlette.routing import Mount
 
 from casework.bootstrap import prepare_database
+from casework.checkpoints import checkpoint_on_timer
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
+from casework.signing import installation_key
 from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
 from web.health import routes as health_routes
+from web.keys import routes as key_routes
 from web.signin import routes as sign_in_routes
 
 ROOT = Path(__file__).resolve().parent
@@ -68,9 +71,27 @@ async def _outbox_watch(every: float) -> None:
         await anyio.sleep(every)
 
 
+def _checkpoint() -> bool:
+    with Session(get_engine()) as session:
+        return checkpoint_on_timer(session=session)
+
+
+async def _checkpoint_watch(every: int) -> None:
+    """Sign a checkpoint of the audit chain on a timer (when events were added)."""
+    while True:
+        try:
+            if await anyio.to_thread.run_sync(_checkpoint):
+                log.info("signed an audit checkpoint")
+        except Exception:  # a database outage must not end the watch
+            log.exception("the audit checkpoint failed; trying again later")
+        await anyio.sleep(every)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
+    # Refuse to start without a readable signing key, rather than at the first event.
+    installation_key(settings)
     log.info("preparing the database")
     await anyio.to_thread.run_sync(prepare_database, get_engine(), settings)
     # What start-up built (modules, seed data) lives as long as the process: moving it
@@ -83,6 +104,8 @@ async def lifespan(_app):
         watches.append(asyncio.create_task(_deadline_watch(settings.sla_check_seconds)))
     if settings.outbox_seconds:
         watches.append(asyncio.create_task(_outbox_watch(settings.outbox_seconds)))
+    if settings.checkpoint_seconds:
+        watches.append(asyncio.create_task(_checkpoint_watch(settings.checkpoint_seconds)))
     yield {}
     for watch in watches:
         watch.cancel()
@@ -92,5 +115,5 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
-    routes=[*health_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
+    routes=[*health_routes, *key_routes, *sign_in_routes, Mount("/api/v1", app=create_api())],
 )

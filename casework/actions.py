@@ -28,6 +28,7 @@ from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.case_access import commit_or_stale, flush_or_stale, load_case
+from casework.decision_signatures import verify_decision_signature
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_case_parties, notify_platform, notify_regulator
@@ -48,9 +49,12 @@ Values = Mapping[str, Any]
 # (case as loaded, the time of the action, the platform's SLA policy, the cleaned
 # inputs) → the case fields to set. Pure: no session, no clock, no I/O.
 Effect = Callable[[Case, datetime, sla.SlaPolicy, Values], dict[str, Any]]
-# Bespoke work before the transition (checks that need the database), returning more
-# values for the effect and the record step.
+# Bespoke work before the case is loaded (checks that need the database), returning
+# more values for the effect and the record step.
 Prepare = Callable[[Session, Actor, int, Values], dict[str, Any]]
+# Bespoke checks on the loaded case once scope, version, state and role have passed,
+# before the mutation; they may read the database and return more values.
+Check = Callable[[Session, Actor, Case, Values], dict[str, Any]]
 # Bespoke rows written after the transition (a decision, a merge's moves).
 Record = Callable[[Session, Actor, Case, Values], None]
 
@@ -99,6 +103,7 @@ class ActionSpec:
     # Inputs that are not free text (drawn by a bespoke form on the case page).
     other_inputs: tuple[str, ...] = ()
     prepare: Prepare | None = None
+    check: Check | None = None
     record: Record | None = None
     # The audit detail; by default every non-blank text input.
     detail: Callable[[Values], dict[str, Any]] | None = None
@@ -234,6 +239,46 @@ def _clean_decision(session: Session, actor: Actor, case_id: int, values: Values
     return {"cleaned": clean_decision(session, decision)}
 
 
+def _puid_in_use(session: Session, platform_code: str, puid: str) -> bool:
+    """Whether a decision on one of this platform's cases already has this PUID."""
+    query = (
+        select(Decision.id)
+        .join(Case, Case.id == Decision.case_id)
+        .where(Case.platform_code == platform_code, Decision.puid == puid)
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _check_decision(session: Session, actor: Actor, case: Case, values: Values) -> dict:
+    """A signed decision's signature is verified (the audit event names the key), and a
+    platform's PUID is used once."""
+    verified = verify_decision_signature(
+        session,
+        actor=actor,
+        case_reference=case.reference,
+        case_version=case.version,
+        decision=values["decision"],
+    )
+    signed = {}
+    if verified is not None:
+        signed = {
+            "signed_key_id": verified.key_id,
+            "signature": verified.signature,
+            "signed_record": verified.signed_record,
+        }
+    cleaned = values["cleaned"]
+    if cleaned["puid"] and _puid_in_use(session, case.platform_code, cleaned["puid"]):
+        raise ValidationError({"puid": N_("This platform already sent a decision with this PUID.")})
+    return {"signed": signed}
+
+
+def _decision_detail(values: Values) -> dict:
+    detail = {"decisions": values["cleaned"]["decisions"], "ground": values["cleaned"]["ground"]}
+    if values["signed"]:
+        detail["signed_key_id"] = values["signed"]["signed_key_id"]
+    return detail
+
+
 def _add_decision(session: Session, actor: Actor, case: Case, values: Values) -> None:
     cleaned = dict(values["cleaned"], decided_at=case.decided_at)
     session.add(
@@ -243,6 +288,7 @@ def _add_decision(session: Session, actor: Actor, case: Case, values: Values) ->
             recorded_by_id=actor.user_id,
             created_at=case.updated_at,
             **cleaned,
+            **values["signed"],
         )
     )
 
@@ -304,13 +350,11 @@ SPECS: dict[Action, ActionSpec] = {
             effect=decide,
             other_inputs=("decision",),
             prepare=_clean_decision,
+            check=_check_decision,
             record=_add_decision,
             notice=Notice("decision_recorded", _PARTIES),
             event=Event.DECISION_RECORDED,
-            detail=lambda values: {
-                "decisions": values["cleaned"]["decisions"],
-                "ground": values["cleaned"]["ground"],
-            },
+            detail=_decision_detail,
         ),
         ActionSpec(
             Action.CONTEST_DECISION,
@@ -407,7 +451,7 @@ def _transition(
     case_id: int,
     version: int,
     spec: ActionSpec,
-    values: Values,
+    values: dict[str, Any],
     now: datetime,
 ) -> Case:
     action = spec.action
@@ -422,6 +466,8 @@ def _transition(
     if actor.role not in transition.roles:
         log_denied(actor, str(action), case_id=case_id)
         raise PermissionDenied()
+    if spec.check is not None:
+        values.update(spec.check(session, actor, case, values))
     policy = sla_policy(session, case.platform_code) if spec.uses_policy else sla.SlaPolicy()
     changes = spec.effect(case, now, policy, values) if spec.effect is not None else {}
     source = case.status

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import ChainReport, verify_chain
+from casework.checkpoints import CheckpointView, latest_checkpoints
 from casework.errors import PermissionDenied
 from casework.i18n import format_datetime
 from casework.roles import OrgKind, Role
@@ -168,3 +169,9 @@ def check_audit_chain(*, session: Session, actor: Actor) -> ChainReport:
     """Walk the whole chain and report the first broken event, if any."""
     _require(actor, "verify_audit_chain")
     return verify_chain(session)
+
+
+def recent_checkpoints(*, session: Session, actor: Actor, limit: int = 10) -> list[CheckpointView]:
+    """The newest signed checkpoints of the chain, newest first."""
+    _require(actor, "read_audit_log")
+    return latest_checkpoints(session, limit=limit)

@@ -1,10 +1,16 @@
 """Evidence bundles for legal referral (e.g. to Gakkumdu): one ZIP holding, for one or
 several cases, each case's record and timeline, every evidence file under its SHA-256
 name, the audit-chain excerpt of those cases, and a manifest of every file's size and
-SHA-256. The export itself is an audit event carrying the manifest's SHA-256, so a
-bundle can be matched to Pantau's own trail.
+SHA-256. The manifest is signed with the installation key (`manifest.sig`), and the export
+itself is an audit event carrying the manifest's SHA-256, so a bundle can be matched to
+Pantau's own trail.
 
-Verify one offline:  python -m casework.bundles verify bundle.zip"""
+"Intact": every file matches the manifest and every audit event its hash; anyone can
+rebuild an intact bundle. "Signed": the manifest's signature verifies against this
+installation's public key; only the holder of the private key can produce it.
+
+Verify one offline:  python -m casework.bundles verify bundle.zip --public-key keys.json
+or online:           python -m casework.bundles verify bundle.zip --keys-url URL"""
 
 from __future__ import annotations
 
@@ -26,12 +32,16 @@ from casework.audit import event_hash, record_event
 from casework.case_view import load_case_view
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.roles import OrgKind, Role
+from casework.schemas import DECISION_FIELDS
+from casework.signing import keys_url, public_keyring, sign_bytes, verify_bytes
 from db.engine import begin_write
 from db.models import AuditEvent, EvidenceBlob
 from db.types import utcnow
 
 FORMAT = "pantau-evidence-bundle/1"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 MAX_CASES = 50
 MAX_ENTRIES = 5000
 MAX_UNPACKED = 2 * 1024**3
@@ -41,8 +51,12 @@ README = """Pantau evidence bundle / Bundel bukti Pantau
 
 manifest.json lists every other file with its size and SHA-256.
 manifest.json mencantumkan setiap berkas lain beserta ukuran dan SHA-256-nya.
+manifest.sig is the Ed25519 signature of manifest.json by the Pantau installation.
+manifest.sig adalah tanda tangan Ed25519 atas manifest.json oleh instalasi Pantau.
 
-Verify / Verifikasi:  python -m casework.bundles verify <bundle.zip>
+Verify / Verifikasi:
+  python -m casework.bundles verify <bundle.zip> --public-key <pantau-keys.json>
+  python -m casework.bundles verify <bundle.zip> --keys-url <url>/.well-known/pantau-keys.json
 The SHA-256 of manifest.json is recorded in Pantau's audit trail
 (event "evidence_bundle_exported").
 SHA-256 manifest.json tercatat di jejak audit Pantau.
@@ -92,15 +106,14 @@ def _case_record(view) -> dict[str, Any]:
         "decisions": [
             {
                 "issued_by": d.issued_by,
-                "decisions": d.decisions,
-                "ground": d.ground,
-                "legal_reference": d.legal_reference,
-                "policy_reference": d.policy_reference,
-                "explanation": d.explanation,
-                "territorial_scope": d.territorial_scope,
-                "automated_detection": d.automated_detection,
-                "automated_decision": d.automated_decision,
-                "decided_at": d.decided_at,
+                **{name: getattr(d, name) for name in DECISION_FIELDS if name != "signature"},
+                "signed_by": view.decision_signers.get(d.id),
+                "signature": (
+                    {"alg": "Ed25519", "key_id": d.signed_key_id, "signature": d.signature}
+                    if d.signature
+                    else None
+                ),
+                "signed_record": d.signed_record,
             }
             for d in view.decisions
         ],
@@ -203,6 +216,7 @@ def build_bundle(
     }
     files[MANIFEST] = _json(manifest)
     digest = _sha(files[MANIFEST])
+    files[SIGNATURE] = _json({**sign_bytes(files[MANIFEST]), "keys_url": keys_url()})
     session.rollback()
     begin_write(session)
     record_event(
@@ -233,6 +247,11 @@ PROBLEM_EXTRA = N_("not listed in the manifest")
 PROBLEM_NAME = N_("an evidence file whose name is not its SHA-256")
 PROBLEM_EVENT = N_("an audit event whose hash does not match its content")
 
+SIGNATURE_VALID = "valid"
+SIGNATURE_INVALID = "invalid"
+SIGNATURE_MISSING = "missing"
+SIGNATURE_UNCHECKED = "unchecked"
+
 
 @dataclass
 class BundleReport:
@@ -240,15 +259,24 @@ class BundleReport:
     manifest_sha256: str | None = None
     cases: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file, message id)
+    signature: str = SIGNATURE_UNCHECKED  # valid | invalid | missing | unchecked
+    signed_by_key: str | None = None
 
     @property
     def intact(self) -> bool:
+        """Every file matches the manifest (which anyone could have rebuilt)."""
         return not self.problems
 
+    @property
+    def signed(self) -> bool:
+        """The manifest carries a valid signature by one of the keys given."""
+        return self.signature == SIGNATURE_VALID
 
-def verify_bundle(data: bytes) -> BundleReport:
-    """Check every file of a bundle against its manifest, and every audit event's hash
-    against its content. Needs no database: runs anywhere Python does."""
+
+def verify_bundle(data: bytes, *, public_keys: dict[str, bytes] | None = None) -> BundleReport:
+    """Check every file of a bundle against its manifest, every audit event's hash
+    against its content, and, given `public_keys`, the manifest's signature. Needs no
+    database: runs anywhere Python does."""
     report = BundleReport()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -268,6 +296,7 @@ def verify_bundle(data: bytes) -> BundleReport:
         return report
     report.manifest_sha256 = _sha(raw_manifest)
     report.cases = list(manifest.get("cases", []))
+    _check_signature(report, archive, entries, raw_manifest, public_keys)
     for name, entry in sorted(listed.items()):
         if name not in entries:
             report.problems.append((name, PROBLEM_MISSING))
@@ -280,7 +309,7 @@ def verify_bundle(data: bytes) -> BundleReport:
             report.problems.append((name, PROBLEM_HASH))
         elif name.startswith("evidence/") and name.removeprefix("evidence/") != _sha(content):
             report.problems.append((name, PROBLEM_NAME))
-    for name in sorted(set(entries) - set(listed) - {MANIFEST}):
+    for name in sorted(set(entries) - set(listed) - {MANIFEST, SIGNATURE}):
         report.problems.append((name, PROBLEM_EXTRA))
     if "audit/events.jsonl" in entries:
         for line in archive.read("audit/events.jsonl").decode("utf-8", "replace").splitlines():
@@ -288,6 +317,54 @@ def verify_bundle(data: bytes) -> BundleReport:
             if problem:
                 report.problems.append((problem, PROBLEM_EVENT))
     return report
+
+
+def _check_signature(report, archive, entries, raw_manifest, public_keys) -> None:
+    if SIGNATURE not in entries:
+        report.signature = SIGNATURE_MISSING
+        return
+    try:
+        signature = json.loads(archive.read(SIGNATURE))
+        report.signed_by_key = str(signature.get("key_id"))
+    except (ValueError, AttributeError):
+        report.signature = SIGNATURE_INVALID
+        return
+    if public_keys is None:
+        return
+    valid = verify_bytes(raw_manifest, signature, public_keys=public_keys)
+    report.signature = SIGNATURE_VALID if valid else SIGNATURE_INVALID
+
+
+@dataclass
+class ReceivedBundle:
+    """A bundle checked on the page, with what only this installation can tell."""
+
+    report: BundleReport
+    issued_here: bool
+
+
+def check_received_bundle(*, session: Session, actor: Actor, data: bytes) -> ReceivedBundle:
+    """Verify a bundle against its manifest and this installation's public keys, and
+    look its manifest's SHA-256 up among the exports recorded in the audit trail: a
+    bundle this Pantau never issued says so, however intact it looks."""
+    # The audit page's readers and the caseworkers who receive bundles back.
+    if actor.organisation_kind != OrgKind.SUPERVISORY or actor.role not in (
+        Role.OFFICER,
+        Role.LEAD,
+        Role.ADMIN,
+    ):
+        log_denied(actor, "verify_evidence_bundle")
+        raise PermissionDenied()
+    report = verify_bundle(data, public_keys=public_keyring())
+    issued = False
+    if report.manifest_sha256:
+        exports = session.exec(
+            select(AuditEvent.detail).where(AuditEvent.action == "evidence_bundle_exported")
+        )
+        issued = any(
+            (detail or {}).get("manifest_sha256") == report.manifest_sha256 for detail in exports
+        )
+    return ReceivedBundle(report=report, issued_here=issued)
 
 
 def _event_problem(line: str) -> str | None:
@@ -312,21 +389,70 @@ def _event_problem(line: str) -> str | None:
     return None
 
 
+def _keys_from_url(url: str) -> dict[str, bytes]:
+    import urllib.request
+
+    from casework.signing import keys_from_document
+
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("the keys URL must start with https:// (or http://)")
+    with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - checked above
+        return keys_from_document(json.loads(response.read(1_000_000)))
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] != "verify":
-        print("usage: python -m casework.bundles verify <bundle.zip>", file=sys.stderr)
+    """Exit 0 only when the bundle is intact and its signature verifies; 1 when a file,
+    an event or the signature fails; 2 when no public key was given to check against."""
+    import argparse
+
+    from casework.signing import SigningKeyInvalid, load_public_keys
+
+    parser = argparse.ArgumentParser(prog="python -m casework.bundles")
+    commands = parser.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="check a bundle offline")
+    verify.add_argument("bundle")
+    source = verify.add_mutually_exclusive_group()
+    source.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="the installation's published keys (pantau-keys.json) or a PEM public key",
+    )
+    source.add_argument(
+        "--keys-url", metavar="URL", help="the installation's /.well-known/pantau-keys.json"
+    )
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.public_key:
+            keys = load_public_keys(arguments.public_key)
+        elif arguments.keys_url:
+            keys = _keys_from_url(arguments.keys_url)
+        else:
+            keys = None
+    except (OSError, ValueError, SigningKeyInvalid) as error:
+        print(f"cannot read the public keys: {error}", file=sys.stderr)
         return 2
-    with open(argv[1], "rb") as handle:
-        report = verify_bundle(handle.read())
+    with open(arguments.bundle, "rb") as handle:
+        report = verify_bundle(handle.read(), public_keys=keys)
     print(f"manifest sha256: {report.manifest_sha256 or '-'}")
     print(f"cases: {', '.join(report.cases) or '-'}")
     print(f"files checked: {report.files_checked}")
-    if report.intact:
-        print("intact: every file matches the manifest and every audit event its hash")
-        return 0
     for name, problem in report.problems:
         print(f"PROBLEM {name or '(bundle)'}: {problem}")
-    return 1
+    if report.intact:
+        print("intact: every file matches the manifest and every audit event its hash")
+    if report.signature == SIGNATURE_VALID:
+        print(f"signed: the manifest's signature verifies (key {report.signed_by_key})")
+    elif report.signature == SIGNATURE_UNCHECKED:
+        print(
+            "signature NOT checked: give --public-key FILE or --keys-url URL; "
+            "an intact bundle without a checked signature proves nothing about who made it"
+        )
+        return 2
+    elif report.signature == SIGNATURE_MISSING:
+        print("PROBLEM manifest.sig: the bundle is not signed")
+    else:
+        print("PROBLEM manifest.sig: the signature does not verify with the keys given")
+    return 0 if report.intact and report.signed else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ the viewer may see (the reporter's identity stays with the supervisory body)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
 from casework.case_access import children_of, get_case
+from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
@@ -71,6 +72,8 @@ class CaseView:
     related: list[tuple[int, str, str]]  # (case id, reference, status) the viewer may see
     merged_from: list[tuple[int, str]]  # cases merged into this one, that the viewer may see
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
+    # {decision id: platform name} for decisions whose platform signature was verified
+    decision_signers: dict[int, str] = field(default_factory=dict)
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -104,6 +107,7 @@ def load_case_view(
         else None
     )
     timeline = timeline_of(session, actor, case.id, limit=timeline_limit)
+    decisions = children_of(session, Decision, case.id)
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
@@ -147,7 +151,8 @@ def load_case_view(
         # The scope was checked once, above; the parts need no second check.
         urls=children_of(session, CaseUrl, case.id),
         evidence=children_of(session, Evidence, case.id),
-        decisions=children_of(session, Decision, case.id),
+        decisions=decisions,
+        decision_signers=decision_signers(session, decisions),
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
         actions=allowed_actions(case.status, actor.role),

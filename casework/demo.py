@@ -90,6 +90,25 @@ DECISION_WEIGHTS = {
     "no_action": 20,
 }
 
+# Where a decision applies, beside Indonesia: some platforms remove election content
+# everywhere, and some also restrict it where it was reported from abroad.
+DEMO_SCOPES = {"GLOBAL": 15, "ID,NL": 5, "DE,ID": 3, "ID": 77}
+
+
+def _dsa_details(case_id: int, decision: str, at: datetime) -> dict[str, Any]:
+    """Scope, automation and end date of a demo decision. A generator of its own, seeded
+    by the case, leaves the main sequence (and every other demo figure) as it was."""
+    rng = random.Random(case_id)
+    scopes = list(DEMO_SCOPES)
+    scope = rng.choices(scopes, weights=[DEMO_SCOPES[s] for s in scopes])[0]
+    temporary = decision == "account_suspended" and rng.random() < 0.5
+    return {
+        "territorial_scope": "ID" if decision == "no_action" else scope,
+        "automated_decision": "partially" if rng.random() < 0.1 else "not_automated",
+        "account_ends_on": (at + timedelta(days=30)).date() if temporary else None,
+    }
+
+
 # End states of a case filed long ago, and of one filed in the last fortnight.
 SETTLED_END_STATES = {
     "closed": 60,
@@ -602,9 +621,8 @@ class CaseGenerator:
                 "explanation": "Konten melanggar ketentuan integritas pemilu."
                 if decision != "no_action"
                 else "Konten tidak melanggar kebijakan kami.",
-                "territorial_scope": "ID",
                 "automated_detection": self.rng.random() < 0.1,
-                "automated_decision": False,
+                **_dsa_details(case["id"], decision, t),
                 "decided_at": t,
                 "recorded_by_id": liaison,
                 "created_at": t,

@@ -1,60 +1,37 @@
-"""Platform decisions as statements of reasons, in the shape of the EU DSA Transparency
-Database (field names and values of its API), one JSON object per line, so that a
-platform can reuse its Pantau records in its own reporting.
+"""Platform decisions as statements of reasons, in two exports named for what they are.
 
-Where Pantau holds no such fact the field is left out rather than guessed. Territorial
-scope uses ISO 3166 country codes, as the database does (Pantau's scope is "ID")."""
+- The EU submission (`eu_submission`): one platform's statements that the EU's DSA
+  Transparency Database accepts — decisions with at least one restriction and at least
+  one EU/EEA country in scope, the scope cut to those countries — in batches of at most
+  100 in the shape `POST /api/v1/statements` takes, with a report of every decision held
+  back and why. The API takes the platform from the submitter's token, so each platform
+  submits its own.
+- Pantau's Indonesian record (`indonesian_record`): every decision, "no action" and the
+  Indonesian scope kept, in the same field names. DSA-shaped, not for submission: its
+  header says so."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
+from casework.dsa_mappings import Mappings
+from casework.dsa_statements import DUPLICATE_PUID, build_statement, indonesian_statement
+from casework.dsa_values import BATCH_SIZE
 from casework.errors import PermissionDenied
 from casework.roles import OrgKind, Role
-from db.models import Case, Decision, Platform
+from db.models import Case, Decision, Organisation, Platform, Region
 
-VISIBILITY = {
-    "removed": "DECISION_VISIBILITY_CONTENT_REMOVED",
-    "geo_blocked": "DECISION_VISIBILITY_CONTENT_DISABLED",
-    "visibility_reduced": "DECISION_VISIBILITY_CONTENT_DEMOTED",
-    "age_restricted": "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
-    "labelled": "DECISION_VISIBILITY_CONTENT_LABELLED",
-}
-ACCOUNT = {
-    "account_suspended": "DECISION_ACCOUNT_SUSPENDED",
-    "account_terminated": "DECISION_ACCOUNT_TERMINATED",
-}
-MONETARY = {"monetisation_restricted": "DECISION_MONETARY_SUSPENSION"}
-CATEGORY = {
-    "hoax": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "black_campaign": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "paid_political_ad": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "vote_buying": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "neutrality_breach": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "out_of_schedule": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "synthetic_media": "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "hate_speech": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "sara": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "impersonation": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-    "threat_officials": "STATEMENT_CATEGORY_VIOLENCE",
-}
-OTHER_CATEGORY = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
-CONTENT_TYPE = {
-    "video": "CONTENT_TYPE_VIDEO",
-    "live": "CONTENT_TYPE_VIDEO",
-    "image": "CONTENT_TYPE_IMAGE",
-    "text": "CONTENT_TYPE_TEXT",
-    "comment": "CONTENT_TYPE_TEXT",
-}
-# A report from an election supervisory body is a notice from an authority-like flagger.
-SOURCE = {"platform_detection": "SOURCE_VOLUNTARY"}
-DEFAULT_SOURCE = "SOURCE_TRUSTED_FLAGGER"
+DEFAULT_ZONE = "Asia/Jakarta"
 
 
 def may_export_decisions(actor: Actor) -> bool:
@@ -64,67 +41,57 @@ def may_export_decisions(actor: Actor) -> bool:
     )
 
 
-def _date(value: datetime | None) -> str | None:
-    return value.date().isoformat() if value else None
+@dataclass
+class HeldBack:
+    """A decision left out of the EU submission, and why (message ids, values)."""
+
+    puid: str
+    case_reference: str
+    decision_id: int
+    problems: list[tuple[str, dict]]
 
 
-def statement_of_reasons(decision: Decision, case: Case, platform_name: str) -> dict:
-    """One decision as a statement of reasons."""
-    codes = decision.decisions or []
-    statement: dict = {
-        "puid": f"{case.reference}-D{decision.id}",
-        "platform_name": platform_name,
-        "decision_visibility": sorted({VISIBILITY[c] for c in codes if c in VISIBILITY}),
-        "decision_account": next((ACCOUNT[c] for c in codes if c in ACCOUNT), None),
-        "decision_monetary": next((MONETARY[c] for c in codes if c in MONETARY), None),
-        "decision_ground": (
-            "DECISION_GROUND_ILLEGAL_CONTENT"
-            if decision.ground == "law"
-            else "DECISION_GROUND_INCOMPATIBLE_CONTENT"
-        ),
-        "category": CATEGORY.get(case.category_code, OTHER_CATEGORY),
-        "territorial_scope": sorted(
-            {c.strip().upper() for c in (decision.territorial_scope or "ID").split(",") if c}
-        ),
-        "content_type": [CONTENT_TYPE.get(case.content_type or "", "CONTENT_TYPE_OTHER")],
-        "content_date": _date(case.posted_at),
-        "application_date": _date(decision.decided_at),
-        "automated_detection": "Yes" if decision.automated_detection else "No",
-        "automated_decision": (
-            "AUTOMATED_DECISION_FULLY"
-            if decision.automated_decision
-            else "AUTOMATED_DECISION_NOT_AUTOMATED"
-        ),
-        "source_type": SOURCE.get(case.source, DEFAULT_SOURCE),
-        "decision_facts": decision.explanation or "",
-        "no_action": codes == ["no_action"],
-    }
-    if decision.ground == "law":
-        statement["illegal_content_legal_ground"] = decision.legal_reference or case.legal_ground
-        statement["illegal_content_explanation"] = decision.explanation or ""
-    else:
-        statement["incompatible_content_ground"] = decision.policy_reference or ""
-        statement["incompatible_content_explanation"] = decision.explanation or ""
-    if case.content_type not in CONTENT_TYPE:
-        statement["content_type_other"] = case.content_type or "unknown"
-    if decision.issued_by == "regulator":
-        statement["source_identity"] = "regulator order"
-    return {k: v for k, v in statement.items() if v not in (None, [])}
+@dataclass
+class EuSubmission:
+    platform_code: str
+    batches: list[dict] = field(default_factory=list)  # each {"statements": [...]}
+    held_back: list[HeldBack] = field(default_factory=list)
+
+    @property
+    def statement_count(self) -> int:
+        return sum(len(b["statements"]) for b in self.batches)
 
 
-def decision_statements(
-    *,
+class _Context:
+    """What every statement needs besides its decision and case, read once."""
+
+    def __init__(self, session: Session):
+        self.mappings = Mappings.load(session)
+        self.zones = {
+            r.code: r.time_zone
+            for r in session.exec(select(Region).where(Region.level == "province"))
+        }
+        self.organisations = {o.id: o.name for o in session.exec(select(Organisation))}
+        self.platforms = {p.code: p.name for p in session.exec(select(Platform))}
+
+    def zone(self, case: Case) -> str:
+        return self.zones.get(case.province_code or "", DEFAULT_ZONE)
+
+    def source_identity(self, case: Case) -> str:
+        return self.organisations.get(case.reporting_organisation_id, "")
+
+
+def _decisions(
     session: Session,
     actor: Actor,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    platform_codes: tuple[str, ...] = (),
-) -> Iterator[dict]:
-    """Statements for the decisions on cases in the actor's scope, oldest first."""
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    platform_codes: tuple[str, ...],
+) -> Iterator[tuple[Decision, Case]]:
     if not may_export_decisions(actor):
         log_denied(actor, "export_decisions")
         raise PermissionDenied()
-    names = {p.code: p.name for p in session.exec(select(Platform))}
     query = (
         select(Decision, Case)
         .join(Case, Case.id == Decision.case_id)
@@ -137,15 +104,109 @@ def decision_statements(
         query = query.where(Decision.decided_at >= since)
     if until is not None:
         query = query.where(Decision.decided_at < until)
-    for decision, case in session.exec(query.execution_options(yield_per=1000)):
-        yield statement_of_reasons(
-            decision, case, names.get(case.platform_code, case.platform_code)
+    yield from session.exec(query.execution_options(yield_per=1000))
+
+
+def eu_submission(
+    *,
+    session: Session,
+    actor: Actor,
+    platform_code: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> EuSubmission:
+    """One platform's statements for the EU's database, in batches, and what was held
+    back. A second decision with a PUID already used is held back, never renamed."""
+    context = _Context(session)
+    result = EuSubmission(platform_code=platform_code)
+    accepted: list[dict] = []
+    seen: set[str] = set()
+    for decision, case in _decisions(
+        session, actor, since=since, until=until, platform_codes=(platform_code,)
+    ):
+        built = build_statement(
+            decision,
+            case,
+            mappings=context.mappings,
+            zone=context.zone(case),
+            source_identity=context.source_identity(case),
+        )
+        puid = built.statement["puid"]
+        if puid in seen:
+            built.problems.append((DUPLICATE_PUID, {}))
+        if built.problems:
+            result.held_back.append(HeldBack(puid, case.reference, decision.id, built.problems))
+            continue
+        seen.add(puid)
+        accepted.append(built.statement)
+    result.batches = [
+        {"statements": accepted[i : i + BATCH_SIZE]} for i in range(0, len(accepted), BATCH_SIZE)
+    ]
+    return result
+
+
+def eu_submission_zip(*, gettext: Callable[[str], str], **kwargs) -> bytes:
+    """The EU submission as a ZIP: `statements-001.json` … (each the body of one
+    `POST /api/v1/statements`) and `held-back.csv` (one row per decision left out)."""
+    submission = eu_submission(**kwargs)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, batch in enumerate(submission.batches, start=1):
+            archive.writestr(
+                f"statements-{number:03d}.json",
+                json.dumps(batch, ensure_ascii=False, indent=1, sort_keys=True),
+            )
+        archive.writestr("held-back.csv", _held_back_csv(submission.held_back, gettext))
+    return buffer.getvalue()
+
+
+def _held_back_csv(rows: list[HeldBack], gettext: Callable[[str], str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([gettext("Case number"), gettext("Decision"), "puid", gettext("Held back")])
+    for row in rows:
+        reasons = " ".join(gettext(message).format(**values) for message, values in row.problems)
+        writer.writerow([row.case_reference, row.decision_id, row.puid, reasons])
+    return out.getvalue()
+
+
+def indonesian_statements(
+    *,
+    session: Session,
+    actor: Actor,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    platform_codes: tuple[str, ...] = (),
+) -> Iterator[dict]:
+    """Every decision in the actor's scope as Pantau's own DSA-shaped statement."""
+    context = _Context(session)
+    for decision, case in _decisions(
+        session, actor, since=since, until=until, platform_codes=platform_codes
+    ):
+        yield indonesian_statement(
+            decision,
+            case,
+            mappings=context.mappings,
+            zone=context.zone(case),
+            platform_name=context.platforms.get(case.platform_code, case.platform_code),
+            source_identity=context.source_identity(case),
         )
 
 
-def decisions_jsonl(**kwargs) -> bytes:
-    """The statements as JSON Lines."""
-    return "".join(
-        json.dumps(statement, ensure_ascii=False, sort_keys=True) + "\n"
-        for statement in decision_statements(**kwargs)
-    ).encode("utf-8")
+def indonesian_record(*, gettext: Callable[[str], str], **kwargs) -> bytes:
+    """Pantau's statements-of-reasons record as one JSON document whose header says it
+    is not for submission to the EU's database."""
+    document = {
+        "header": {
+            "title": gettext("Pantau statements of reasons: Indonesian record"),
+            "not_for_submission": True,
+            "note": gettext(
+                "Shaped like the EU DSA statement of reasons, but not for submission to the "
+                "DSA Transparency Database: it keeps 'no action' decisions and the Indonesian "
+                "territorial scope, which that database refuses. Use the EU submission export "
+                "for that."
+            ),
+        },
+        "statements": list(indonesian_statements(**kwargs)),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from casework.analytics.scope import ALL_PLATFORMS
 from casework.i18n import format_date, format_datetime, format_number
+from casework.signing import keys_url
 from casework.spreadsheet import csv_bytes
 from casework.taxonomy import PHASE_LABELS, term_label
 from casework.transparency import PUBLIC, SUPPRESSED, Report, Table
@@ -112,6 +113,30 @@ def _generated(report: Report, gettext, language: str, zone: str) -> str:
     return gettext("Generated {when}").format(when=when)
 
 
+def checkpoint_lines(report: Report, gettext, language: str, zone: str) -> list[str]:
+    """The signed audit checkpoint as lines of text, the same in every format."""
+    checkpoint = report.checkpoint
+    if checkpoint is None:
+        return []
+    when = format_datetime(checkpoint.at, language=language, time_zone=zone)
+    return [
+        gettext(
+            "Checkpoint {number}, signed {when}: the audit trail held {count} events, "
+            "the last with hash {hash}."
+        ).format(
+            number=checkpoint.id,
+            when=when,
+            count=format_number(checkpoint.event_count, language=language),
+            hash=checkpoint.last_hash,
+        ),
+        gettext("Signed statement: {statement}").format(statement=checkpoint.statement),
+        gettext("Ed25519 signature by key {key_id}: {signature}").format(
+            key_id=checkpoint.key_id, signature=checkpoint.signature
+        ),
+        gettext("Pantau's public keys: {url}").format(url=keys_url()),
+    ]
+
+
 def report_html(report: Report, *, gettext, language: str, labels: Labels, zone: str) -> bytes:
     _ = gettext
     kw = {"gettext": gettext, "language": language, "labels": labels}
@@ -147,6 +172,10 @@ def report_html(report: Report, *, gettext, language: str, labels: Labels, zone:
                 out.append(f"<td{numeric}>{esc(value)}</td>")
             out.append("</tr>")
         out.append("</tbody></table>")
+    lines = checkpoint_lines(report, gettext, language, zone)
+    if lines:
+        out.append(f"<h2>{esc(_('Audit chain checkpoint'))}</h2>")
+        out.extend(f'<p class="note" style="word-break:break-all">{esc(x)}</p>' for x in lines)
     out.append("</body></html>")
     return "\n".join(out).encode("utf-8")
 
@@ -163,6 +192,25 @@ def report_csv_zip(report: Report, *, gettext, language: str, labels: Labels) ->
                     [_csv_value(report, table, row, c, gettext, labels) for c in table.columns]
                 )
             archive.writestr(f"{table.key}.csv", csv_bytes(rows))
+        checkpoint = report.checkpoint
+        if checkpoint is not None:
+            fields = checkpoint.as_dict()
+            archive.writestr(
+                "audit_checkpoint.csv",
+                csv_bytes(
+                    [
+                        [_("Field"), _("Value")],
+                        *[
+                            [key, fields[key]]
+                            for key in ("checkpoint", "at", "event_count", "last_id", "last_hash")
+                        ],
+                        ["signed_statement", checkpoint.statement],
+                        ["key_id", checkpoint.key_id],
+                        ["signature", checkpoint.signature],
+                        ["public_keys", keys_url()],
+                    ]
+                ),
+            )
     return buffer.getvalue()
 
 
@@ -252,6 +300,10 @@ def report_pdf(report: Report, *, gettext, language: str, labels: Labels, zone: 
             )
         )
         story += [grid, Spacer(1, 0.3 * cm)]
+    lines = checkpoint_lines(report, gettext, language, zone)
+    if lines:
+        story.append(para(_("Audit chain checkpoint"), "h2"))
+        story.extend(para(line, "body") for line in lines)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -31,17 +31,32 @@ class ReportIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """A platform decision in the shape of a DSA statement of reasons."""
+    """A platform decision in the shape of a DSA statement of reasons: what the form, the
+    API and an inbound statement of reasons all hand to `record_decision`."""
 
     decisions: list[str] = Field(default_factory=list)
     ground: str = "terms"  # law | terms
     legal_reference: str | None = None
     policy_reference: str | None = None
     explanation: str = ""
-    territorial_scope: str = "ID"
+    facts: str = ""  # facts and circumstances; empty: the explanation says them
+    territorial_scope: str = "ID"  # ISO 3166-1 alpha-2 codes, comma-separated, or GLOBAL
     automated_detection: bool = False
-    automated_decision: bool = False
+    automated_decision: str = "not_automated"  # not_automated | partially | fully
+    visibility_ends_on: date | None = None
+    monetary_ends_on: date | None = None
+    account_ends_on: date | None = None
+    service_ends_on: date | None = None
+    puid: str | None = None  # the platform's own identifier of the decision
     decided_at: datetime | None = None
+    # A platform's detached signature over the decision's canonical form
+    # (casework.decision_signatures): {"key_id": …, "signature": <base64>}.
+    signature: dict[str, str] | None = None
+
+
+# The decision record's fields, declared once: the form, the API, the inbound statement
+# of reasons, the exports and anything that signs or compares a decision read this.
+DECISION_FIELDS: tuple[str, ...] = tuple(DecisionIn.model_fields)
 
 
 class OrganisationIn(BaseModel):

@@ -173,3 +173,89 @@ ELECTIONS = [
         ],
     ),
 ]
+
+# How Pantau's codes read in a DSA statement of reasons, after the Commission's guidance
+# on the Transparency Database: (kind, code, DSA value, its "other" text, additions).
+# A code missing here (the category "other", the decision "no action") holds its
+# statements back from the EU submission; an admin adds a row to change that.
+_CIVIC = "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS"
+_NATIONAL_LAW = "KEYWORD_VIOLATION_NATIONAL_LAW"
+_MISINFORMATION = "KEYWORD_MISINFORMATION_DISINFORMATION"
+DSA_MAPPINGS = [
+    ("category", "hoax", _CIVIC, None, [_MISINFORMATION]),
+    (
+        "category",
+        "hate_speech",
+        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        None,
+        ["KEYWORD_HATE_SPEECH"],
+    ),
+    (
+        "category",
+        "sara",
+        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        None,
+        ["KEYWORD_HATE_SPEECH"],
+    ),
+    (
+        "category",
+        "black_campaign",
+        "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+        None,
+        ["KEYWORD_DEFAMATION"],
+    ),
+    ("category", "paid_political_ad", _CIVIC, None, [_NATIONAL_LAW]),
+    ("category", "vote_buying", _CIVIC, None, [_NATIONAL_LAW]),
+    ("category", "neutrality_breach", _CIVIC, None, [_NATIONAL_LAW]),
+    ("category", "out_of_schedule", _CIVIC, None, [_NATIONAL_LAW]),
+    (
+        "category",
+        "synthetic_media",
+        _CIVIC,
+        None,
+        [_MISINFORMATION, "CONTENT_TYPE_SYNTHETIC_MEDIA"],
+    ),
+    (
+        "category",
+        "impersonation",
+        "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        None,
+        ["KEYWORD_INAUTHENTIC_ACCOUNTS", "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING"],
+    ),
+    (
+        "category",
+        "threat_officials",
+        "STATEMENT_CATEGORY_VIOLENCE",
+        None,
+        ["KEYWORD_INCITEMENT_VIOLENCE_HATRED"],
+    ),
+    ("decision_type", "removed", "DECISION_VISIBILITY_CONTENT_REMOVED", None, []),
+    ("decision_type", "geo_blocked", "DECISION_VISIBILITY_CONTENT_DISABLED", None, []),
+    ("decision_type", "visibility_reduced", "DECISION_VISIBILITY_CONTENT_DEMOTED", None, []),
+    ("decision_type", "age_restricted", "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED", None, []),
+    ("decision_type", "labelled", "DECISION_VISIBILITY_CONTENT_LABELLED", None, []),
+    ("decision_type", "account_suspended", "DECISION_ACCOUNT_SUSPENDED", None, []),
+    ("decision_type", "account_terminated", "DECISION_ACCOUNT_TERMINATED", None, []),
+    # Demonetising content is not a suspension of payments to the account holder.
+    (
+        "decision_type",
+        "monetisation_restricted",
+        "DECISION_MONETARY_OTHER",
+        "Demonetisation of the content",
+        [],
+    ),
+    ("content_type", "video", "CONTENT_TYPE_VIDEO", None, []),
+    ("content_type", "live", "CONTENT_TYPE_VIDEO", None, []),
+    ("content_type", "image", "CONTENT_TYPE_IMAGE", None, []),
+    ("content_type", "text", "CONTENT_TYPE_TEXT", None, []),
+    ("content_type", "comment", "CONTENT_TYPE_TEXT", None, []),
+    ("content_type", "ad", "CONTENT_TYPE_OTHER", "Advertisement", []),
+    ("content_type", "profile", "CONTENT_TYPE_OTHER", "Account profile", []),
+    # An election supervisory body's referral, like a regulator's order, is an authority's
+    # notice outside Article 9: "other type of notification", not a trusted flagger.
+    ("source", "own_patrol", "SOURCE_TYPE_OTHER_NOTIFICATION", None, []),
+    ("source", "public_complaint", "SOURCE_TYPE_OTHER_NOTIFICATION", None, []),
+    ("source", "partner", "SOURCE_TYPE_OTHER_NOTIFICATION", None, []),
+    ("source", "regulator", "SOURCE_TYPE_OTHER_NOTIFICATION", None, []),
+    ("source", "platform_detection", "SOURCE_VOLUNTARY", None, []),
+]

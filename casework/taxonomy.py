@@ -15,11 +15,25 @@ from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
-from casework.seed_taxonomy import ELECTIONS, PLATFORMS, TAXONOMY, province_time_zone
+from casework.seed_taxonomy import (
+    DSA_MAPPINGS,
+    ELECTIONS,
+    PLATFORMS,
+    TAXONOMY,
+    province_time_zone,
+)
 from casework.sla import SlaPolicy
 from casework.transactions import rolls_back
 from db.engine import begin_write
-from db.models import Election, ElectionPhase, Organisation, Platform, Region, TaxonomyTerm
+from db.models import (
+    DsaMapping,
+    Election,
+    ElectionPhase,
+    Organisation,
+    Platform,
+    Region,
+    TaxonomyTerm,
+)
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "db" / "seed_data"
 
@@ -106,6 +120,19 @@ def seed_reference_data(session: Session) -> None:
         for phase, starts_on, ends_on in phases:
             session.add(
                 ElectionPhase(election_code=code, phase=phase, starts_on=starts_on, ends_on=ends_on)
+            )
+
+    # Only into an empty table: a mapping an admin removed stays removed.
+    if session.exec(select(DsaMapping.code).limit(1)).first() is None:
+        for kind, code, value, other_text, additions in DSA_MAPPINGS:
+            session.add(
+                DsaMapping(
+                    kind=kind,
+                    code=code,
+                    dsa_value=value,
+                    other_text=other_text,
+                    additions=list(additions),
+                )
             )
     session.flush()
 

@@ -31,6 +31,8 @@ EVENT_LABELS["reports_imported"] = N_("Reports added by import")
 EVENT_LABELS["case_assigned"] = N_("Assigned")
 EVENT_LABELS["priority_changed"] = N_("Priority changed")
 EVENT_LABELS["evidence_bundle_exported"] = N_("Evidence bundle exported")
+EVENT_LABELS["platform_key_registered"] = N_("Platform signing key registered")
+EVENT_LABELS["platform_key_revoked"] = N_("Platform signing key revoked")
 UNKNOWN_EVENT = N_("Other change")
 
 

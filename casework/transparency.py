@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlmodel import Session
+
 from casework.actors import Actor
 from casework.analytics import figures
 from casework.analytics.breakdown import breakdown, response_summary, totals
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import ALL_PLATFORMS
+from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
@@ -49,6 +52,9 @@ class Report:
     threshold: int
     headline: Table
     tables: list[Table]
+    # The signed audit checkpoint the report prints (casework.checkpoints), so that a
+    # published report anchors the audit chain outside Pantau.
+    checkpoint: CheckpointView | None = None
 
 
 def may_read_report(actor: Actor, version: str) -> bool:
@@ -142,6 +148,13 @@ def build_report(
     )
     if version == PUBLIC:
         suppress(report)
+    return report
+
+
+def anchor_report(report: Report, *, session: Session, now: datetime) -> Report:
+    """Sign a checkpoint of the audit chain for `report` (or reuse the last one when no
+    event was added since) and attach it; every format prints it. Commits."""
+    report.checkpoint = checkpoint_for_report(session=session, now=now)
     return report
 
 

@@ -3,11 +3,27 @@ so a form can show it next to what the user typed."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from casework.dsa_mappings import Mappings
+from casework.dsa_values import (
+    AUTOMATION,
+    END_DATES,
+    GLOBAL,
+    MAX_EXPLANATION,
+    MAX_FACTS,
+    MAX_GROUND,
+    MAX_PUID,
+    PUID_PATTERN,
+    country_codes,
+    eu_scope,
+    restriction_field,
+    scope_codes,
+)
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.schemas import DecisionIn, ReportIn
@@ -160,6 +176,50 @@ def clean_report(
 
 
 GROUNDS = ("law", "terms")
+# Where a decision may go to the EU's DSA database, its texts must fit the DSA's limits.
+MAX_TEXT = 10_000
+SCOPE_FORMAT = N_("Use two-letter country codes (ISO 3166), separated by commas, or GLOBAL.")
+DSA_EXPLANATION_LIMIT = N_(
+    "At most 2,000 characters when the decision covers an EU/EEA country (DSA limit)."
+)
+DSA_FACTS_LIMIT = N_(
+    "At most 5,000 characters when the decision covers an EU/EEA country (DSA limit)."
+)
+NO_SUCH_RESTRICTION = N_("The decision has no restriction of this kind.")
+END_TOO_LATE = N_("Choose a date before 2038.")
+PUID_FORMAT = N_("Use letters, digits, '-' and '_' only (at most 500).")
+
+
+def clean_scope(scope: str | None) -> str:
+    """A territorial scope as stored: sorted unique country codes, or GLOBAL."""
+    codes = scope_codes(scope)
+    if not codes:
+        raise ValidationError({"territorial_scope": REQUIRED})
+    if GLOBAL in codes:
+        return GLOBAL
+    if any(code not in country_codes() for code in codes):
+        raise ValidationError({"territorial_scope": SCOPE_FORMAT})
+    return ",".join(codes)
+
+
+def _end_date_errors(session: Session, decision: DecisionIn, decisions: list[str]) -> dict:
+    """An end date only for a restriction the decision has, and before the DSA's limit."""
+    mappings = Mappings.load(session)
+    kinds = set()
+    for code in decisions:
+        mapping = mappings.get("decision_type", code)
+        if mapping:
+            kinds.add(restriction_field(mapping.value))
+    errors = {}
+    for field_name, (_end_field, column) in END_DATES.items():
+        ends_on = getattr(decision, column)
+        if ends_on is None:
+            continue
+        if field_name not in kinds:
+            errors[column] = NO_SUCH_RESTRICTION
+        elif ends_on.year >= 2038:
+            errors[column] = END_TOO_LATE
+    return errors
 
 
 def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
@@ -177,8 +237,34 @@ def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
         errors["legal_reference"] = N_("Name the law the decision rests on.")
     if decision.ground == "terms" and not (decision.policy_reference or "").strip():
         errors["policy_reference"] = N_("Name the policy the decision rests on.")
-    if len(decision.explanation or "") > 10_000:
+    for name in ("legal_reference", "policy_reference"):
+        if len((getattr(decision, name) or "").strip()) > MAX_GROUND:
+            errors[name] = TOO_LONG
+    try:
+        scope = clean_scope(decision.territorial_scope)
+    except ValidationError as error:
+        errors.update(error.field_errors)
+        scope = ""
+    submittable = bool(eu_scope(scope))
+    explanation = (decision.explanation or "").strip()
+    facts = (decision.facts or "").strip()
+    if not explanation:
+        errors["explanation"] = REQUIRED
+    elif len(explanation) > MAX_TEXT:
         errors["explanation"] = TOO_LONG
+    elif submittable and len(explanation) > MAX_EXPLANATION:
+        errors["explanation"] = DSA_EXPLANATION_LIMIT
+    if len(facts) > MAX_TEXT:
+        errors["facts"] = TOO_LONG
+    elif submittable and len(facts) > MAX_FACTS:
+        errors["facts"] = DSA_FACTS_LIMIT
+    if decision.automated_decision not in AUTOMATION:
+        errors["automated_decision"] = N_("Choose a value from the list.")
+    puid = (decision.puid or "").strip() or None
+    if puid is not None and (len(puid) > MAX_PUID or not re.match(PUID_PATTERN, puid)):
+        errors["puid"] = PUID_FORMAT
+    if not errors.get("decisions"):
+        errors.update(_end_date_errors(session, decision, decisions))
     if decision.decided_at is not None and decision.decided_at.tzinfo is None:
         errors["decided_at"] = N_("Give the time with its time zone.")
     if errors:
@@ -186,12 +272,18 @@ def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
     return {
         "decisions": decisions,
         "ground": decision.ground,
-        "legal_reference": _optional_text(decision.legal_reference, 300),
-        "policy_reference": _optional_text(decision.policy_reference, 300),
-        "explanation": (decision.explanation or "").strip(),
-        "territorial_scope": _optional_text(decision.territorial_scope, 100) or "ID",
+        "legal_reference": _optional_text(decision.legal_reference, MAX_GROUND),
+        "policy_reference": _optional_text(decision.policy_reference, MAX_GROUND),
+        "explanation": explanation,
+        "facts": facts,
+        "territorial_scope": scope,
         "automated_detection": decision.automated_detection,
         "automated_decision": decision.automated_decision,
+        "visibility_ends_on": decision.visibility_ends_on,
+        "monetary_ends_on": decision.monetary_ends_on,
+        "account_ends_on": decision.account_ends_on,
+        "service_ends_on": decision.service_ends_on,
+        "puid": puid,
         "decided_at": decision.decided_at,
     }
 

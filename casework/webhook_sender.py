@@ -14,7 +14,13 @@ import httpx
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from casework.webhooks import SIGNATURE_HEADER, internal_address, sign
+from casework.webhooks import (
+    ED25519_HEADER,
+    SIGNATURE_HEADER,
+    internal_address,
+    sign,
+    sign_ed25519,
+)
 from db.config import Settings
 from db.engine import begin_write
 from db.models import WebhookDelivery, WebhookEndpoint
@@ -62,6 +68,7 @@ def _attempt(
         "Pantau-Event": delivery.event,
         "Pantau-Delivery": str(delivery.id),
         SIGNATURE_HEADER: sign(endpoint.secret, int(now.timestamp()), body),
+        ED25519_HEADER: sign_ed25519(int(now.timestamp()), body),
     }
     try:
         # Redirects are not followed: a receiver cannot bounce a signed body elsewhere.

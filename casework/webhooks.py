@@ -29,6 +29,7 @@ from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind
+from casework.signing import sign_bytes, verify_bytes
 from casework.transactions import rolls_back
 from db.config import Settings
 from db.engine import begin_write
@@ -57,6 +58,10 @@ EVENTS = {
     Event.SLA_AT_RISK: N_("Deadline at risk"),
 }
 SIGNATURE_HEADER = "Pantau-Signature"
+# The installation key's Ed25519 signature over the same "<t>.<raw body>": unlike the
+# HMAC (a secret both sides hold), only Pantau can make it, so a platform can prove to a
+# third party what it was asked and when.
+ED25519_HEADER = "Pantau-Signature-Ed25519"
 MAX_URL = 2000
 
 NEEDS_HTTPS = N_("Give a full https:// address.")
@@ -82,6 +87,23 @@ def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 
     expected = sign(secret, timestamp, body).split("v1=", 1)[1]
     fresh = abs(now - timestamp) <= tolerance
     return fresh and hmac.compare_digest(expected, fields.get("v1", ""))
+
+
+def sign_ed25519(timestamp: int, body: bytes) -> str:
+    """The Ed25519 header's value: `t=<timestamp>,key=<key id>,sig=<base64>`."""
+    signature = sign_bytes(f"{timestamp}.".encode() + body)
+    return f"t={timestamp},key={signature['key_id']},sig={signature['signature']}"
+
+
+def verify_ed25519(header: str, body: bytes, *, public_keys: dict[str, bytes]) -> bool:
+    """What a receiver (or a court) does with the Ed25519 header and Pantau's keys."""
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        timestamp = int(fields["t"])
+        signature = {"alg": "Ed25519", "key_id": fields["key"], "signature": fields["sig"]}
+    except (KeyError, ValueError):
+        return False
+    return verify_bytes(f"{timestamp}.".encode() + body, signature, public_keys=public_keys)
 
 
 # --- where deliveries may go -----------------------------------------------------------

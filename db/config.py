@@ -99,6 +99,25 @@ class Settings(BaseSettings):
     email_from: str = Field(
         default="Pantau <pantau@localhost>", description="The sender of notification e-mails."
     )
+    # --- the verifiable record: signing key, checkpoints ---
+    signing_key_file: str | None = Field(
+        default=None,
+        description="A file holding the installation's Ed25519 private key (PEM or base64 "
+        "seed); generated under ./data/ in development.",
+    )
+    signing_key: str | None = Field(
+        default=None,
+        description="The installation's Ed25519 private key itself (base64 seed or PEM), "
+        "when not in a file.",
+    )
+    signing_keyring_file: str | None = Field(
+        default=None,
+        description="A JSON file of retired public keys, kept on rotation "
+        "(./data/signing-keyring.json by default).",
+    )
+    checkpoint_seconds: int = Field(
+        default=3600, ge=0, description="How often the audit chain is checkpointed; 0 = off."
+    )
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -119,6 +138,11 @@ class Settings(BaseSettings):
                 # A receiver on an internal address would let a token holder probe the
                 # deployment's own network from the server.
                 raise ValueError("PANTAU_WEBHOOK_ALLOW_INTERNAL must be false in production")
+            if not (self.signing_key_file or self.signing_key):
+                # A key generated on the fly would sign checkpoints nobody can check later.
+                raise ValueError(
+                    "PANTAU_SIGNING_KEY_FILE or PANTAU_SIGNING_KEY must be set in production"
+                )
         if self.default_language not in ("id", "en"):
             raise ValueError("PANTAU_DEFAULT_LANGUAGE must be 'id' or 'en'")
         return self

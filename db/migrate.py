@@ -66,3 +66,12 @@ def model_differences(engine: Engine) -> list:
             },
         )
         return compare_metadata(context, SQLModel.metadata)
+
+
+if __name__ == "__main__":
+    # `python -m db.migrate`: apply the migrations to DATABASE_URL and nothing else, for a
+    # deployment whose application role may not change the schema (docs/deploy.md).
+    from db.config import get_settings
+    from db.engine import build_engine
+
+    upgrade_to_head(build_engine(get_settings().database_url, pooled=False))

@@ -287,22 +287,68 @@ class Comment(SQLModel, table=True):
 
 class Decision(SQLModel, table=True):
     """A platform's (or the regulator's) decision, shaped like the EU DSA statement of
-    reasons so that it can be exported to that schema."""
+    reasons so that it can be exported to that schema. The fields a caller sets are
+    listed once, in `casework.schemas.DECISION_FIELDS`."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
     issued_by: str = Field(default="platform", max_length=16)  # platform | regulator
     decisions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     ground: str = Field(max_length=16)  # law | terms
-    legal_reference: str | None = Field(default=None, max_length=300)
-    policy_reference: str | None = Field(default=None, max_length=300)
+    legal_reference: str | None = Field(default=None, max_length=500)
+    policy_reference: str | None = Field(default=None, max_length=500)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    territorial_scope: str = Field(default="ID", max_length=100)
+    # Facts and circumstances (DSA `decision_facts`); empty means "as the explanation".
+    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # ISO 3166-1 alpha-2 codes, comma-separated, or GLOBAL (every country).
+    territorial_scope: str = Field(default="ID", max_length=800)
     automated_detection: bool = Field(default=False)
-    automated_decision: bool = Field(default=False)
+    automated_decision: str = Field(default="not_automated", max_length=16)  # … | partially | fully
+    # Last day (in the case's zone) of a temporary restriction; None: indefinite.
+    visibility_ends_on: date | None = Field(default=None)
+    monetary_ends_on: date | None = Field(default=None)
+    account_ends_on: date | None = Field(default=None)
+    service_ends_on: date | None = Field(default=None)
+    # The platform's own identifier of the decision (DSA `puid`), when it sent one.
+    puid: str | None = Field(default=None, max_length=500, index=True)
     decided_at: datetime = _ts()
     recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
+    # A platform's detached Ed25519 signature over `signed_record` (the canonical form of
+    # this decision, casework.decision_signatures), by one of its registered keys.
+    signed_key_id: str | None = Field(default=None, max_length=16)
+    signature: str | None = Field(default=None, max_length=120)
+    signed_record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class PlatformKey(SQLModel, table=True):
+    """A public key a platform organisation registered to sign its decisions."""
+
+    __tablename__ = "platform_key"
+    __table_args__ = (UniqueConstraint("key_id", name="uq_platform_key_key_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    key_id: str = Field(max_length=16)
+    public_key: str = Field(max_length=64)  # base64 of the raw 32 bytes
+    label: str = Field(default="", max_length=120)
+    created_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+    revoked_at: datetime | None = _ts(default=None)
+
+
+class DsaMapping(SQLModel, table=True):
+    """How one of Pantau's codes (a category, decision type, content type or source)
+    reads in a DSA statement of reasons. Seeded, then extended by admins; a code with
+    no row here holds its statements back from the EU submission."""
+
+    __tablename__ = "dsa_mapping"
+    kind: str = Field(primary_key=True, max_length=32)  # a taxonomy kind
+    code: str = Field(primary_key=True, max_length=64)
+    dsa_value: str = Field(max_length=80)
+    # The `…_other` text the DSA asks for when `dsa_value` is an OTHER value.
+    other_text: str | None = Field(default=None, max_length=500)
+    # Further values: KEYWORD_… (category_specification), CONTENT_TYPE_… (content_type).
+    additions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 # --- audit, counters, notifications ----------------------------------------------------
@@ -333,6 +379,25 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_id: int = Field(default=0)
     last_hash: str = Field(max_length=64)
+    # The installation key's signature over (last_id, last_hash), renewed on every append:
+    # whoever moves the head without the key leaves it unsigned.
+    key_id: str | None = Field(default=None, max_length=16)
+    signature: str | None = Field(default=None, max_length=120)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement "the chain had `event_count` events ending in `last_hash`", on
+    a timer and at every transparency report. Append-only, like the events."""
+
+    __tablename__ = "audit_checkpoint"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    last_hash: str = Field(max_length=64)
+    event_count: int
+    reason: str = Field(max_length=24)  # timer | transparency_report | manual
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    key_id: str = Field(max_length=16)
+    signature: str = Field(max_length=120)
 
 
 class ReferenceCounter(SQLModel, table=True):

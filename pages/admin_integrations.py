@@ -10,6 +10,8 @@ import streamlit as st
 
 from casework import admin
 from casework.api_tokens import SCOPE_LABELS, create_api_token, list_api_tokens, revoke_api_token
+from casework.roles import OrgKind
+from casework.signing import keys_url
 from casework.webhooks import (
     EVENTS,
     deactivate_endpoint,
@@ -22,6 +24,7 @@ from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from pages import forms, ui
+from pages.platform_keys_panel import platform_keys_section
 
 PAGE = "integrations"
 SHOWN_ONCE = "integrations_secret"  # the session key holding a new secret for one run
@@ -34,14 +37,16 @@ def render() -> None:
     ui.show_flash()
     _show_secret_once()
     with session_scope() as session:
-        organisations = {
-            row.organisation.id: row.organisation.name
+        active = [
+            row.organisation
             for row in admin.list_organisations(session=session, actor=actor)
             if row.organisation.active
-        }
+        ]
+    organisations = {organisation.id: organisation.name for organisation in active}
     _tokens(actor, organisations)
     _webhooks(actor, organisations)
     _deliveries(actor)
+    platform_keys_section(actor, {o.id: o.name for o in active if o.kind == OrgKind.PLATFORM})
 
 
 def _show_secret_once() -> None:
@@ -153,6 +158,13 @@ def _webhooks(actor, organisations: dict[int, str]) -> None:
             "Pantau posts each chosen event to the address, signed with the endpoint's "
             "secret (header Pantau-Signature), and retries failures with growing pauses."
         )
+    )
+    st.caption(
+        _(
+            "Each delivery is also signed with this installation's Ed25519 key (header "
+            "Pantau-Signature-Ed25519), so that a platform can prove what it was asked "
+            "and when; the public keys are at {url}."
+        ).format(url=keys_url())
     )
     with session_scope() as session:
         rows = list_endpoints(session=session, actor=actor)

@@ -22,6 +22,7 @@ from casework.taxonomy import (
 )
 from db.engine import session_scope
 from pages import ui
+from pages.dsa_mapping_panel import render_dsa_mappings
 
 
 def render() -> None:
@@ -30,7 +31,14 @@ def render() -> None:
     st.title(_("Taxonomy and calendar"))
     ui.show_flash()
     tabs = st.tabs(
-        [_("Lists"), _("Election calendar"), _("SLA deadlines"), _("Platforms"), _("Regions")]
+        [
+            _("Lists"),
+            _("Election calendar"),
+            _("SLA deadlines"),
+            _("Platforms"),
+            _("Regions"),
+            _("DSA mappings"),
+        ]
     )
     with tabs[0]:
         _lists(actor)
@@ -42,6 +50,8 @@ def render() -> None:
         _platforms(actor)
     with tabs[4]:
         _regions(actor)
+    with tabs[5]:
+        render_dsa_mappings(actor)
 
 
 def _report(errors: list[str]) -> None:

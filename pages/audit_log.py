@@ -15,7 +15,9 @@ from casework.audit_log import (
     audit_csv,
     check_audit_chain,
     list_audit_events,
+    recent_checkpoints,
 )
+from casework.signing import keys_url
 from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
 from db.engine import session_scope
@@ -111,8 +113,9 @@ def render() -> None:
         icon=":material/download:",
         key="audit_export",
     )
+    _checkpoints(actor)
     st.divider()
-    verify_bundle_panel()
+    verify_bundle_panel(actor)
 
 
 def _verify(actor) -> None:
@@ -131,6 +134,16 @@ def _verify(actor) -> None:
             ),
             icon=":material/verified:",
         )
+        st.caption(
+            _("{count} signed checkpoints verified, and the signed end of the chain.").format(
+                count=ui.number(report.checkpoints_checked)
+            )
+        )
+    elif report.first_broken_id is None:
+        st.error(
+            _("The audit chain cannot be trusted: {problem}.").format(problem=_(report.problem)),
+            icon=":material/gpp_bad:",
+        )
     else:
         st.error(
             _("The audit chain is broken at event {event}: {problem}.").format(
@@ -141,4 +154,36 @@ def _verify(actor) -> None:
                 count=ui.number(report.events_checked)
             ),
             icon=":material/gpp_bad:",
+        )
+
+
+def _checkpoints(actor) -> None:
+    _ = ui.gettext()
+    with session_scope() as session:
+        rows = recent_checkpoints(session=session, actor=actor)
+    with st.expander(_("Signed checkpoints ({count})").format(count=len(rows))):
+        st.caption(
+            _(
+                "Each checkpoint is this installation's signature over the chain's length "
+                "and last hash at that moment; transparency reports print the latest. "
+                "Public keys: {url}"
+            ).format(url=keys_url())
+        )
+        if not rows:
+            st.caption(_("No checkpoint yet."))
+            return
+        st.dataframe(
+            [
+                {
+                    _("Checkpoint"): row.id,
+                    _("Time"): ui.format_time(row.at, actor),
+                    _("Events"): row.event_count,
+                    _("Last hash"): row.last_hash,
+                    _("Key"): row.key_id,
+                    _("Signature"): row.signature,
+                }
+                for row in rows
+            ],
+            hide_index=True,
+            width="stretch",
         )

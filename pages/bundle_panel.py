@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.bundles import build_bundle, verify_bundle
+from casework.bundles import SIGNATURE_MISSING, build_bundle, check_received_bundle
 from casework.errors import DomainError
 from db.engine import session_scope
 from pages import ui
@@ -49,14 +49,21 @@ def bundle_download(actor, case_ids: list[int], *, key: str, label: str | None =
         st.rerun()
 
 
-def verify_bundle_panel() -> None:
-    """Check a bundle received from someone else against its own manifest."""
+def verify_bundle_panel(actor) -> None:
+    """Check a bundle received from someone else: against its own manifest, against
+    this installation's signature, and against the exports recorded in the audit trail."""
     _ = ui.gettext()
     st.subheader(_("Verify an evidence bundle"), anchor=False)
     upload = st.file_uploader(_("Evidence bundle (ZIP)"), type=["zip"], key="bundle_verify_upload")
     if upload is None:
         return
-    report = verify_bundle(upload.getvalue())
+    try:
+        with session_scope() as session:
+            checked = check_received_bundle(session=session, actor=actor, data=upload.getvalue())
+    except DomainError as error:
+        ui.show_error(error)
+        return
+    report = checked.report
     if report.intact:
         st.success(
             _("Intact: {count} files match the manifest.").format(count=report.files_checked),
@@ -74,9 +81,29 @@ def verify_bundle_panel() -> None:
             ],
             hide_index=True,
         )
+    if report.signed:
+        st.success(
+            _("Signed by this Pantau (key {key}).").format(key=ui.plain(report.signed_by_key)),
+            icon=":material/verified_user:",
+        )
+    elif report.signature == SIGNATURE_MISSING:
+        st.error(_("The bundle is not signed."), icon=":material/gpp_bad:")
+    else:
+        st.error(
+            _("The signature does not verify with this Pantau's keys."),
+            icon=":material/gpp_bad:",
+        )
+    if not checked.issued_here:
+        st.error(
+            _(
+                "Not issued by this Pantau: no export of this manifest is recorded in the "
+                "audit trail."
+            ),
+            icon=":material/gpp_bad:",
+        )
     if report.manifest_sha256:
         st.caption(
             _("Manifest SHA-256: {digest}").format(digest=report.manifest_sha256)
             + " · "
-            + _("Cases: {cases}").format(cases=", ".join(report.cases) or "—")
+            + _("Cases: {cases}").format(cases=ui.plain(", ".join(map(str, report.cases))) or "—")
         )

@@ -9,7 +9,7 @@ from datetime import date
 import streamlit as st
 
 from casework.analytics.filters import DashboardFilters
-from casework.dsa_export import decisions_jsonl, may_export_decisions
+from casework.dsa_export import eu_submission_zip, indonesian_record, may_export_decisions
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
     cell,
@@ -19,8 +19,14 @@ from casework.report_render import (
     report_pdf,
     report_title,
 )
-from casework.taxonomy import PHASE_LABELS, all_phases, elections
-from casework.transparency import INTERNAL, PUBLIC, build_report, may_read_report
+from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
+from casework.transparency import (
+    INTERNAL,
+    PUBLIC,
+    anchor_report,
+    build_report,
+    may_read_report,
+)
 from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
@@ -98,6 +104,7 @@ def _report_section(actor) -> None:
         threshold=get_settings().report_min_count,
     )
     with session_scope() as session:
+        anchor_report(report, session=session, now=report.generated_at)
         labels = report_labels(session, ui.language())
         file_labels = report_labels(session, language)
     title, period = report_title(report, gettext=_, language=ui.language(), labels=labels)
@@ -155,23 +162,61 @@ def _report_section(actor) -> None:
 
 def _decisions_section(actor) -> None:
     _ = ui.gettext()
-    st.subheader(_("Platform decisions as DSA statements of reasons"), anchor=False)
+    st.subheader(_("Platform decisions as statements of reasons"), anchor=False)
+    with session_scope() as session:
+        choices = [
+            (p.code, p.name)
+            for p in platforms(session)
+            if not actor.platform_codes or p.code in actor.platform_codes
+        ]
+    names = dict(choices)
+    st.markdown(f"**{_('EU submission (DSA Transparency Database)')}**")
     st.caption(
         _(
-            "One JSON object per line, in the shape of the EU DSA Transparency Database, "
-            "for the decisions on the cases you can see."
+            "One platform's decisions that the EU's DSA Transparency Database accepts: those "
+            "with a restriction and an EU/EEA country in scope, in files of at most 100 "
+            "statements to send with POST /api/v1/statements, and a list of the decisions "
+            "held back and why. Each platform submits its own."
+        )
+    )
+    platform_code = st.selectbox(
+        _("Platform"), list(names), format_func=names.get, key="report_dsa_platform"
+    )
+    gettext = ui.gettext()
+
+    def eu_export() -> bytes:
+        with session_scope() as session:
+            return eu_submission_zip(
+                session=session, actor=actor, platform_code=platform_code, gettext=gettext
+            )
+
+    if platform_code:
+        st.download_button(
+            _("EU submission (ZIP)"),
+            eu_export,
+            file_name=f"dsa-eu-submission-{platform_code}-{date.today().isoformat()}.zip",
+            mime="application/zip",
+            icon=":material/download:",
+            key="report_dsa_eu",
+        )
+    st.markdown(f"**{_('Indonesian record')}**")
+    st.caption(
+        _(
+            "Every decision on the cases you can see, 'no action' and the Indonesian scope "
+            "included, in the DSA's field names. For Pantau's own records: not for "
+            "submission to the EU's database."
         )
     )
 
-    def export() -> bytes:
+    def indonesian_export() -> bytes:
         with session_scope() as session:
-            return decisions_jsonl(session=session, actor=actor)
+            return indonesian_record(session=session, actor=actor, gettext=gettext)
 
     st.download_button(
-        _("Statements of reasons (JSON Lines)"),
-        export,
-        file_name=f"pantau-statements-of-reasons-{date.today().isoformat()}.jsonl",
-        mime="application/jsonl",
+        _("Indonesian record (JSON)"),
+        indonesian_export,
+        file_name=f"pantau-statements-of-reasons-{date.today().isoformat()}.json",
+        mime="application/json",
         icon=":material/download:",
         key="report_dsa",
     )

@@ -21,6 +21,7 @@ from casework.auth import (
     set_user_active,
 )
 from casework.case_view import load_case_view
+from casework.dsa_mappings import save_dsa_mapping
 from casework.errors import CaseNotFound
 from casework.providers import Provider
 from casework.queries import list_cases
@@ -34,6 +35,7 @@ from db.config import Settings
 from db.models import (
     Case,
     Comment,
+    DsaMapping,
     ElectionPhase,
     EmailDomainRule,
     Organisation,
@@ -322,6 +324,19 @@ def _rename_bogor(world: World, actor: Actor) -> None:
     assert world.session.get(Region, "32.01").name == "Kab. Bogor"
 
 
+def _map_other_category(world: World, actor: Actor) -> None:
+    save_dsa_mapping(
+        session=world.session,
+        actor=actor,
+        kind="category",
+        code="other",
+        dsa_value="STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+    )
+    world.session.expire_all()
+    stored = world.session.get(DsaMapping, ("category", "other"))
+    assert stored.dsa_value == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+
+
 def _rename_telegram(world: World, actor: Actor) -> None:
     save_platform(session=world.session, actor=actor, code="telegram", name="Telegram Messenger")
     world.session.expire_all()
@@ -437,6 +452,7 @@ OPERATIONS: dict[str, Op] = {
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
     "save_platform": Op(_rename_telegram),
+    "save_dsa_mapping": Op(_map_other_category),
     "admin_reset_password": Op(_reset_password, prepare=_prepare_account),
     "set_user_active": Op(_deactivate, prepare=_prepare_account),
     "active_sessions": Op(_list_sessions, prepare=_prepare_account),
@@ -602,6 +618,40 @@ def _providers(world: World, actor: Actor) -> None:
         session=world.session, actor=actor, providers=[Provider("bawaslu", "Bawaslu SSO")]
     )
     assert [(row.name, row.users) for row in rows] == [("bawaslu", 0)]
+
+
+def _meta(world: World) -> int:
+    """The organisation of the case's platform (Meta runs Instagram and Facebook)."""
+    return world.desk.liaison.organisation_id
+
+
+def _register_platform_key(world: World, actor: Actor) -> None:
+    from casework.decision_signatures import register_platform_key
+    from casework.signing import SigningKey, public_key_pem
+
+    key = SigningKey.generate()
+    row = register_platform_key(
+        session=world.session,
+        actor=actor,
+        organisation_id=_meta(world),
+        public_key=public_key_pem(key.public_bytes()),
+    )
+    assert (row.organisation_id, row.key_id) == (_meta(world), key.key_id)
+
+
+def _check_received_bundle(world: World, actor: Actor) -> None:
+    from casework.bundles import check_received_bundle
+
+    checked = check_received_bundle(session=world.session, actor=actor, data=b"not a zip")
+    assert not checked.report.intact and not checked.issued_here
+
+
+OPERATIONS.update(
+    {
+        "register_platform_key": Op(_register_platform_key),
+        "check_received_bundle": Op(_check_received_bundle),
+    }
+)
 
 
 # The services of casework/admin (its re-exports from casework.auth are above).

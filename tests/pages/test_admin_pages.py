@@ -14,7 +14,7 @@ from casework.identities import resolve_identity
 from casework.roles import Role
 from db import config
 from db import engine as engine_module
-from db.models import EmailDomainRule, Organisation, User
+from db.models import DsaMapping, EmailDomainRule, Organisation, User
 from pages import registry, ui
 from tests.pages.conftest import TEST_ISSUER, app_as, identity, open_page
 
@@ -296,3 +296,26 @@ def test_the_admin_ends_a_session_through_the_page(demo_database):
     assert not at.exception
     with _db() as session:
         assert resolve_session(session=session, settings=settings, token=token) is None
+
+
+def test_the_admin_maps_a_category_to_the_dsa_on_the_taxonomy_page(demo_database):
+    at = open_page(app_as("demo.admin").run(), "taxonomy")
+    assert not at.exception, at.exception
+    at.selectbox(key="taxonomy_dsa_kind").set_value("category").run()
+    at.selectbox(key="taxonomy_dsa_code").set_value("other").run()
+    form = "taxonomy_dsa_form_category_other"
+    next(s for s in at.selectbox if s.label == "DSA value").set_value(
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+    )
+    at.button(key=f"FormSubmitter:{form}-Save mapping").click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        row = session.get(DsaMapping, ("category", "other"))
+    assert row is not None and row.dsa_value == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+
+
+def test_a_lead_reads_the_dsa_mappings_but_gets_no_form(demo_database):
+    at = open_page(app_as("demo.lead").run(), "taxonomy")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="taxonomy_dsa_kind").value == "category"
+    assert not [s for s in at.selectbox if s.key == "taxonomy_dsa_code"]

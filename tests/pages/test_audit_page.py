@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from db import engine as engine_module
 from db.models import AuditEvent, Case
 from tests.pages.conftest import app_as, open_page
+from tests.tampering import lift_append_only_guard, restore_append_only_guard
 
 
 def _audit(username: str):
@@ -26,6 +27,7 @@ def test_a_tampered_event_is_named_on_the_page(demo_database):
     with Session(engine_module.get_engine()) as session:
         target = session.exec(select(AuditEvent).order_by(AuditEvent.id).offset(41)).first()
         original = {"i": target.id, "a": target.action, "s": target.to_status}
+        lift_append_only_guard(session)  # as the database's owner could
         session.execute(
             text(
                 "UPDATE audit_event SET action = 'case_filed', to_status = 'closed' WHERE id = :i"
@@ -45,6 +47,7 @@ def test_a_tampered_event_is_named_on_the_page(demo_database):
                 text("UPDATE audit_event SET action = :a, to_status = :s WHERE id = :i"),
                 original,
             )
+            restore_append_only_guard(session)
             session.commit()
 
 
@@ -63,3 +66,61 @@ def test_filtering_by_case_reference_narrows_the_events(demo_database):
 def test_officers_have_no_audit_page(demo_database):
     at = _audit("demo.officer")
     assert not at.dataframe or "Audit log" not in [t.value for t in at.title]
+
+
+def _demo_bundle() -> bytes:
+    from casework.actors import actor_for
+    from casework.bundles import build_bundle
+    from db.models import User
+
+    with Session(engine_module.get_engine()) as session:
+        lead = session.exec(select(User).where(User.username == "demo.lead")).one()
+        actor = actor_for(session, lead.id)
+        case_id = session.exec(select(Case.id).order_by(Case.id)).first()
+        data, _digest = build_bundle(session=session, actor=actor, case_ids=[case_id])
+    return data
+
+
+def _upload(data: bytes):
+    at = _audit("demo.lead")
+    at.file_uploader(key="bundle_verify_upload").set_value(("bundle.zip", data, "application/zip"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_bundle_issued_here_shows_intact_and_signed(demo_database):
+    at = _upload(_demo_bundle())
+    assert any("Intact" in s.value for s in at.success)
+    assert any("Signed by this Pantau" in s.value for s in at.success)
+    assert not any("Not issued" in e.value for e in at.error)
+
+
+def test_a_forged_bundle_is_refused_on_the_page_and_not_issued_by_this_pantau(demo_database):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(_demo_bundle())) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    folder = next(n.rsplit("/", 1)[0] for n in files if n.endswith("/case.json"))
+    record = json.loads(files[f"{folder}/case.json"])
+    record["title"] = "Konten sudah sesuai"
+    files[f"{folder}/case.json"] = json.dumps(record).encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        entry["size"] = len(files[entry["name"]])
+        entry["sha256"] = hashlib.sha256(files[entry["name"]]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+
+    at = _upload(out.getvalue())
+
+    assert any("Intact" in s.value for s in at.success)  # the hashes were recomputed
+    errors = " ".join(e.value for e in at.error)
+    assert "signature does not verify" in errors
+    assert "Not issued by this Pantau" in errors

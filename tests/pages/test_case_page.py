@@ -158,3 +158,31 @@ def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_que
     queue = open_page(app_as("demo.officer").run(), "queue")
     assert not queue.exception
     assert "<img" not in " ".join(m.value for m in queue.markdown)
+
+
+def test_a_decision_signed_by_the_platform_says_so_on_the_case_page(demo_database):
+    from casework.signing import SigningKey
+    from db.models import Decision, Organisation, PlatformKey
+
+    key = SigningKey.generate()
+    with Session(engine_module.get_engine()) as session:
+        decision = session.exec(select(Decision).order_by(Decision.id)).first()
+        case = session.get(Case, decision.case_id)
+        operator = session.exec(
+            select(Organisation)
+            .join(Platform, Platform.operator_id == Organisation.id)
+            .where(Platform.code == case.platform_code)
+        ).one()
+        # The columns a verified signature fills (the API round trip is tested in
+        # tests/api/test_signed_decisions.py); here only what the page shows.
+        session.add(
+            PlatformKey(organisation_id=operator.id, key_id=key.key_id, public_key="x" * 44)
+        )
+        decision.signed_key_id, decision.signature = key.key_id, "c2lnbmF0dXJl"
+        session.add(decision)
+        session.commit()
+        operator_name, case_id = operator.name, case.id
+    at = _open_case("demo.officer", case_id)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Signed by {operator_name}" in captions and key.key_id in captions

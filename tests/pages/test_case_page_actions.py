@@ -13,7 +13,7 @@ from casework.cases import ACTION_SERVICES, file_report
 from casework.roles import Role
 from casework.workflow import ACTION_LABELS, Action, Status, allowed_actions
 from db import engine as engine_module
-from db.models import Case, Notification, User
+from db.models import Case, Decision, Notification, User
 from db.types import utcnow
 from pages import ui
 from tests.factories import removal_decision, report
@@ -170,3 +170,42 @@ def test_the_case_history_can_be_downloaded(demo_database):
     assert not at.exception, at.exception
     downloads = [e for e in at.get("download_button")]
     assert downloads, "no download button on the case page"
+
+
+def _decision_form(status: Status = Status.SENT):
+    case = _case_in(status)
+    at = _open("demo.liaison.tiktok", case.id)
+    assert not at.exception, at.exception
+
+    def widget(kind: str, label: str):
+        return next(w for w in getattr(at, kind) if w.label == label)
+
+    widget("multiselect", "Decision").set_value(["removed"])
+    widget("text_input", "Policy reference").set_value("Community Guidelines: Integrity")
+    widget("multiselect", "Territorial scope").set_value(["ID", "NL"])
+    widget("radio", "Decided by automated means").set_value("partially")
+    return case, at, widget
+
+
+def test_the_decision_form_takes_several_countries_and_partial_automation(demo_database):
+    case, at, widget = _decision_form()
+    widget("text_area", "Explanation").set_value("Klaim palsu tentang surat suara.")
+    at.button(key="FormSubmitter:case_decision_form-Record decision").click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        [decision] = session.exec(select(Decision).where(Decision.case_id == case.id)).all()
+    assert (decision.territorial_scope, decision.automated_decision) == ("ID,NL", "partially")
+    shown = " ".join(c.value for c in at.caption)
+    assert "Indonesia, Netherlands" in shown
+    assert "Partially automated" in shown
+
+
+def test_an_explanation_over_the_dsa_limit_is_refused_when_the_eu_is_in_scope(demo_database):
+    case, at, widget = _decision_form()
+    widget("text_area", "Explanation").set_value("x" * 2001)
+    at.button(key="FormSubmitter:case_decision_form-Record decision").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "At most 2,000 characters when the decision covers an EU/EEA country" in shown
+    with Session(engine_module.get_engine()) as session:
+        assert session.exec(select(Decision).where(Decision.case_id == case.id)).all() == []

@@ -53,3 +53,29 @@ def test_a_plain_http_webhook_is_refused_with_the_field_named(demo_database):
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert r":red[Give a full https\:// address\.]" in captions
+
+
+def test_an_admin_registers_a_platform_signing_key_and_a_bad_one_is_refused(demo_database):
+    from casework.signing import SigningKey, public_key_pem
+    from db.models import PlatformKey
+
+    key = SigningKey.generate()
+    at = open_page(app_as("demo.admin").run(), "integrations")
+    at.selectbox(key="integrations_key_organisation").set_value(_tiktok_operator())
+    at.text_area(key="integrations_key_public").input("not a key")
+    at.button(key="integrations_key_submit").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Ed25519" in captions  # the field's message
+    at.text_area(key="integrations_key_public").input(public_key_pem(key.public_bytes()))
+    at.text_input(key="integrations_key_label").input("HSM 2024")
+    at.button(key="integrations_key_submit").click().run()
+    assert not at.exception
+    with Session(engine_module.get_engine()) as session:
+        row = session.exec(select(PlatformKey).where(PlatformKey.key_id == key.key_id)).one()
+    assert (row.organisation_id, row.label) == (_tiktok_operator(), "HSM 2024")
+    at.selectbox(key="integrations_revoke_key").set_value(key.key_id).run()
+    at.button(key="integrations_key_revoke").click().run()
+    with Session(engine_module.get_engine()) as session:
+        row = session.exec(select(PlatformKey).where(PlatformKey.key_id == key.key_id)).one()
+    assert row.revoked_at is not None

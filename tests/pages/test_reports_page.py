@@ -28,14 +28,21 @@ def test_an_observer_gets_the_public_version_only(demo_database):
     assert not at.exception, at.exception
     assert at.radio(key="report_version").options == ["Public"]
     assert any("not shown in the public version" in c.value for c in at.caption)
-    assert "Statements of reasons (JSON Lines)" not in [d.label for d in at.get("download_button")]
+    labels = [d.label for d in at.get("download_button")]
+    assert "EU submission (ZIP)" not in labels
+    assert "Indonesian record (JSON)" not in labels
 
 
 def test_a_liaison_gets_only_the_decision_export(demo_database):
     at = _reports("demo.liaison.tiktok")
     assert not at.exception, at.exception
     assert not at.dataframe
-    assert [d.label for d in at.get("download_button")] == ["Statements of reasons (JSON Lines)"]
+    assert [d.label for d in at.get("download_button")] == [
+        "EU submission (ZIP)",
+        "Indonesian record (JSON)",
+    ]
+    # A liaison chooses among their own platforms only.
+    assert at.selectbox(key="report_dsa_platform").options == ["TikTok"]
 
 
 def test_choosing_an_election_phase_narrows_the_report(demo_database):

@@ -24,17 +24,27 @@ from casework.bundles import (
     PROBLEM_HASH,
     PROBLEM_MISSING,
     build_bundle,
+    check_received_bundle,
     verify_bundle,
 )
-from casework.dsa_export import decision_statements, decisions_jsonl
+from casework.dsa_export import indonesian_record, indonesian_statements
 from casework.errors import CaseNotFound, PermissionDenied
 from casework.evidence import add_evidence
 from casework.i18n import translator
 from casework.roles import Role
+from casework.signing import (
+    SigningKey,
+    installation_key,
+    public_key_pem,
+    public_keyring,
+    published_keys,
+    sign_bytes,
+)
 from casework.workflow import Action
 from db.config import Settings
 from db.models import AuditEvent
 from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
+from tests.tampering import lift_append_only_guard
 
 A = Action
 
@@ -126,6 +136,7 @@ def test_the_chain_check_names_the_first_tampered_event(session, desk):
     target = session.exec(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
     ).all()[1]
+    lift_append_only_guard(session)  # as the database's owner could
     session.execute(
         text("UPDATE audit_event SET to_status = 'closed' WHERE id = :id"), {"id": target.id}
     )
@@ -179,7 +190,7 @@ def test_a_bundle_holds_records_timelines_evidence_and_the_audit_excerpt(session
     assert f"evidence/{sha}" in names
     assert f"cases/{other.reference}/timeline.json" in names
     assert manifest["cases"] == [case.reference, other.reference]
-    assert {f["name"] for f in manifest["files"]} == names - {"manifest.json"}
+    assert {f["name"] for f in manifest["files"]} == names - {"manifest.json", "manifest.sig"}
     assert record["reference"] == case.reference and record["decisions"]
     assert {json.loads(line)["case_id"] for line in events} == {case.id, other.id}
     report = verify_bundle(data)
@@ -236,11 +247,89 @@ def test_the_bundle_command_verifies_offline_and_fails_on_damage(session, desk, 
     good.write_bytes(data)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(_rewrite(data, lambda files: files.pop("README.txt")))
+    keys = tmp_path / "pantau-keys.json"
+    keys.write_text(json.dumps(published_keys()))
     command = [sys.executable, "-m", "casework.bundles", "verify"]
-    ok = subprocess.run([*command, str(good)], capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [*command, str(good), "--public-key", str(keys)], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and digest in ok.stdout and "intact" in ok.stdout
-    broken = subprocess.run([*command, str(bad)], capture_output=True, text=True, check=False)
+    assert "signed" in ok.stdout
+    broken = subprocess.run(
+        [*command, str(bad), "--public-key", str(keys)], capture_output=True, text=True
+    )
     assert broken.returncode == 1 and "README.txt" in broken.stdout
+    unchecked = subprocess.run([*command, str(good)], capture_output=True, text=True)
+    assert unchecked.returncode == 2 and "NOT checked" in unchecked.stdout
+
+
+def _forge(data: bytes, *, key: SigningKey | None = None) -> bytes:
+    """What the outside audit did: change the title and outcome, drop the decision
+    event, recompute every hash in the manifest (and re-sign it with `key`)."""
+
+    def forge(files):
+        folder = next(n.rsplit("/", 1)[0] for n in files if n.endswith("/case.json"))
+        record = json.loads(files[f"{folder}/case.json"])
+        record["title"], record["outcome"] = "Konten sudah sesuai", "no_action"
+        files[f"{folder}/case.json"] = json.dumps(record).encode()
+        lines = files["audit/events.jsonl"].decode().splitlines()
+        kept = [line for line in lines if json.loads(line)["action"] != "record_decision"]
+        assert len(kept) < len(lines)
+        files["audit/events.jsonl"] = ("\n".join(kept) + "\n").encode()
+        manifest = json.loads(files["manifest.json"])
+        for entry in manifest["files"]:
+            entry["size"] = len(files[entry["name"]])
+            entry["sha256"] = hashlib.sha256(files[entry["name"]]).hexdigest()
+        files["manifest.json"] = json.dumps(manifest).encode()
+        if key is not None:
+            files["manifest.sig"] = json.dumps(sign_bytes(files["manifest.json"], key=key)).encode()
+
+    return _rewrite(data, forge)
+
+
+def test_a_forged_bundle_is_intact_but_its_signature_is_refused_offline(session, desk, tmp_path):
+    _case, _other, data, _digest = _bundle(session, desk)
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(_forge(data))
+    keys = tmp_path / "pantau.pub"
+    keys.write_text(public_key_pem(installation_key().public_bytes()))
+
+    report = verify_bundle(forged.read_bytes(), public_keys=public_keyring())
+    assert report.intact and not report.signed and report.signature == "invalid"
+    command = [sys.executable, "-m", "casework.bundles", "verify", str(forged)]
+    run = subprocess.run([*command, "--public-key", str(keys)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "signature does not verify" in run.stdout
+
+
+def test_a_forged_bundle_is_neither_signed_nor_issued_by_this_pantau(session, desk):
+    _case, _other, data, _digest = _bundle(session, desk)
+
+    checked = check_received_bundle(session=session, actor=desk.lead, data=_forge(data))
+
+    assert checked.report.intact
+    assert not checked.report.signed and not checked.issued_here
+    genuine = check_received_bundle(session=session, actor=desk.lead, data=data)
+    assert genuine.report.signed and genuine.issued_here
+    with pytest.raises(PermissionDenied):
+        check_received_bundle(session=session, actor=desk.liaison, data=data)
+
+
+def test_a_bundle_signed_by_another_installation_is_not_issued_by_this_pantau(session, desk):
+    """Another Pantau signs its own manifests with its own key: intact and signed there,
+    unknown here."""
+    _case, _other, data, _digest = _bundle(session, desk)
+    elsewhere = SigningKey.generate()
+
+    checked = check_received_bundle(
+        session=session, actor=desk.lead, data=_forge(data, key=elsewhere)
+    )
+
+    assert checked.report.intact and not checked.issued_here
+    assert checked.report.signature == "invalid"
+    assert checked.report.signed_by_key == elsewhere.key_id
+    other_keys = {elsewhere.key_id: elsewhere.public_bytes()}
+    assert verify_bundle(_forge(data, key=elsewhere), public_keys=other_keys).signed
 
 
 def test_bundles_are_for_the_supervisory_body_and_its_scope_only(session, desk):
@@ -285,7 +374,7 @@ def test_each_decision_becomes_a_statement_of_reasons(session, desk):
         ),
         now=case.updated_at + timedelta(minutes=5),
     )
-    [statement] = list(decision_statements(session=session, actor=desk.liaison))
+    [statement] = list(indonesian_statements(session=session, actor=desk.liaison))
     assert statement["puid"].startswith(case.reference)
     assert statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
     assert statement["decision_account"] == "DECISION_ACCOUNT_SUSPENDED"
@@ -298,7 +387,7 @@ def test_each_decision_becomes_a_statement_of_reasons(session, desk):
     assert statement["content_type"] == ["CONTENT_TYPE_VIDEO"]
     assert statement["automated_detection"] == "Yes"
     assert statement["automated_decision"] == "AUTOMATED_DECISION_NOT_AUTOMATED"
-    assert statement["source_type"] == "SOURCE_TRUSTED_FLAGGER"
+    assert statement["source_type"] == "SOURCE_TYPE_OTHER_NOTIFICATION"
     assert statement["application_date"] == "2024-01-10"
 
 
@@ -312,8 +401,10 @@ def test_a_liaison_exports_only_their_platforms_decisions(session, desk):
         urls=["https://www.youtube.com/watch?v=dQw4w9WgXcQ"],
         account_handle=None,
     )
-    lines = decisions_jsonl(session=session, actor=desk.liaison).decode().splitlines()
-    assert [json.loads(line)["platform_name"] for line in lines] == ["TikTok"]
-    assert len(list(decision_statements(session=session, actor=desk.officer))) == 2
+    document = json.loads(
+        indonesian_record(session=session, actor=desk.liaison, gettext=translator("en"))
+    )
+    assert [s["platform_name"] for s in document["statements"]] == ["TikTok"]
+    assert len(list(indonesian_statements(session=session, actor=desk.officer))) == 2
     with pytest.raises(PermissionDenied):
-        list(decision_statements(session=session, actor=make_actor(session, role=Role.OBSERVER)))
+        list(indonesian_statements(session=session, actor=make_actor(session, role=Role.OBSERVER)))

@@ -29,6 +29,7 @@ from db.migrate import upgrade_to_head
 from db.models import EvidenceBlob
 from tests.conftest import DATABASE_URL, ON_POSTGRES, fresh_database_url
 from tests.factories import make_actor, make_case
+from tests.tampering import lift_append_only_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,8 +146,10 @@ def test_the_check_command_fails_on_a_broken_audit_chain(tmp_path):
     with fresh_database_url(tmp_path) as url:
         _fill(url)
         engine = build_engine(url, pooled=False)
-        with engine.begin() as connection:
-            connection.execute(text("UPDATE audit_event SET detail = '{}' WHERE id = 2"))
+        with Session(engine) as session:
+            lift_append_only_guard(session)  # as the database's owner could
+            session.execute(text("UPDATE audit_event SET detail = '{}' WHERE id = 2"))
+            session.commit()
         engine.dispose()
         checked = _command(url, "check")
         assert checked.returncode == 1

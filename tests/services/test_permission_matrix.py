@@ -125,6 +125,7 @@ MATRIX = {
     "update_platform_sla":    (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_region":            (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_platform":          (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "save_dsa_mapping":       (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     # accounts and sessions (the target is a TikTok liaison: another organisation)
     "admin_reset_password":   (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "set_user_active":        (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
@@ -147,6 +148,10 @@ MATRIX = {
     "set_email_domain_rule":  (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "delete_email_domain_rule":(NO, NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "providers_in_use":       (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    # the verifiable record: a platform registers its own signing keys (admins any
+    # platform's); received bundles are checked by the supervisory body
+    "register_platform_key":  (NO,  NO, NO,   NO,  NO, NO,   OK,  NO,  NO,  NO,   OK,   NO,  NO),
+    "check_received_bundle":  (OK,  OK, OK,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
 }
 # fmt: on
 
@@ -257,8 +262,11 @@ LOGGED_AS = {
             "load_case_view",
         )
     },
+    "register_platform_key": {"register_platform_key"},
+    "check_received_bundle": {"verify_evidence_bundle"},
     "update_term": {"update_term", "edit_taxonomy"},
     "update_phase": {"update_phase", "edit_taxonomy", "edit_calendar"},
+    "save_dsa_mapping": {"save_dsa_mapping", "edit_dsa_mapping"},
     **{
         name: {name}
         for name in (

@@ -188,3 +188,42 @@ def test_the_csv_tables_come_zipped_with_numbers_as_numbers(world, labels):  # n
     total = sum(int(row[1]) for row in platforms[1:])
     filed = next(r["value"] for r in report.headline.rows if r["figure"] == "Cases filed")
     assert total == filed
+
+
+def test_every_format_prints_the_signed_checkpoint_of_the_audit_chain(world, labels, session):  # noqa: F811
+    from casework.audit import checkpoint_statement
+    from casework.signing import public_keyring, verify_bytes
+    from casework.transparency import anchor_report
+    from tests.factories import make_case
+
+    make_case(session)
+    report = anchor_report(
+        _report(world, "demo.officer", FILTERS["everything"], PUBLIC), session=session, now=NOW
+    )
+    again = anchor_report(
+        _report(world, "demo.officer", FILTERS["everything"], PUBLIC), session=session, now=NOW
+    )
+    checkpoint = report.checkpoint
+    assert again.checkpoint.id == checkpoint.id  # no new events: the same checkpoint
+    assert checkpoint.event_count == 1
+    signed = checkpoint_statement(
+        checkpoint_id=checkpoint.id,
+        last_id=checkpoint.last_id,
+        last_hash=checkpoint.last_hash,
+        event_count=checkpoint.event_count,
+        at=checkpoint.at,
+    )
+    assert verify_bytes(signed, checkpoint.as_dict()["signature"], public_keys=public_keyring())
+    kw = {"gettext": translator("en"), "language": "en", "labels": labels["en"]}
+    page = report_html(report, zone="Asia/Jakarta", **kw).decode("utf-8")
+    pdf = PdfReader(io.BytesIO(report_pdf(report, zone="Asia/Jakarta", **kw)))
+    pdf_text = "".join(p.extract_text() for p in pdf.pages).replace("\n", "").replace(" ", "")
+    with zipfile.ZipFile(io.BytesIO(report_csv_zip(report, **kw))) as archive:
+        fields = dict(
+            csv.reader(io.StringIO(archive.read("audit_checkpoint.csv").decode("utf-8-sig")))
+        )
+    for text in (page, pdf_text):
+        assert checkpoint.last_hash in text and checkpoint.signature in text
+    assert fields["last_hash"] == checkpoint.last_hash
+    assert fields["signature"] == checkpoint.signature
+    assert fields["signed_statement"] == signed.decode()

@@ -99,6 +99,26 @@ def test_referring_a_case_signs_and_delivers_the_event_to_the_platforms_receiver
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("delivered", 1, 200)
 
 
+def test_a_delivery_also_carries_the_installation_signature_a_platform_can_show_others(
+    session, admin, receiver
+):
+    from casework.signing import public_keyring
+    from casework.webhooks import verify_ed25519
+
+    _register(session, admin, receiver)
+    case = _refer(session, make_desk(session))
+    deliver_due(session=session, settings=LOOPBACK, now=case.updated_at + timedelta(seconds=1))
+    [sent] = receiver.received
+    header = sent.headers["Pantau-Signature-Ed25519"]
+    keys = public_keyring()
+    assert verify_ed25519(header, sent.body, public_keys=keys)
+    assert not verify_ed25519(
+        header, sent.body.replace(b"case.referred", b"case.closed"), public_keys=keys
+    )
+    # The same timestamp as the HMAC: both say when Pantau asked.
+    assert header.split(",")[0] == sent.headers["Pantau-Signature"].split(",")[0]
+
+
 def test_a_platform_never_hears_of_another_platforms_case(session, admin, receiver):
     _register(session, admin, receiver, organisation=platform_operator(session, "youtube"))
     _refer(session, make_desk(session))  # a TikTok case

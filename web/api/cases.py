@@ -3,13 +3,16 @@ calls one `casework` service with the token's actor, and shapes the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlmodel import Session
 
 from casework import cases as services
+from casework import dsa_inbound
 from casework.actions import take_action
 from casework.api_tokens import TokenHolder
 from casework.case_view import load_case_record
@@ -97,16 +100,12 @@ def read_case(
 # --- acting -----------------------------------------------------------------------------
 
 
-def _act(session, found, reference, action: Action, version: int, **inputs) -> m.CaseDetail:
+def _act(session, found, reference, action: Action | Callable, version: int, **inputs):
+    """Run `action` (a lifecycle action, or a service built on one) on the case named by
+    `reference` and answer with the case as the token now reads it."""
     case_id = _case_id(session, found, reference)
-    take_action(
-        session=session,
-        actor=found.actor,
-        case_id=case_id,
-        version=version,
-        action=action,
-        **inputs,
-    )
+    run = partial(take_action, action=action) if isinstance(action, Action) else action
+    run(session=session, actor=found.actor, case_id=case_id, version=version, **inputs)
     return _record(session, found, case_id)
 
 
@@ -176,9 +175,11 @@ def record_decision(
     session: Session = Depends(get_session),
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
-    """The platform records what it did and why, as a statement of reasons."""
+    """The platform records what it did and why, in Pantau's words."""
     values = body.model_dump(exclude={"version"})
     values["decided_at"] = utc(body.decided_at, "decided_at")
+    if isinstance(body.automated_decision, bool):
+        values["automated_decision"] = "fully" if body.automated_decision else "not_automated"
     return _act(
         session,
         found,
@@ -186,6 +187,33 @@ def record_decision(
         Action.RECORD_DECISION,
         body.version,
         decision=DecisionIn(**values),
+    )
+
+
+@router.post(
+    "/{reference}/statement-of-reasons",
+    response_model=m.CaseDetail,
+    responses=ERRORS,
+    summary="Record a decision as a DSA statement of reasons",
+)
+def record_statement_of_reasons(
+    reference: Reference,
+    body: m.StatementBody,
+    session: Session = Depends(get_session),
+    found: TokenHolder = Depends(act_on_cases),
+) -> m.CaseDetail:
+    """The platform sends the statement of reasons it makes for the EU's DSA Transparency
+    Database. Its decision fields (restrictions and their end dates, ground, explanation,
+    facts, scope, automation, application date) become the decision, under the
+    platform's `puid`; the case's own facts stay Pantau's. A value Pantau cannot map is
+    refused (422) with the statement's field name."""
+    return _act(
+        session,
+        found,
+        reference,
+        dsa_inbound.record_statement_of_reasons,
+        body.version,
+        statement=body.statement,
     )
 
 

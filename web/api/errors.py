@@ -64,7 +64,8 @@ def install(app: FastAPI) -> None:
         body = {"error": code, "message": error.translated(gettext)}
         if isinstance(error, ValidationError):
             body["detail"] = [
-                {"loc": ["body", field], "msg": gettext(msgid), "type": "value_error"}
+                # "statement.puid" names a field inside the body's "statement".
+                {"loc": ["body", *field.split(".")], "msg": gettext(msgid), "type": "value_error"}
                 for field, msgid in error.field_errors.items()
             ]
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

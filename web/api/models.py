@@ -3,7 +3,7 @@ lengths, no NUL characters); the rules stay in `casework`, which the routes call
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -60,10 +60,23 @@ class DecisionOut(BaseModel):
     legal_reference: str | None
     policy_reference: str | None
     explanation: str
-    territorial_scope: str
+    facts: str
+    territorial_scope: str = Field(description="ISO 3166 codes, comma-separated, or GLOBAL")
     automated_detection: bool
-    automated_decision: bool
+    automated_decision: str = Field(description="not_automated, partially or fully")
+    visibility_ends_on: date | None
+    monetary_ends_on: date | None
+    account_ends_on: date | None
+    service_ends_on: date | None
+    puid: str | None
     decided_at: datetime
+    signed_key_id: str | None = Field(
+        default=None, description="The platform key that signed the decision, if signed."
+    )
+    signature: str | None = Field(default=None, description="Its Ed25519 signature (base64).")
+    signed_record: str | None = Field(
+        default=None, description="The canonical form the signature covers, as signed."
+    )
 
 
 class CommentOut(BaseModel):
@@ -176,20 +189,70 @@ class AnswerIn(VersionIn):
     answer: action_text(Action.PROVIDE_INFORMATION, "answer")
 
 
+class DecisionSignatureIn(Body):
+    key_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+    signature: Annotated[str, StringConstraints(max_length=120, pattern=r"^[A-Za-z0-9+/=]+$")]
+
+
+class PlatformKeyIn(Body):
+    """An Ed25519 public key of the token's own platform organisation."""
+
+    public_key: text(1000) = Field(description="PEM, or the base64 of the raw 32 bytes.")
+    label: text(120) = ""
+
+
+class PlatformKeyOut(BaseModel):
+    key_id: str
+    public_key: str = Field(description="Base64 of the raw 32 bytes.")
+    label: str
+    organisation: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 class DecisionBody(VersionIn):
-    """A statement of reasons, as the EU DSA shapes it."""
+    """A decision in Pantau's own words (see `/statement-of-reasons` for the DSA's)."""
 
     decisions: list[Code] = Field(
         max_length=10, description="removed, geo_blocked, visibility_reduced, … or no_action"
     )
     ground: Literal["law", "terms"] = "terms"
-    legal_reference: ShortText | None = None
-    policy_reference: ShortText | None = None
-    explanation: LongText = ""
-    territorial_scope: text(100) = "ID"
+    legal_reference: text(500) | None = None
+    policy_reference: text(500) | None = None
+    explanation: text(10_000) = Field(
+        default="", description="Required; at most 2,000 characters when the scope is EU/EEA."
+    )
+    facts: text(10_000) = Field(
+        default="", description="Facts and circumstances, when they differ from the explanation."
+    )
+    territorial_scope: text(800) = Field(
+        default="ID", description="ISO 3166 codes, comma-separated (ID,NL), or GLOBAL."
+    )
     automated_detection: bool = False
-    automated_decision: bool = False
+    automated_decision: Literal["not_automated", "partially", "fully"] | bool = Field(
+        default="not_automated", description="true and false are read as fully and not_automated"
+    )
+    visibility_ends_on: date | None = None
+    monetary_ends_on: date | None = None
+    account_ends_on: date | None = None
+    service_ends_on: date | None = None
+    puid: text(500) | None = None
     decided_at: datetime | None = None
+    signature: DecisionSignatureIn | None = Field(
+        default=None,
+        description="Optional: the platform's Ed25519 signature over the canonical form "
+        "of this decision (see the README, Decisions signed by the platform). A signature "
+        "that does not verify is refused with 422.",
+    )
+
+
+class StatementBody(VersionIn):
+    """A decision as the platform's statement of reasons for the EU's DSA Transparency
+    Database, in that API's field names and values."""
+
+    statement: dict[str, Any] = Field(
+        description="One statement as POST /api/v1/statement of the DSA database takes it."
+    )
 
 
 class CommentIn(Body):
