@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from casework.actors import Actor, actor_for
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import LANGUAGES, N_, TIME_ZONES
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, User
 
 
-@rolls_back
+@service
 def update_preferences(
     *,
     session: Session,
@@ -40,7 +40,6 @@ def update_preferences(
     if email_mode is not None:
         user.email_mode = email_mode
     session.add(user)
-    session.commit()
     return actor_for(session, actor.user_id)
 
 
@@ -52,12 +51,9 @@ def email_settings(*, session: Session, actor: Actor) -> tuple[str | None, str]:
 
 def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisation]]:
     """Every account with its organisation (admins only)."""
-    from casework.access import log_denied
-    from casework.roles import OrgKind, Role
+    from casework.permissions import is_supervisory_admin, require
 
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "list_users")
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, "list_users")
     return list(
         session.exec(
             select(User, Organisation)

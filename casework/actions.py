@@ -7,7 +7,7 @@ case, the time, the platform's SLA policy loaded before the mutation, and the cl
 inputs), which input becomes a shared comment, who is told, and which webhook event it
 is. `take_action` is the one write path: it checks scope, version, state and role
 through the transition table, applies the effect, writes the audit event, queues the
-webhook, adds the comment, notifies, and commits.
+webhook, adds the comment and notifies, all in one unit of work (casework/uow.py).
 
 To add an action: a value in `Action`, its rows in `TRANSITIONS`, a label in
 `ACTION_LABELS`, and a row in `SPECS`. The case page draws its form from the spec and
@@ -27,18 +27,17 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
-from casework.case_access import commit_or_stale, flush_or_stale, load_case
+from casework.case_access import flush_or_stale, load_case
 from casework.decision_signatures import verify_decision_signature
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_case_parties, notify_platform, notify_regulator
 from casework.schemas import DecisionIn
 from casework.taxonomy import sla_policy
-from casework.transactions import rolls_back
+from casework.uow import unit_of_work
 from casework.validation import clean_decision, required_text
 from casework.webhooks import Event, case_event
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
-from db.engine import begin_write
 from db.models import Case, CaseReport, CaseUrl, Comment, Decision, Evidence
 from db.types import utcnow
 
@@ -402,7 +401,6 @@ def spec_of(action: Action | str) -> ActionSpec:
 # --- the one write path -----------------------------------------------------------------
 
 
-@rolls_back
 def take_action(
     *,
     session: Session,
@@ -413,16 +411,28 @@ def take_action(
     now: datetime | None = None,
     **inputs: Any,
 ) -> Case:
-    """Take `action` on a case for `actor`, who last saw it at `version`, and commit.
-    Inputs are the spec's, by keyword. A refused call changes nothing."""
+    """Take `action` on a case for `actor`, who last saw it at `version`, inside the
+    caller's unit of work (or one of its own). Inputs are the spec's, by keyword. A
+    refused call changes nothing."""
     spec = spec_of(action)
     unknown = set(inputs) - spec.input_names
     if unknown:
         raise TypeError(f"{spec.action} takes no input {sorted(unknown)}")
+    with unit_of_work(session):
+        return _take(session, actor, case_id, version, spec, inputs, now or utcnow())
+
+
+def _take(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    spec: ActionSpec,
+    inputs: dict[str, Any],
+    now: datetime,
+) -> Case:
     values: dict[str, Any] = {i.name: i.clean(inputs.get(i.name)) for i in spec.inputs}
     values.update({name: inputs[name] for name in spec.other_inputs if name in inputs})
-    now = now or utcnow()
-    begin_write(session)
     if spec.prepare is not None:
         values.update(spec.prepare(session, actor, case_id, values))
     case = _transition(session, actor, case_id, version, spec, values, now)
@@ -441,7 +451,6 @@ def take_action(
         spec.record(session, actor, case, values)
     if spec.notice is not None:
         _notify(session, actor, case, spec.notice)
-    commit_or_stale(session)
     return case
 
 

@@ -17,13 +17,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.permissions import is_supervisory_admin, require
+from casework.uow import service
 from db.config import Settings
 from db.engine import begin_write
 from db.models import SignInThrottle, User, UserSession
@@ -117,7 +116,7 @@ def _new_session(
     return NewSession(token, user.id, expires_at, user.must_change_password)
 
 
-@rolls_back
+@service
 def sign_in_with_password(
     *,
     session: Session,
@@ -265,7 +264,7 @@ def _revoke(session: Session, *, reason: str, now: datetime, **where) -> int:
     return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
 
 
-@rolls_back
+@service
 def sign_out(*, session: Session, token: str | None, now: datetime | None = None) -> None:
     """End the session behind `token` on the server (the cookie alone is worthless after)."""
     if not token or len(token) > 200:
@@ -278,10 +277,9 @@ def sign_out(*, session: Session, token: str | None, now: datetime | None = None
     if row is not None and row.revoked_at is None:
         _revoke(session, reason="signed_out", now=now, id=row.id)
         record_event(session, action="signed_out", actor_id=row.user_id, at=now)
-    session.commit()
 
 
-@rolls_back
+@service
 def change_password(
     *,
     session: Session,
@@ -312,16 +310,13 @@ def change_password(
         query = query.where(UserSession.token_hash != token_hash(keep_token))
     session.execute(query.values(revoked_at=now, revoked_reason="password_changed"))
     record_event(session, action="password_changed", actor_id=user.id, at=now)
-    session.commit()
 
 
 def _require_admin(actor: Actor, action: str) -> None:
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, action)
 
 
-@rolls_back
+@service
 def admin_reset_password(
     *,
     session: Session,
@@ -352,10 +347,9 @@ def admin_reset_password(
         at=now,
         detail={"user_id": user.id},
     )
-    session.commit()
 
 
-@rolls_back
+@service
 def set_user_active(
     *, session: Session, actor: Actor, user_id: int, active: bool, now: datetime | None = None
 ) -> None:
@@ -379,7 +373,6 @@ def set_user_active(
         at=now,
         detail={"user_id": user.id},
     )
-    session.commit()
 
 
 def active_sessions(
@@ -398,7 +391,7 @@ def active_sessions(
     )
 
 
-@rolls_back
+@service
 def revoke_session(
     *, session: Session, actor: Actor, session_id: int, now: datetime | None = None
 ) -> None:
@@ -416,4 +409,3 @@ def revoke_session(
             at=now,
             detail={"user_id": row.user_id},
         )
-    session.commit()

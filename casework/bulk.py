@@ -17,6 +17,7 @@ from casework.assignment import assign_case, set_priority
 from casework.cases import merge_case, refer_to_platform, reject_case
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.permissions import works_cases
 from casework.roles import Role
 from db.models import Case
 
@@ -49,7 +50,7 @@ class BulkResult:
 
 def bulk_actions_for(actor: Actor) -> list[BulkAction]:
     """What `actor` may apply in bulk; merging stays with leads, as one by one."""
-    if not actor.is_supervisory_caseworker:
+    if not works_cases(actor):
         return []
     actions = list(BulkAction)
     if actor.role != Role.LEAD:

@@ -26,13 +26,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import event_hash, record_event
 from casework.case_view import load_case_view
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
+from casework.permissions import may_bundle, may_verify_bundles, require
 from casework.schemas import DECISION_FIELDS
 from casework.signing import keys_url, public_keyring, sign_bytes, verify_bytes
 from db.engine import begin_write
@@ -158,9 +157,7 @@ def build_bundle(
 ) -> tuple[bytes, str]:
     """The bundle of `case_ids` (all in the actor's scope) and its manifest's SHA-256.
     The export is recorded in the audit trail."""
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, "export_evidence_bundle")
-        raise PermissionDenied()
+    require(actor, may_bundle, "export_evidence_bundle")
     ids = list(dict.fromkeys(case_ids))
     if not ids:
         raise ValidationError({"cases": N_("Select at least one case.")})
@@ -348,13 +345,7 @@ def check_received_bundle(*, session: Session, actor: Actor, data: bytes) -> Rec
     look its manifest's SHA-256 up among the exports recorded in the audit trail: a
     bundle this Pantau never issued says so, however intact it looks."""
     # The audit page's readers and the caseworkers who receive bundles back.
-    if actor.organisation_kind != OrgKind.SUPERVISORY or actor.role not in (
-        Role.OFFICER,
-        Role.LEAD,
-        Role.ADMIN,
-    ):
-        log_denied(actor, "verify_evidence_bundle")
-        raise PermissionDenied()
+    require(actor, may_verify_bundles, "verify_evidence_bundle")
     report = verify_bundle(data, public_keys=public_keyring())
     issued = False
     if report.manifest_sha256:

@@ -13,9 +13,10 @@ from casework.actors import Actor, case_scope, may_see_internal
 from casework.case_access import children_of, get_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
+from casework.permissions import may_add_evidence, may_assign, may_bundle
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
-from casework.workflow import Action, allowed_actions
+from casework.workflow import OPEN_STATUSES, Action, allowed_actions
 from db.models import (
     Case,
     CaseReport,
@@ -74,6 +75,10 @@ class CaseView:
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
     # {decision id: platform name} for decisions whose platform signature was verified
     decision_signers: dict[int, str] = field(default_factory=dict)
+    # Decided here, as `actions` is, so that the page does not decide again.
+    may_assign: bool = False  # assignment and priority: caseworkers, on an open case
+    may_bundle: bool = False  # an evidence bundle of this case
+    may_add_evidence: bool = False
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -156,6 +161,9 @@ def load_case_view(
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
         actions=allowed_actions(case.status, actor.role),
+        may_assign=may_assign(actor) and case.status in OPEN_STATUSES,
+        may_bundle=may_bundle(actor),
+        may_add_evidence=may_add_evidence(actor),
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)

@@ -14,7 +14,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from casework import sla
-from casework.access import log_denied
 from casework.actions import take_action
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
@@ -26,7 +25,6 @@ from casework.case_access import (  # noqa: F401  (re-exported)
     case_urls,
     children_of,
     comments_visible_to,
-    commit_or_stale,
     get_case,
     load_case,
     trimmed_for,
@@ -41,12 +39,13 @@ from casework.notifications import (
     notify_case_parties,
     notify_users,
 )
+from casework.permissions import may_comment, may_post_internal, require, works_cases
 from casework.references import next_reference
-from casework.roles import OrgKind, Role
+from casework.roles import OrgKind
 from casework.schemas import DecisionIn, ReportIn
 from casework.search import reindex
 from casework.taxonomy import all_phases, phase_on
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.validation import clean_report, required_text
 from casework.workflow import Action, Status
 from db.engine import begin_write
@@ -67,14 +66,12 @@ REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
 # --- filing ----------------------------------------------------------------------------
 
 
-@rolls_back
+@service
 def file_report(
     *, session: Session, actor: Actor, report: ReportIn, now: datetime | None = None
 ) -> Case:
     """File a new case in `new` from an officer's report."""
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, "file_report")
-        raise PermissionDenied()
+    require(actor, works_cases, "file_report")
     now = now or utcnow()
     begin_write(session)
     cleaned, urls = clean_report(session, report, now=now)
@@ -137,7 +134,6 @@ def file_report(
             "priority": case.priority,
         },
     )
-    session.commit()
     return case
 
 
@@ -363,16 +359,17 @@ def resume_review(*, session: Session, actor: Actor, case_id: int, version: int,
 MAX_COMMENT = 10_000
 
 
-@rolls_back
+@service
 def add_comment(
     *, session: Session, actor: Actor, case_id: int, body: str, visibility: str = "shared", now=None
 ) -> Comment:
-    """Add a comment, shared with both parties or internal to the author's organisation."""
+    """Add a comment, shared with both parties or internal to the supervisory body. A
+    platform's comments are always shared."""
     if visibility not in ("shared", "internal"):
         raise ValidationError({"visibility": N_("Choose shared or internal.")})
-    if actor.role in (Role.OBSERVER, Role.ADMIN):
-        log_denied(actor, "add_comment", case_id=case_id)
-        raise PermissionDenied()
+    require(actor, may_comment, "add_comment", case_id=case_id)
+    if visibility == "internal" and not may_post_internal(actor):
+        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
     body = required_text(body, "body", MAX_COMMENT)
     now = now or utcnow()
     begin_write(session)
@@ -399,7 +396,6 @@ def add_comment(
         notify_case_parties(session, case, kind="comment_added", exclude=actor.user_id)
     mentioned = _readers_mentioned(session, actor, case, body, visibility)
     notify_users(session, mentioned, case, kind="mentioned")
-    commit_or_stale(session)
     return comment
 
 

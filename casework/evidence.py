@@ -20,8 +20,8 @@ from casework.audit import record_event
 from casework.case_access import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.permissions import may_add_evidence  # noqa: F401  (re-exported)
+from casework.uow import service
 from casework.workflow import Status
 from db.config import Settings
 from db.engine import begin_write
@@ -324,14 +324,6 @@ def safe_download_name(name: str | None, mime_type: str) -> str:
 # --- services --------------------------------------------------------------------------
 
 
-def may_add_evidence(actor: Actor) -> bool:
-    """Whether the actor's role may attach evidence at all; the case's scope is checked
-    when they do."""
-    return actor.is_supervisory_caseworker or (
-        actor.role == Role.LIAISON and actor.organisation_kind == OrgKind.PLATFORM
-    )
-
-
 def _lock_digest(session: Session, sha256: str) -> None:
     """Serialise uploads of the same bytes on PostgreSQL, so two at once cannot both
     insert the blob or both attach it to one case. SQLite's write lock already does."""
@@ -340,7 +332,7 @@ def _lock_digest(session: Session, sha256: str) -> None:
         session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-@rolls_back
+@service
 def add_evidence(
     *,
     session: Session,
@@ -417,7 +409,6 @@ def add_evidence(
             "uploaded_by": evidence.uploaded_by_kind,
         },
     )
-    session.commit()
     return evidence
 
 

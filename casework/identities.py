@@ -18,7 +18,7 @@ from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import PermissionDenied
 from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import EmailDomainRule, Organisation, User
 from db.types import utcnow
@@ -61,7 +61,7 @@ def _unassigned(session: Session) -> Organisation:
     return organisation
 
 
-@rolls_back
+@service
 def resolve_identity(
     *, session: Session, provider: str, claims: Mapping[str, Any], now: datetime | None = None
 ) -> IdentityOutcome:

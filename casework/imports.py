@@ -35,13 +35,14 @@ from casework.actors import Actor
 from casework.audit import record_events
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_, translator
+from casework.permissions import require, works_cases
 from casework.references import reserve_references
 from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import all_phases, phase_on
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.urls import analyse_url
 from casework.validation import clean_report
 from casework.workflow import Status
@@ -982,9 +983,7 @@ def _classify(session: Session, office_id: int, prepared: list[_Prepared]) -> li
 
 
 def _require_importer(actor: Actor, action: str) -> None:
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, works_cases, action)
 
 
 def validate_rows(
@@ -1034,7 +1033,7 @@ def validate_rows(
 REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
 
 
-@rolls_back
+@service
 def commit_import(
     *,
     session: Session,
@@ -1087,7 +1086,6 @@ def commit_import(
     batch.cases_created = len(references)
     batch.reports_added = sum(1 for row in rows if row.outcome == ADDED_REPORT)
     session.add(batch)
-    session.commit()
     return ImportResult(
         batch.id, len(references), batch.reports_added, unchanged, skipped, references
     )

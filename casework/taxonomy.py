@@ -14,6 +14,7 @@ from casework.actors import Actor
 from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.permissions import is_supervisory_admin, require
 from casework.roles import OrgKind, Role
 from casework.seed_taxonomy import (
     DSA_MAPPINGS,
@@ -23,7 +24,7 @@ from casework.seed_taxonomy import (
     province_time_zone,
 )
 from casework.sla import SlaPolicy
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import (
     DsaMapping,
@@ -220,7 +221,7 @@ def _require_editor(actor: Actor) -> None:
         raise PermissionDenied()
 
 
-@rolls_back
+@service
 def update_term(
     *,
     session: Session,
@@ -271,11 +272,10 @@ def update_term(
             "after": {"label_id": term.label_id, "label_en": term.label_en, "active": active},
         },
     )
-    session.commit()
     return term
 
 
-@rolls_back
+@service
 def update_phase(
     *, session: Session, actor: Actor, phase_id: int, starts_on: date, ends_on: date
 ) -> ElectionPhase:
@@ -301,19 +301,16 @@ def update_phase(
             "after": {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
         },
     )
-    session.commit()
     return phase
 
 
-@rolls_back
+@service
 def update_platform_sla(
     *, session: Session, actor: Actor, platform_code: str, urgent_hours: float, normal_hours: float
 ) -> Platform:
     """Set a platform agreement's deadlines (admins only)."""
     # A platform's own admin must never loosen its own deadlines.
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "update_platform_sla", platform=platform_code)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, "update_platform_sla", platform=platform_code)
     errors = {}
     if not 0 < urgent_hours <= 720:
         errors["urgent_hours"] = N_("Enter a number of hours between 0 and 720.")
@@ -340,5 +337,4 @@ def update_platform_sla(
             "after": {"urgent": urgent_hours, "normal": normal_hours},
         },
     )
-    session.commit()
     return platform

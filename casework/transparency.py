@@ -18,7 +18,8 @@ from casework.analytics.scope import ALL_PLATFORMS
 from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
+from casework.permissions import may_read_internal_report
+from casework.roles import Role
 from db.read_model import ReadModel
 
 INTERNAL = "internal"
@@ -59,12 +60,7 @@ class Report:
 
 def may_read_report(actor: Actor, version: str) -> bool:
     """Internal: the supervisory body's caseworkers and admins. Public: observers too."""
-    supervisory = actor.organisation_kind == OrgKind.SUPERVISORY and actor.role in (
-        Role.OFFICER,
-        Role.LEAD,
-        Role.ADMIN,
-    )
-    return supervisory or (version == PUBLIC and actor.role == Role.OBSERVER)
+    return may_read_internal_report(actor) or (version == PUBLIC and actor.role == Role.OBSERVER)
 
 
 def _share(part, whole):

@@ -30,7 +30,7 @@ from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind
 from casework.signing import sign_bytes, verify_bytes
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.config import Settings
 from db.engine import begin_write
 from db.models import Case, Organisation, Platform, WebhookDelivery, WebhookEndpoint
@@ -159,7 +159,7 @@ def _clean_events(events: list[str]) -> list[str]:
     return chosen
 
 
-@rolls_back
+@service
 def register_endpoint(
     *,
     session: Session,
@@ -207,11 +207,10 @@ def register_endpoint(
         at=now,
         detail={"endpoint_id": endpoint.id, "organisation_id": organisation.id, "events": chosen},
     )
-    session.commit()
     return endpoint, secret
 
 
-@rolls_back
+@service
 def deactivate_endpoint(
     *, session: Session, actor: Actor, endpoint_id: int, now: datetime | None = None
 ) -> WebhookEndpoint:
@@ -230,7 +229,6 @@ def deactivate_endpoint(
         at=now or utcnow(),
         detail={"endpoint_id": endpoint.id},
     )
-    session.commit()
     return endpoint
 
 
@@ -256,7 +254,7 @@ def list_deliveries(
     return list(session.exec(query.order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 
-@rolls_back
+@service
 def replay_delivery(
     *, session: Session, actor: Actor, delivery_id: int, now: datetime | None = None
 ) -> WebhookDelivery:
@@ -285,7 +283,6 @@ def replay_delivery(
         at=now,
         detail={"delivery_id": original.id, "replay_id": replay.id},
     )
-    session.commit()
     return replay
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from casework.errors import DomainError
+from casework.permissions import is_supervisory_admin
 from casework.reference_edits import save_platform, save_region
-from casework.roles import Role
 from casework.seed_taxonomy import TAXONOMY
 from casework.taxonomy import (
     PHASE_LABELS,
@@ -204,7 +204,7 @@ def _deadlines(actor) -> None:
             }
             for p in rows
         ],
-        disabled=["code", "name"] if actor.role == Role.ADMIN else True,
+        disabled=["code", "name"] if is_supervisory_admin(actor) else True,
         hide_index=True,
         key="taxonomy_sla",
         width="stretch",
@@ -219,7 +219,7 @@ def _deadlines(actor) -> None:
             ),
         },
     )
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change deadlines."))
         return
     if st.button(_("Save deadlines"), key="taxonomy_sla_save"):
@@ -248,7 +248,7 @@ def _deadlines(actor) -> None:
 
 def _platforms(actor) -> None:
     _ = ui.gettext()
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change platforms."))
         return
     with session_scope() as session:
@@ -296,7 +296,7 @@ def _regions(actor) -> None:
     )
     with session_scope() as session:
         rows = region_rows(session, province)
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.dataframe([{_("Code"): r.code, _("Name"): r.name} for r in rows], hide_index=True)
         st.caption(_("Only administrators change regions."))
         return

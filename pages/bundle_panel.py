@@ -6,6 +6,7 @@ import streamlit as st
 
 from casework.bundles import SIGNATURE_MISSING, build_bundle, check_received_bundle
 from casework.errors import DomainError
+from casework.permissions import may_bundle
 from db.engine import session_scope
 from pages import ui
 
@@ -16,7 +17,7 @@ def bundle_download(actor, case_ids: list[int], *, key: str, label: str | None =
     """A button that builds the bundle of `case_ids` (recording the export in the audit
     trail), then offers it for download."""
     _ = ui.gettext()
-    if not actor.is_supervisory_caseworker or not case_ids:
+    if not may_bundle(actor) or not case_ids:
         return
     ready_key = f"{key}_ready"
     ready = st.session_state.get(ready_key)

@@ -11,16 +11,14 @@ from casework.case_view import CaseView, load_case_view
 from casework.cases import add_comment
 from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
 from casework.errors import CaseNotFound, DomainError
-from casework.evidence import may_add_evidence
 from casework.i18n import N_, format_date
 from casework.schemas import DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
 from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
-from db.engine import session_scope
-from pages import registry, ui
+from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
-from pages.case_panels import history_download, run_on_case, work_panel
+from pages.case_panels import history_download, work_panel
 from pages.evidence_panel import render_evidence, render_upload
 
 
@@ -39,7 +37,7 @@ def render() -> None:
         st.info(_("No case selected. Open a case from the queue."))
         return
     try:
-        with session_scope() as session:
+        with calls.reading() as session:
             view = load_case_view(
                 session=session,
                 actor=actor,
@@ -64,11 +62,12 @@ def render() -> None:
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
-        bundle_download(actor, [view.case_id], key=f"case_bundle_{view.case_id}")
+        if view.may_bundle:
+            bundle_download(actor, [view.case_id], key=f"case_bundle_{view.case_id}")
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
-        if may_add_evidence(actor):
+        if view.may_add_evidence:
             render_upload(view, actor)
         _comment_form(view, actor)
     if seen[0] != view.version:
@@ -199,7 +198,7 @@ def _decisions(view: CaseView, actor) -> None:
     _ = ui.gettext()
     if not view.decisions:
         return
-    with session_scope() as session:
+    with calls.reading() as session:
         labels = {
             t.code: term_label(t, ui.language())
             for t in terms(session, "decision_type", active_only=False)
@@ -298,30 +297,46 @@ def _entries(view: CaseView, actor) -> None:
                     st.text(reason)
 
 
-def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
+def _take(case_id: int, actor, action: Action, version: int, **inputs) -> None:
+    """A callback: take `action` on the case in one unit of work (pages/calls.py)."""
     _ = ui.gettext()
 
     def work(session) -> None:
         take_action(
             session=session,
             actor=actor,
-            case_id=view.case_id,
+            case_id=case_id,
             version=version,
             action=action,
             **inputs,
         )
 
-    run_on_case(
-        view.case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
+    calls.act_on_case(
+        case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
     )
+
+
+def _take_from_form(case_id: int, actor, action: Action, version: int) -> None:
+    """A form's callback: the spec's inputs are read from the form's widgets."""
+    values = {
+        field.name: st.session_state.get(_input_key(case_id, action, field.name), "")
+        for field in spec_of(action).inputs
+    }
+    _take(case_id, actor, action, version, **values)
+
+
+def _input_key(case_id: int, action: Action, name: str) -> str:
+    return f"case_action_{action}_{name}_{case_id}"
 
 
 def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Actions')}**")
+    calls.show_case_errors()
     if not actions:
         st.caption(_("No action is open to you in this state."))
         return
+    args = (view.case_id, actor)
     for action in actions:
         label = _(ACTION_LABELS[action])
         spec = spec_of(action)
@@ -330,33 +345,46 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
                 BESPOKE_FORMS[action](view, actor, version, label)
             elif spec.inputs:
                 with st.form(f"case_action_{action}"):
-                    values = {
-                        field.name: st.text_area(_(field.label), max_chars=field.max_length)
-                        for field in spec.inputs
-                    }
-                    if st.form_submit_button(label):
-                        _run_action(view, actor, action, version, **values)
+                    for field in spec.inputs:
+                        st.text_area(
+                            _(field.label),
+                            max_chars=field.max_length,
+                            key=_input_key(view.case_id, action, field.name),
+                        )
+                    st.form_submit_button(
+                        label, on_click=_take_from_form, args=(*args, action, version)
+                    )
             else:
-                if st.button(label, key=f"case_action_{action}"):
-                    _run_action(view, actor, action, version)
+                st.button(
+                    label,
+                    key=f"case_action_{action}",
+                    on_click=_take,
+                    args=(*args, action, version),
+                )
 
 
 def _merge_form(view: CaseView, actor, version: int, label: str) -> None:
     _ = ui.gettext()
     with st.form(f"case_action_{Action.MERGE}"):
-        target = st.text_input(_("Reference of the case to keep"), max_chars=32)
-        if st.form_submit_button(label):
-            _merge(view, actor, target, version)
+        st.text_input(
+            _("Reference of the case to keep"), max_chars=32, key=f"case_merge_{view.case_id}"
+        )
+        st.form_submit_button(label, on_click=_merge, args=(view.case_id, actor, version))
 
 
-def _merge(view: CaseView, actor, reference: str, version: int) -> None:
+def _merge(case_id: int, actor, version: int) -> None:
+    """The merge form's callback: the case to keep is named by its reference."""
     _ = ui.gettext()
-    with session_scope() as session:
+    reference = st.session_state.get(f"case_merge_{case_id}", "")
+    with calls.reading() as session:
         match = find_by_reference(session=session, actor=actor, reference=reference)
     if match is None:
-        st.error(_("No case with that reference is available to you."))
+        st.session_state[calls.CASE_ERRORS] = {
+            "message": _("No case with that reference is available to you."),
+            "fields": [],
+        }
         return
-    _run_action(view, actor, Action.MERGE, version, into_case_id=match.id)
+    _take(case_id, actor, Action.MERGE, version, into_case_id=match.id)
 
 
 AUTOMATION_LABELS = {
@@ -374,7 +402,7 @@ END_DATE_LABELS = {
 def _decision_form(view: CaseView, actor, version: int, label: str = "") -> None:
     _ = ui.gettext()
     language = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         types = terms(session, "decision_type")
     labels = {t.code: term_label(t, language) for t in types}
     countries = [GLOBAL, *sorted(country_codes())]
@@ -384,84 +412,101 @@ def _decision_form(view: CaseView, actor, version: int, label: str = "") -> None
             return _("Every country (global)")
         return f"{country_name(code, language)} ({code})"
 
+    key = f"case_decision_{view.case_id}_"
     with st.form("case_decision_form"):
-        decisions = st.multiselect(_("Decision"), list(labels), format_func=labels.get)
-        ground = st.radio(
+        st.multiselect(_("Decision"), list(labels), format_func=labels.get, key=key + "decisions")
+        st.radio(
             _("Ground"),
             ["terms", "law"],
             format_func=lambda g: _("Terms of service") if g == "terms" else _("Law"),
             horizontal=True,
+            key=key + "ground",
         )
-        legal = st.text_input(_("Legal reference"), max_chars=500)
-        policy = st.text_input(_("Policy reference"), max_chars=500)
-        explanation = st.text_area(_("Explanation"), max_chars=10000)
+        st.text_input(_("Legal reference"), max_chars=500, key=key + "legal_reference")
+        st.text_input(_("Policy reference"), max_chars=500, key=key + "policy_reference")
+        st.text_area(_("Explanation"), max_chars=10000, key=key + "explanation")
         st.caption(_("Required. At most 2,000 characters when the scope covers an EU/EEA country."))
-        facts = st.text_area(
-            _("Facts and circumstances (if not in the explanation)"), max_chars=10000
+        st.text_area(
+            _("Facts and circumstances (if not in the explanation)"),
+            max_chars=10000,
+            key=key + "facts",
         )
-        scope = st.multiselect(
-            _("Territorial scope"), countries, default=["ID"], format_func=country_label
+        st.multiselect(
+            _("Territorial scope"),
+            countries,
+            default=["ID"],
+            format_func=country_label,
+            key=key + "territorial_scope",
         )
-        ends = {
-            column: st.date_input(_(label), value=None, format="DD/MM/YYYY")
-            for column, label in END_DATE_LABELS.items()
-        }
-        detection = st.checkbox(_("Detected by automated means"))
-        automated = st.radio(
+        for column, end_label in END_DATE_LABELS.items():
+            st.date_input(_(end_label), value=None, format="DD/MM/YYYY", key=key + column)
+        st.checkbox(_("Detected by automated means"), key=key + "automated_detection")
+        st.radio(
             _("Decided by automated means"),
             list(AUTOMATION_LABELS),
             format_func=lambda a: _(AUTOMATION_LABELS[a]),
             horizontal=True,
+            key=key + "automated_decision",
         )
-        if st.form_submit_button(_("Record decision")):
-            _run_action(
-                view,
-                actor,
-                Action.RECORD_DECISION,
-                version,
-                decision=DecisionIn(
-                    decisions=decisions,
-                    ground=ground,
-                    legal_reference=legal,
-                    policy_reference=policy,
-                    explanation=explanation,
-                    facts=facts,
-                    territorial_scope=",".join(scope),
-                    automated_detection=detection,
-                    automated_decision=automated,
-                    **ends,
-                ),
-            )
+        st.form_submit_button(
+            _("Record decision"), on_click=_decide, args=(view.case_id, actor, version, key)
+        )
+
+
+def _decide(case_id: int, actor, version: int, key: str) -> None:
+    """The decision form's callback."""
+    state = st.session_state
+    decision = DecisionIn(
+        decisions=state.get(key + "decisions") or [],
+        ground=state.get(key + "ground") or "terms",
+        legal_reference=state.get(key + "legal_reference") or "",
+        policy_reference=state.get(key + "policy_reference") or "",
+        explanation=state.get(key + "explanation") or "",
+        facts=state.get(key + "facts") or "",
+        territorial_scope=",".join(state.get(key + "territorial_scope") or []),
+        automated_detection=bool(state.get(key + "automated_detection")),
+        automated_decision=state.get(key + "automated_decision") or "not_automated",
+        **{column: state.get(key + column) for column in END_DATE_LABELS},
+    )
+    _take(case_id, actor, Action.RECORD_DECISION, version, decision=decision)
 
 
 def _comment_form(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Add a comment')}**")
     with st.form("case_comment_form", clear_on_submit=False):
-        body = st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
+        st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
         st.caption(_("Write @ and a user name to notify a colleague who can see this case."))
-        visibility = st.radio(
+        st.radio(
             _("Visible to"),
             ["shared", "internal"],
             horizontal=True,
             format_func=lambda v: _("Both parties") if v == "shared" else _("My organisation only"),
+            key="case_comment_visibility",
         )
-        if st.form_submit_button(_("Post comment")):
-            try:
-                with session_scope() as session:
-                    add_comment(
-                        session=session,
-                        actor=actor,
-                        case_id=view.case_id,
-                        body=body,
-                        visibility=visibility,
-                    )
-            except DomainError as error:
-                ui.show_error(error)
-                return
-            st.session_state.pop("case_comment_body", None)
-            ui.flash(_("Comment posted."))
-            st.rerun()
+        st.form_submit_button(_("Post comment"), on_click=_post_comment, args=(view.case_id, actor))
+    refused = st.session_state.pop("case_comment_refused", None)
+    if refused:
+        st.error(ui.plain(refused), icon=":material/error:")
+
+
+def _post_comment(case_id: int, actor) -> None:
+    """The comment form's callback: one unit of work, then the page draws the result."""
+    _ = ui.gettext()
+    try:
+        with calls.in_unit() as session:
+            add_comment(
+                session=session,
+                actor=actor,
+                case_id=case_id,
+                body=st.session_state.get("case_comment_body", ""),
+                visibility=st.session_state.get("case_comment_visibility", "shared"),
+            )
+    except DomainError as error:
+        st.session_state["case_comment_refused"] = error.translated(_)
+        return
+    st.session_state["case_comment_body"] = ""
+    ui.flash(_("Comment posted."))
 
 
 # The actions whose inputs are not free text draw a form of their own; every other

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
+from casework.permissions import works_cases
 from casework.queries import COUNT_CAP, display_names, list_cases
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
@@ -95,7 +96,7 @@ def render() -> None:
         }
         for case in result.rows
     ]
-    bulk = actor.is_supervisory_caseworker
+    bulk = works_cases(actor)
     selection = st.dataframe(
         table,
         hide_index=True,

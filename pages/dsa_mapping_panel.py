@@ -8,7 +8,7 @@ import streamlit as st
 from casework.dsa_mappings import mapping_rows, remove_dsa_mapping, save_dsa_mapping
 from casework.dsa_values import ADDITIONS, MAPPABLE
 from casework.errors import DomainError
-from casework.roles import Role
+from casework.permissions import is_supervisory_admin
 from casework.taxonomy import TAXONOMY_KIND_LABELS, term_label, terms
 from db.engine import session_scope
 from pages import ui
@@ -47,7 +47,7 @@ def render_dsa_mappings(actor) -> None:
         hide_index=True,
         width="stretch",
     )
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         return
     code = st.selectbox(_("Code"), list(labels), format_func=labels.get, key="taxonomy_dsa_code")
     current = rows.get(code)

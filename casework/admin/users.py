@@ -23,7 +23,7 @@ from casework.auth import check_password_policy, hash_password, username_key
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.schemas import InvitationIn
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.config import Settings
 from db.engine import begin_write
 from db.models import Organisation, User
@@ -93,7 +93,7 @@ def _clean_email(value: str | None) -> str | None:
     return email
 
 
-@rolls_back
+@service
 def invite_user(
     *,
     session: Session,
@@ -177,11 +177,10 @@ def invite_user(
             "method": "password" if password else "provider",
         },
     )
-    session.commit()
     return user
 
 
-@rolls_back
+@service
 def approve_user(
     *,
     session: Session,
@@ -208,7 +207,6 @@ def approve_user(
         at=now,
         detail={"user_id": user.id, "role": checked.value, "organisation_id": organisation.id},
     )
-    session.commit()
     return user
 
 
@@ -233,7 +231,7 @@ def _reassign(session, actor, user, *, organisation_id, role, action, now) -> Us
     return user
 
 
-@rolls_back
+@service
 def change_role(
     *, session: Session, actor: Actor, user_id: int, role: str, now: datetime | None = None
 ) -> User:
@@ -253,7 +251,7 @@ def change_role(
     )
 
 
-@rolls_back
+@service
 def change_organisation(
     *,
     session: Session,

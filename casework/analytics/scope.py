@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.errors import PermissionDenied
+from casework.permissions import is_supervisory_admin
 from casework.roles import OrgKind, Role
 
 # The key under which a liaison sees every platform together.
@@ -66,9 +67,7 @@ def dashboard_scope(actor: Actor) -> Scope:
             own_platforms=tuple(actor.platform_codes),
             aggregate="referred_at IS NOT NULL",
         )
-    if actor.role == Role.OBSERVER or (
-        actor.role == Role.ADMIN and actor.organisation_kind == OrgKind.SUPERVISORY
-    ):
+    if actor.role == Role.OBSERVER or is_supervisory_admin(actor):
         return Scope("TRUE", (), case_rows=False)
     log_denied(actor, "dashboard")
     raise PermissionDenied()

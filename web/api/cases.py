@@ -20,7 +20,6 @@ from casework.errors import ValidationError
 from casework.evidence import add_evidence
 from casework.i18n import N_
 from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
-from casework.roles import OrgKind
 from casework.schemas import DecisionIn, ReportIn
 from casework.workflow import Action
 from db.models import Evidence
@@ -253,8 +252,6 @@ def comment(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CommentOut:
     """Add a comment. A platform's comments are shared with the supervisory body."""
-    if body.visibility != "shared" and found.actor.organisation_kind == OrgKind.PLATFORM:
-        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
     case_id = _case_id(session, found, reference)
     row = services.add_comment(
         session=session,
