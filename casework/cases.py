@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework import sla
 from casework.actions import take_action
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
@@ -33,6 +31,7 @@ from casework.errors import (
     PermissionDenied,
     ValidationError,
 )
+from casework.filing import REFERENCE_ZONE, Calendar, reference_year, report_row  # noqa: F401
 from casework.i18n import N_
 from casework.notifications import (
     mentioned_usernames,
@@ -44,7 +43,6 @@ from casework.references import next_reference
 from casework.roles import OrgKind
 from casework.schemas import DecisionIn, ReportIn
 from casework.search import reindex
-from casework.taxonomy import all_phases, phase_on
 from casework.uow import service
 from casework.validation import clean_report, required_text
 from casework.workflow import Action, Status
@@ -53,15 +51,9 @@ from db.models import (
     Case,
     CaseReport,
     Comment,
-    Region,
     User,
 )
 from db.types import utcnow
-
-# References carry the year as the national office counts it (WIB): a case filed at
-# 00:30 WIB on 1 January belongs to the new year.
-REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
-
 
 # --- filing ----------------------------------------------------------------------------
 
@@ -78,23 +70,20 @@ def file_report(
     if actor.region_code and not _inside_region(session, actor.region_code, cleaned):
         raise ValidationError({"province_code": N_("Choose a region inside your office's area.")})
     # One read of the calendar and the zone serves both the phase and the priority.
-    phases = all_phases(session)
-    zone = _zone_of(session, cleaned.get("province_code"))
-    if cleaned["priority"] is None:
-        cleaned["priority"] = sla.default_priority(
-            cleaned.get("posted_at"), [(p.phase, p.starts_on, p.ends_on) for p in phases], zone
-        )
-    local_day = (cleaned.get("posted_at") or now).astimezone(ZoneInfo(zone)).date()
-    phase = phase_on(session, local_day, phases=phases)
+    placed = Calendar(session).place(
+        posted_at=cleaned.get("posted_at"),
+        province_code=cleaned.get("province_code"),
+        priority=cleaned.pop("priority"),
+        now=now,
+    )
     case = Case(
-        reference=next_reference(session, now.astimezone(REFERENCE_ZONE).year),
+        reference=next_reference(session, reference_year(now)),
         reporting_organisation_id=actor.organisation_id,
         created_by_id=actor.user_id,
-        election_code=phase.election_code if phase else None,
-        phase=phase.phase if phase else None,
         created_at=now,
         updated_at=now,
         first_seen_at=cleaned.pop("first_seen_at") or now,
+        **placed,
         **cleaned,
     )
     # The first link whose content can be known names the case (a short link cannot).
@@ -103,15 +92,15 @@ def file_report(
     session.flush()
     session.add(
         CaseReport(
-            case_id=case.id,
-            source=case.source,
-            reporter_name=case.reporter_name,
-            reporter_contact=case.reporter_contact,
-            reporting_organisation_id=actor.organisation_id,
-            created_by_id=actor.user_id,
-            url=urls[0].url if urls else None,
-            received_at=now,
-            created_at=now,
+            **report_row(
+                case_id=case.id,
+                actor=actor,
+                at=now,
+                source=case.source,
+                reporter_name=case.reporter_name,
+                reporter_contact=case.reporter_contact,
+                url=urls[0].url if urls else None,
+            )
         )
     )
     for url in urls:
@@ -141,11 +130,6 @@ def _inside_region(session: Session, region_code: str, cleaned: dict[str, Any]) 
     if "." in region_code:
         return cleaned.get("regency_code") == region_code
     return cleaned.get("province_code") == region_code
-
-
-def _zone_of(session: Session, province_code: str | None) -> str:
-    region = session.get(Region, province_code) if province_code else None
-    return region.time_zone if region else "Asia/Jakarta"
 
 
 # --- the lifecycle: one-liners over casework.actions.take_action ------------------------

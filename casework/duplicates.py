@@ -16,6 +16,7 @@ from casework.audit import record_event
 from casework.case_access import get_case, load_case
 from casework.cases import file_report
 from casework.errors import InvalidTransition, StaleVersion, ValidationError
+from casework.filing import report_row
 from casework.i18n import N_, Translatable
 from casework.permissions import require, works_cases
 from casework.schemas import ReportIn
@@ -136,13 +137,9 @@ def add_report_to_case(
     session.add(case)
     _flush(session)
     entry = CaseReport(
-        case_id=case.id,
-        reporting_organisation_id=actor.organisation_id,
-        created_by_id=actor.user_id,
-        url=infos[0].url if infos else None,
-        received_at=now,
-        created_at=now,
-        **cleaned,
+        **report_row(
+            case_id=case.id, actor=actor, at=now, url=infos[0].url if infos else None, **cleaned
+        )
     )
     session.add(entry)
     for row in new_urls:

@@ -29,11 +29,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
-from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_events
 from casework.errors import PermissionDenied, ValidationError
+from casework.filing import Calendar, reference_year, report_row
 from casework.i18n import N_, translator
 from casework.permissions import require, works_cases
 from casework.references import reserve_references
@@ -41,7 +41,6 @@ from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
-from casework.taxonomy import all_phases, phase_on
 from casework.uow import service
 from casework.urls import analyse_url
 from casework.validation import clean_report
@@ -1029,9 +1028,6 @@ def validate_rows(
 
 # --- writing -------------------------------------------------------------------------------
 
-# References carry the year as the national office counts it (WIB), as filing does.
-REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
-
 
 @service
 def commit_import(
@@ -1101,11 +1097,7 @@ class _Writer:
     def __init__(self, session: Session, actor: Actor, batch_id: int, now: datetime):
         self.session, self.actor, self.batch_id, self.now = session, actor, batch_id, now
         self.connection = session.connection()
-        phases = all_phases(session)
-        self.phases = phases
-        self.windows = [(p.phase, p.starts_on, p.ends_on) for p in phases]
-        query = select(Region.code, Region.time_zone).where(Region.level == "province")
-        self.zones = dict(session.execute(query).all())
+        self.calendar = Calendar(session, provinces=True)
 
     def write(self, prepared: list[_Prepared], rows: list[RowPlan]) -> list[str]:
         """Write every row that is not unchanged; returns the new cases' references."""
@@ -1116,7 +1108,7 @@ class _Writer:
         joined = Counter(row.same_as_row for row in written if row.same_as_row is not None)
         added = Counter(row.case_id for row in written if row.case_id is not None)
         leader_count = sum(1 for row in written if row.outcome == NEW_CASE)
-        year = self.now.astimezone(REFERENCE_ZONE).year
+        year = reference_year(self.now)
         references = reserve_references(self.session, year, leader_count)
         unused = iter(references)
         known_urls = self._existing_urls(list(added))
@@ -1168,11 +1160,14 @@ class _Writer:
         now, rows = self.now, []
         for item, reference in zip(leaders, references, strict=True):
             values = dict(item.values)
-            zone = self.zones.get(values["province_code"] or "", "Asia/Jakarta")
-            if values["priority"] is None:
-                values["priority"] = sla.default_priority(values["posted_at"], self.windows, zone)
-            local_day = (values["posted_at"] or now).astimezone(ZoneInfo(zone)).date()
-            phase = phase_on(self.session, local_day, phases=self.phases)
+            values.update(
+                self.calendar.place(
+                    posted_at=values["posted_at"],
+                    province_code=values["province_code"],
+                    priority=values["priority"],
+                    now=now,
+                )
+            )
             values.update(
                 reference=reference,
                 status=Status.NEW.value,
@@ -1181,8 +1176,6 @@ class _Writer:
                 created_by_id=self.actor.user_id,
                 report_count=1 + joined.get(item.row, 0),
                 content_key=item.key,
-                election_code=phase.election_code if phase else None,
-                phase=phase.phase if phase else None,
                 first_seen_at=values.get("first_seen_at") or now,
                 created_at=now,
                 updated_at=now,
@@ -1236,16 +1229,14 @@ class _Writer:
         values = item.values
         # A further report keeps what its reporter wrote; the first one is the case itself.
         note = "\n\n".join(t for t in (values["title"], values["description"]) if t)
-        return {
-            "case_id": case_id,
-            "source": values["source"],
-            "reporter_name": values["reporter_name"],
-            "reporter_contact": values["reporter_contact"],
-            "reporting_organisation_id": self.actor.organisation_id,
-            "created_by_id": self.actor.user_id,
-            "url": item.urls[0][0],
-            "note": None if first else note,
-            "import_batch_id": self.batch_id,
-            "received_at": self.now,
-            "created_at": self.now,
-        }
+        return report_row(
+            case_id=case_id,
+            actor=self.actor,
+            at=self.now,
+            source=values["source"],
+            reporter_name=values["reporter_name"],
+            reporter_contact=values["reporter_contact"],
+            url=item.urls[0][0],
+            note=None if first else note,
+            import_batch_id=self.batch_id,
+        )

@@ -20,8 +20,7 @@ from casework.taxonomy import (
     update_platform_sla,
     update_term,
 )
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
 
 
@@ -72,7 +71,7 @@ def _lists(actor) -> None:
         format_func=lambda k: _(TAXONOMY_KIND_LABELS[k]),
         key="taxonomy_kind",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = terms(session, kind, active_only=False)
     original = {
         t.code: {
@@ -114,7 +113,7 @@ def _lists(actor) -> None:
             if before is not None and all(before[k] == values[k] for k in values):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_term(
                         session=session,
                         actor=actor,
@@ -133,7 +132,7 @@ def _lists(actor) -> None:
 
 def _calendar(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         phases = all_phases(session)
     original = {p.id: p for p in phases}
     edited = st.data_editor(
@@ -170,7 +169,7 @@ def _calendar(actor) -> None:
             if (phase.starts_on, phase.ends_on) == (row["starts_on"], row["ends_on"]):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_phase(
                         session=session,
                         actor=actor,
@@ -186,7 +185,7 @@ def _calendar(actor) -> None:
 
 def _deadlines(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     st.caption(
         _(
@@ -233,7 +232,7 @@ def _deadlines(actor) -> None:
             ):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_platform_sla(
                         session=session,
                         actor=actor,
@@ -251,7 +250,7 @@ def _platforms(actor) -> None:
     if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change platforms."))
         return
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     original = {p.code: (p.name, p.active) for p in rows}
     edited = st.data_editor(
@@ -277,7 +276,7 @@ def _platforms(actor) -> None:
             if original.get(code) == values:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_platform(
                         session=session, actor=actor, code=code, name=values[0], active=values[1]
                     )
@@ -288,13 +287,13 @@ def _platforms(actor) -> None:
 
 def _regions(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         province_rows = provinces(session)
     names = {p.code: p.name for p in province_rows}
     province = st.selectbox(
         _("Province"), list(names), format_func=names.get, key="taxonomy_region_province"
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = region_rows(session, province)
     if not is_supervisory_admin(actor):
         st.dataframe([{_("Code"): r.code, _("Name"): r.name} for r in rows], hide_index=True)
@@ -323,7 +322,7 @@ def _regions(actor) -> None:
             if original.get(code) == name:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_region(
                         session=session, actor=actor, code=code, name=name, province_code=province
                     )

@@ -10,8 +10,7 @@ from casework.i18n import N_
 from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
 from casework.schemas import InvitationIn
 from db.config import get_settings
-from db.engine import session_scope
-from pages import forms, ui
+from pages import calls, forms, ui
 
 STATUS_LABELS = {
     "active": N_("Active"),
@@ -25,7 +24,7 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Users"))
     ui.show_flash()
-    with session_scope() as session:
+    with calls.reading() as session:
         pending = admin.pending_users(session=session, actor=actor)
         organisations = [
             row.organisation for row in admin.list_organisations(session=session, actor=actor)
@@ -203,7 +202,7 @@ def _directory(actor, organisations) -> None:
         format_func=lambda s: _("Any") if s is None else _(STATUS_LABELS[s]),
         key="users_filter_status",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = admin.find_users(
             session=session,
             actor=actor,

@@ -20,8 +20,7 @@ from casework.audit_log import (
 from casework.signing import keys_url
 from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 from pages.bundle_panel import verify_bundle_panel
 
 PAGE_SIZE = 100
@@ -40,7 +39,7 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Audit log"))
     _verify(actor)
-    with session_scope() as session:
+    with calls.reading() as session:
         actions = audit_actions(session=session, actor=actor)
     columns = st.columns([2, 2, 1, 1])
     reference = columns[0].text_input(_("Case reference"), max_chars=32, key="audit_reference")
@@ -60,7 +59,7 @@ def render() -> None:
         until=_local_start(until + timedelta(days=1), zone) if until else None,
     )
     page = st.session_state.get("audit_page", 1)
-    with session_scope() as session:
+    with calls.reading() as session:
         rows, total = list_audit_events(
             session=session, actor=actor, filters=filters, page=page, page_size=PAGE_SIZE
         )
@@ -95,7 +94,7 @@ def render() -> None:
         st.rerun()
 
     def export() -> bytes:
-        with session_scope() as session:
+        with calls.reading() as session:
             return audit_csv(
                 session=session,
                 actor=actor,
@@ -121,7 +120,7 @@ def render() -> None:
 def _verify(actor) -> None:
     _ = ui.gettext()
     if st.button(_("Verify the audit chain"), icon=":material/verified:", key="audit_verify"):
-        with session_scope() as session:
+        with calls.reading() as session:
             report = check_audit_chain(session=session, actor=actor)
         st.session_state["audit_report"] = report
     report = st.session_state.get("audit_report")
@@ -159,7 +158,7 @@ def _verify(actor) -> None:
 
 def _checkpoints(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = recent_checkpoints(session=session, actor=actor)
     with st.expander(_("Signed checkpoints ({count})").format(count=len(rows))):
         st.caption(

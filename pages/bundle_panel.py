@@ -7,8 +7,7 @@ import streamlit as st
 from casework.bundles import SIGNATURE_MISSING, build_bundle, check_received_bundle
 from casework.errors import DomainError
 from casework.permissions import may_bundle
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 MAX_UPLOAD_MB = 2048
 
@@ -38,7 +37,7 @@ def bundle_download(actor, case_ids: list[int], *, key: str, label: str | None =
         label or _("Prepare an evidence bundle"), icon=":material/folder_zip:", key=f"{key}_build"
     ):
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 data, digest = build_bundle(
                     session=session, actor=actor, case_ids=case_ids, language=ui.language()
                 )
@@ -59,7 +58,7 @@ def verify_bundle_panel(actor) -> None:
     if upload is None:
         return
     try:
-        with session_scope() as session:
+        with calls.reading() as session:
             checked = check_received_bundle(session=session, actor=actor, data=upload.getvalue())
     except DomainError as error:
         ui.show_error(error)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from sqlmodel import Session
 
 from casework.errors import DomainError, StaleVersion
 from casework.i18n import Translatable
@@ -30,14 +29,15 @@ CASE_ERRORS = "case_action_errors"
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
-    """A session for reads: the page's view of the data, closed at the end."""
+def reading() -> Iterator:
+    """A session for the page's reads, closed at the end. A writing service called on
+    it runs in a unit of work of its own; use `in_unit` to make several one."""
     with session_scope() as session:
         yield session
 
 
 @contextmanager
-def in_unit() -> Iterator[Session]:
+def in_unit() -> Iterator:
     """A session inside one unit of work: everything in the block commits together
     when it ends, or nothing does."""
     with session_scope() as session, unit_of_work(session):
@@ -73,7 +73,7 @@ def attempt(
     st.rerun()
 
 
-def act_on_case(case_id: int, work: Callable[[Session], None], *, done: str) -> None:
+def act_on_case(case_id: int, work: Callable[..., None], *, done: str) -> None:
     """Run `work` (service calls on one case) in one unit of work, from a widget's
     callback. A stale version forgets the state the page was drawn from and warns;
     any other refusal keeps its message and each field's for the page to show

@@ -10,9 +10,8 @@ from casework.queries import COUNT_CAP, display_names, list_cases
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
-from db.engine import session_scope
 from db.types import utcnow
-from pages import registry, ui
+from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
@@ -50,7 +49,7 @@ def render() -> None:
     publish_to_link(filters, sort, descending, actor)
     page_number = st.session_state.get("queue_page", 1)
     now = utcnow()
-    with session_scope() as session:
+    with calls.reading() as session:
         result = list_cases(
             session=session,
             actor=actor,

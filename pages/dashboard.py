@@ -11,9 +11,8 @@ from casework.analytics import figures
 from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
 from casework.errors import DomainError
-from db.engine import session_scope
 from db.types import utcnow
-from pages import dashboard_filters, registry, ui
+from pages import calls, dashboard_filters, registry, ui
 from pages import dashboard_sections as sections
 
 
@@ -23,7 +22,7 @@ def render() -> None:
     st.title(_("Dashboard"))
     try:
         scope = dashboard_scope(actor)
-        with session_scope() as session:
+        with calls.reading() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
         filters = dashboard_filters.filter_bar(options)
         model = figures.shared_read_model()

@@ -8,8 +8,7 @@ import streamlit as st
 from casework.errors import DomainError
 from casework.evidence import evidence_file, evidence_thumbnail, megabytes
 from db.config import get_settings
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 
 def render_evidence(view, actor) -> None:
@@ -51,14 +50,14 @@ def render_evidence(view, actor) -> None:
 
 
 def _thumbnail(actor, evidence_id: int) -> bytes | None:
-    with session_scope() as session:
+    with calls.reading() as session:
         return evidence_thumbnail(session=session, actor=actor, evidence_id=evidence_id)
 
 
 def _loader(actor, evidence_id: int):
     # Deferred: the bytes are read only when someone clicks, not on every rerun.
     def load() -> bytes:
-        with session_scope() as session:
+        with calls.reading() as session:
             return evidence_file(session=session, actor=actor, evidence_id=evidence_id)[2]
 
     return load
@@ -78,7 +77,7 @@ def render_upload(view, actor) -> None:
         )
         if st.form_submit_button(_("Attach")) and upload is not None:
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     add_evidence(
                         session=session,
                         actor=actor,

@@ -17,8 +17,7 @@ from casework.imports import (
     template_xlsx,
     validate_rows,
 )
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 PLAN_KEY = "import_plan"  # (sha256 of the upload, its ImportPlan)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,7 +66,7 @@ def render() -> None:
         with st.spinner(_("Checking every row…")):
             sheet = parse_upload(upload.name, data)
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     plan = validate_rows(session=session, actor=actor, sheet=sheet)
             except DomainError as error:
                 ui.show_error(error)
@@ -145,7 +144,7 @@ def _confirm(plan, file_name: str, digest: str) -> None:
     if st.button(label, type="primary", disabled=blocked, key="import_confirm"):
         actor = ui.current_actor()
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 result = commit_import(
                     session=session,
                     actor=actor,

@@ -8,8 +8,7 @@ from casework import sla
 from casework.assignment import assignable_users
 from casework.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
 from casework.errors import DomainError
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 RESULT = "queue_bulk_result"
 
@@ -40,7 +39,7 @@ def bulk_bar(actor, selected: list) -> None:
         if st.button(confirm, type="primary", key="queue_bulk_confirm"):
             versions = {case.id: case.version for case in selected}
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     result = apply_bulk(
                         session=session, actor=actor, action=action, versions=versions, **inputs
                     )
@@ -62,7 +61,7 @@ def bulk_bar(actor, selected: list) -> None:
 def _inputs(actor, action: BulkAction) -> dict | None:
     _ = ui.gettext()
     if action == BulkAction.ASSIGN:
-        with session_scope() as session:
+        with calls.reading() as session:
             people = {u.id: u.display_name for u in assignable_users(session=session, actor=actor)}
         choice = st.selectbox(
             _("Assign to"),

@@ -28,9 +28,8 @@ from casework.transparency import (
     may_read_report,
 )
 from db.config import get_settings
-from db.engine import session_scope
 from db.types import utcnow
-from pages import ui
+from pages import calls, ui
 
 
 def render() -> None:
@@ -46,7 +45,7 @@ def render() -> None:
 
 def _period(actor) -> DashboardFilters:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         election_names = {e.code: e.name for e in elections(session)}
         phases = all_phases(session)
     columns = st.columns([2, 2, 1, 1])
@@ -103,7 +102,7 @@ def _report_section(actor) -> None:
         now=utcnow(),
         threshold=get_settings().report_min_count,
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         anchor_report(report, session=session, now=report.generated_at)
         labels = report_labels(session, ui.language())
         file_labels = report_labels(session, language)
@@ -163,7 +162,7 @@ def _report_section(actor) -> None:
 def _decisions_section(actor) -> None:
     _ = ui.gettext()
     st.subheader(_("Platform decisions as statements of reasons"), anchor=False)
-    with session_scope() as session:
+    with calls.reading() as session:
         choices = [
             (p.code, p.name)
             for p in platforms(session)
@@ -185,7 +184,7 @@ def _decisions_section(actor) -> None:
     gettext = ui.gettext()
 
     def eu_export() -> bytes:
-        with session_scope() as session:
+        with calls.reading() as session:
             return eu_submission_zip(
                 session=session, actor=actor, platform_code=platform_code, gettext=gettext
             )
@@ -209,7 +208,7 @@ def _decisions_section(actor) -> None:
     )
 
     def indonesian_export() -> bytes:
-        with session_scope() as session:
+        with calls.reading() as session:
             return indonesian_record(session=session, actor=actor, gettext=gettext)
 
     st.download_button(

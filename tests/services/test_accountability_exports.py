@@ -58,11 +58,6 @@ def _png() -> bytes:
 PNG = _png()
 
 
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
-
-
 def _decided_case(session, desk, **overrides):
     case = make_case(session, actor=desk.officer, **overrides)
     return advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM, A.RECORD_DECISION)

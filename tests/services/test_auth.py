@@ -36,11 +36,13 @@ T0 = CAMPAIGN_NOW
 
 @pytest.fixture
 def settings() -> Settings:
+    """Settings without the .env file, in demo mode."""
     return Settings(_env_file=None, demo_mode=True)
 
 
 @pytest.fixture
 def office(session):
+    """The national supervisory office of the users who sign in."""
     return make_organisation(session, kind=OrgKind.SUPERVISORY, name="Bawaslu RI (uji)")
 
 

@@ -29,7 +29,6 @@ from tests.factories import (
     advance,
     make_actor,
     make_case,
-    make_desk,
     reload,
     removal_decision,
     report,
@@ -38,12 +37,6 @@ from tests.factories import (
 T0 = CAMPAIGN_NOW
 H = timedelta(hours=1)
 A = Action
-
-
-@pytest.fixture
-def desk(session):
-    """A national officer and lead, a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 def _events(session: Session, case_id: int) -> list[str]:

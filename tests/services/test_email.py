@@ -21,6 +21,7 @@ PUBLIC_URL = "https://pantau.example.go.id"
 
 @pytest.fixture
 def mailbox():
+    """A local SMTP server that keeps what it receives."""
     with smtp_server() as running:
         yield running
 

@@ -193,12 +193,6 @@ def crowded_docx() -> bytes:
 
 
 @pytest.fixture
-def desk(session):
-    """A national office (officer, lead), a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
-
-
-@pytest.fixture
 def case(session, desk):
     """A TikTok case filed by the desk's officer, still `new`."""
     return make_case(session, actor=desk.officer)

@@ -154,6 +154,7 @@ def test_who_may_read_which_version(world):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def labels(demo_cases_database):
+    """The report's labels in each language."""
     _url, engine = demo_cases_database
     with Session(engine) as session:
         return {language: report_labels(session, language) for language in ("id", "en")}

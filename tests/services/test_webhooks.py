@@ -41,11 +41,13 @@ EVENTS = ["case.referred", "case.decision_recorded", "case.closed"]
 
 @pytest.fixture
 def admin(session):
+    """An admin of the supervisory body, who registers the endpoints."""
     return make_actor(session, role=Role.ADMIN)
 
 
 @pytest.fixture
 def receiver():
+    """A local HTTPS-less webhook receiver that records what it is sent."""
     with webhook_receiver() as running:
         yield running
 

@@ -38,7 +38,7 @@ def test_ci_starts_the_app_from_a_fresh_install_without_test_extras_before_the_t
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     stage = (ROOT / ".ci" / "fresh_install").read_text(encoding="utf-8")
     assert ci.index("bash .ci/fresh_install") < ci.index('bash -c "$TEST_COMMAND"')
-    assert "pip\" install -q -e . " in stage and "[test]" not in stage
+    assert 'pip" install -q -e . ' in stage and "[test]" not in stage
     assert "/healthz" in stage and "/signin" in stage
 
 
@@ -90,6 +90,19 @@ def test_the_domain_never_imports_streamlit(path):
 def test_the_domain_never_imports_the_web_framework(path):
     # The API in web/api calls the services; the services never know about HTTP.
     assert not any(name.split(".")[0] in ("fastapi", "starlette") for name in _imports(path))
+
+
+# pages/calls.py opens sessions and units of work; ui.py resolves the actor.
+SEAM = ("calls.py", "ui.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (ROOT / "pages").glob("*.py") if p.name not in SEAM),
+    ids=lambda p: p.name,
+)
+def test_pages_open_no_session_but_through_the_seam(path):
+    assert not any(name == "db.engine" for name in _imports(path))
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
