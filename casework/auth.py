@@ -22,8 +22,8 @@ from casework.audit import record_event
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.permissions import is_supervisory_admin, require
+from casework.settings import Settings
 from casework.uow import service
-from db.config import Settings
 from db.engine import begin_write
 from db.models import SignInThrottle, User, UserSession
 from db.types import utcnow

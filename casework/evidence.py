@@ -21,9 +21,9 @@ from casework.case_access import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.permissions import may_add_evidence  # noqa: F401  (re-exported)
+from casework.settings import Settings
 from casework.uow import service
 from casework.workflow import Status
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Case, Evidence, EvidenceBlob
 from db.types import utcnow

@@ -19,9 +19,9 @@ from casework import sla
 from casework.actors import Actor
 from casework.errors import DomainError
 from casework.schemas import ReportIn
+from casework.settings import Settings
 from casework.taxonomy import all_phases, phase_on
 from casework.uow import in_unit, unit_of_work
-from db.config import Settings
 from db.models import Case, Region
 
 # References carry the year as the national office counts it (WIB): a case filed at

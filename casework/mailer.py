@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from casework.i18n import N_, format_datetime, translator
 from casework.notifications import NOTIFICATION_TEXTS
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import begin_write
 from db.models import Notification, User
 from db.types import utcnow

@@ -29,9 +29,9 @@ from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind
+from casework.settings import Settings
 from casework.signing import sign_bytes, verify_bytes
 from casework.uow import service
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Case, Organisation, Platform, WebhookDelivery, WebhookEndpoint
 from db.types import utcnow

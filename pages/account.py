@@ -11,7 +11,7 @@ from casework.errors import DomainError, ValidationError
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES
 from casework.mailer import EMAIL_MODES
 from casework.roles import ROLE_LABELS
-from db.config import get_settings
+from casework.settings import get_settings
 from pages import calls, forms, registry, ui
 
 PASSWORD_FIELDS = ("current", "new", "repeat")

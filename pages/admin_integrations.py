@@ -11,6 +11,7 @@ import streamlit as st
 from casework import admin
 from casework.api_tokens import SCOPE_LABELS, create_api_token, list_api_tokens, revoke_api_token
 from casework.roles import OrgKind
+from casework.settings import get_settings
 from casework.signing import keys_url
 from casework.webhooks import (
     EVENTS,
@@ -20,7 +21,6 @@ from casework.webhooks import (
     register_endpoint,
     replay_delivery,
 )
-from db.config import get_settings
 from db.types import utcnow
 from pages import calls, forms, ui
 from pages.platform_keys_panel import platform_keys_section

@@ -9,7 +9,7 @@ from casework import admin
 from casework.i18n import N_
 from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
 from casework.schemas import InvitationIn
-from db.config import get_settings
+from casework.settings import get_settings
 from pages import calls, forms, ui
 
 STATUS_LABELS = {

@@ -7,9 +7,9 @@ import streamlit as st
 from casework import sla
 from casework.permissions import works_cases
 from casework.queries import COUNT_CAP, display_names, list_cases
+from casework.settings import get_settings
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
 from db.types import utcnow
 from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download

@@ -17,7 +17,7 @@ from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import load_province_geojson
 from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
 from casework.i18n import N_
-from db.config import get_settings
+from casework.settings import get_settings
 from pages import charts, registry, ui
 from pages.dashboard_filters import KEY
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from casework.errors import DomainError
 from casework.evidence import evidence_file, evidence_thumbnail, megabytes
-from db.config import get_settings
+from casework.settings import get_settings
 from pages import calls, ui
 
 

@@ -10,10 +10,10 @@ import streamlit as st
 from casework.errors import DomainError
 from casework.filing import submit_report
 from casework.schemas import ReportIn
+from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
 from pages import calls, registry, ui
 
 ERRORS_KEY = "report_errors"

@@ -19,6 +19,7 @@ from casework.report_render import (
     report_pdf,
     report_title,
 )
+from casework.settings import get_settings
 from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
 from casework.transparency import (
     INTERNAL,
@@ -27,7 +28,6 @@ from casework.transparency import (
     build_report,
     may_read_report,
 )
-from db.config import get_settings
 from db.types import utcnow
 from pages import calls, ui
 

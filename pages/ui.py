@@ -15,7 +15,7 @@ from casework.auth import SESSION_COOKIE, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.identities import resolve_identity
 from casework.notifications import unread_count
-from db.config import get_settings
+from casework.settings import get_settings
 from db.engine import session_scope
 
 ACTOR_KEY = "pantau_actor"

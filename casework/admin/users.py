@@ -23,8 +23,8 @@ from casework.auth import check_password_policy, hash_password, username_key
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.schemas import InvitationIn
+from casework.settings import Settings
 from casework.uow import service
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Organisation, User
 from db.types import utcnow

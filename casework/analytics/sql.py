@@ -17,8 +17,8 @@ import pandas as pd
 from casework.actors import Actor
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
+from casework.settings import get_settings
 from casework.workflow import OPEN_STATUSES, Status
-from db.config import get_settings
 from db.read_model import ReadModel, local_day_column, read_model_for
 
 OPEN = tuple(sorted(str(s) for s in OPEN_STATUSES))

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from casework.api_tokens import Scope, create_api_token
 from casework.roles import OrgKind, Role
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from tests.conftest import ON_POSTGRES, _copy_template_into, _drop_postgres_schema, _postgres_engine

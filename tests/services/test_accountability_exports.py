@@ -32,6 +32,7 @@ from casework.errors import CaseNotFound, PermissionDenied
 from casework.evidence import add_evidence
 from casework.i18n import translator
 from casework.roles import Role
+from casework.settings import Settings
 from casework.signing import (
     SigningKey,
     installation_key,
@@ -41,7 +42,6 @@ from casework.signing import (
     sign_bytes,
 )
 from casework.workflow import Action
-from db.config import Settings
 from db.models import AuditEvent
 from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
 from tests.tampering import lift_append_only_guard

@@ -17,7 +17,7 @@ from casework.identities import UNASSIGNED_ORGANISATION, resolve_identity
 from casework.providers import Provider
 from casework.roles import OrgKind, Role
 from casework.schemas import InvitationIn, OrganisationIn
-from db.config import Settings
+from casework.settings import Settings
 from db.models import AuditEvent, EmailDomainRule, Organisation, Platform, User, UserSession
 from db.types import utcnow
 from tests.factories import make_actor, make_organisation, make_user, platform_operator

@@ -26,7 +26,7 @@ from casework.auth import (
 )
 from casework.errors import PermissionDenied, ValidationError
 from casework.roles import OrgKind, Role
-from db.config import Settings
+from casework.settings import Settings
 from db.models import User, UserSession
 from tests.factories import CAMPAIGN_NOW, make_actor, make_organisation, make_user
 

@@ -10,8 +10,8 @@ from sqlmodel import select
 from casework.accounts import update_preferences
 from casework.errors import ValidationError
 from casework.mailer import send_due_email
+from casework.settings import Settings
 from casework.workflow import Action
-from db.config import Settings
 from db.models import Notification, User
 from tests.factories import advance, make_case, make_desk
 from tests.receivers import smtp_server

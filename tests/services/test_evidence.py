@@ -45,9 +45,9 @@ from casework.evidence import (
 )
 from casework.i18n import translator
 from casework.roles import Role
+from casework.settings import Settings
 from casework.taxonomy import seed_reference_data
 from casework.workflow import Action
-from db.config import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Evidence, EvidenceBlob

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from casework.errors import PermissionDenied, ValidationError
 from casework.roles import OrgKind, Role
+from casework.settings import Settings
 from casework.webhook_sender import backoff, deliver_due
 from casework.webhooks import (
     list_deliveries,
@@ -22,7 +23,6 @@ from casework.webhooks import (
     verify,
 )
 from casework.workflow import Action
-from db.config import Settings
 from db.models import AuditEvent, WebhookDelivery
 from tests.factories import (
     CAMPAIGN_NOW,

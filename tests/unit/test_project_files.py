@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db.config import Settings
+from casework.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -79,6 +79,22 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
     return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "db").rglob("*.py")), ids=lambda p: p.name)
+def test_the_data_layer_never_imports_the_layers_above_it(path):
+    assert not any(name.split(".")[0] in ("casework", "pages", "web") for name in _imports(path))
+
+
+@pytest.mark.parametrize("environment", ["prod", "Production", "staging", ""])
+def test_an_unknown_environment_is_refused_rather_than_treated_as_development(environment):
+    with pytest.raises(ValueError, match="environment"):
+        Settings(_env_file=None, environment=environment)
+
+
+def test_the_secret_key_is_described_as_what_it_signs():
+    description = Settings.model_fields["secret_key"].description
+    assert "CSRF" in description and "cookie" not in description
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "casework").rglob("*.py")), ids=lambda p: p.name)
