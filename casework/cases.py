@@ -41,7 +41,7 @@ from casework.notifications import (
 from casework.permissions import may_comment, may_post_internal, require, works_cases
 from casework.references import next_reference
 from casework.roles import OrgKind
-from casework.schemas import DecisionIn, ReportIn
+from casework.schemas import COMMENT_LIMIT, DecisionIn, ReportIn
 from casework.search import reindex
 from casework.uow import service
 from casework.validation import clean_report, required_text
@@ -340,7 +340,7 @@ def resume_review(*, session: Session, actor: Actor, case_id: int, version: int,
 
 # --- conversation ----------------------------------------------------------------------
 
-MAX_COMMENT = 10_000
+MAX_COMMENT = COMMENT_LIMIT
 
 
 @service

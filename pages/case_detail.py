@@ -12,7 +12,7 @@ from casework.cases import add_comment
 from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
 from casework.errors import CaseNotFound, DomainError
 from casework.i18n import N_, format_date
-from casework.schemas import DecisionIn
+from casework.schemas import COMMENT_LIMIT, DECISION_LIMITS, DecisionIn
 from casework.taxonomy import PHASE_LABELS, term_label, terms
 from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -422,13 +422,23 @@ def _decision_form(view: CaseView, actor, version: int, label: str = "") -> None
             horizontal=True,
             key=key + "ground",
         )
-        st.text_input(_("Legal reference"), max_chars=500, key=key + "legal_reference")
-        st.text_input(_("Policy reference"), max_chars=500, key=key + "policy_reference")
-        st.text_area(_("Explanation"), max_chars=10000, key=key + "explanation")
+        st.text_input(
+            _("Legal reference"),
+            max_chars=DECISION_LIMITS["legal_reference"],
+            key=key + "legal_reference",
+        )
+        st.text_input(
+            _("Policy reference"),
+            max_chars=DECISION_LIMITS["policy_reference"],
+            key=key + "policy_reference",
+        )
+        st.text_area(
+            _("Explanation"), max_chars=DECISION_LIMITS["explanation"], key=key + "explanation"
+        )
         st.caption(_("Required. At most 2,000 characters when the scope covers an EU/EEA country."))
         st.text_area(
             _("Facts and circumstances (if not in the explanation)"),
-            max_chars=10000,
+            max_chars=DECISION_LIMITS["facts"],
             key=key + "facts",
         )
         st.multiselect(
@@ -475,7 +485,7 @@ def _comment_form(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Add a comment')}**")
     with st.form("case_comment_form", clear_on_submit=False):
-        st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
+        st.text_area(_("Comment"), max_chars=COMMENT_LIMIT, key="case_comment_body")
         st.caption(_("Write @ and a user name to notify a colleague who can see this case."))
         st.radio(
             _("Visible to"),

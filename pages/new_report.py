@@ -9,7 +9,7 @@ import streamlit as st
 
 from casework.errors import DomainError
 from casework.filing import submit_report
-from casework.schemas import ReportIn
+from casework.schemas import REPORT_LIMITS, ReportIn
 from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
@@ -51,9 +51,9 @@ def render() -> None:
             {r.code: r.name for r in regencies(session, chosen_province)} if chosen_province else {}
         )
 
-    st.text_input(_("Title"), key="report_title", max_chars=300)
+    st.text_input(_("Title"), key="report_title", max_chars=REPORT_LIMITS["title"])
     ui.field_error(errors, "title")
-    st.text_area(_("Description"), key="report_description", max_chars=20000)
+    st.text_area(_("Description"), key="report_description", max_chars=REPORT_LIMITS["description"])
     ui.field_error(errors, "description")
     st.text_area(_("Links to the content (one per line)"), key="report_urls", max_chars=20000)
     ui.field_error(errors, "urls")
@@ -69,7 +69,9 @@ def render() -> None:
             placeholder=_("Choose…"),
         )
         ui.field_error(errors, "platform_code")
-        st.text_input(_("Account handle"), key="report_handle", max_chars=200)
+        st.text_input(
+            _("Account handle"), key="report_handle", max_chars=REPORT_LIMITS["account_handle"]
+        )
         st.selectbox(
             _("Account class"),
             [""] + list(classes),
@@ -138,9 +140,15 @@ def render() -> None:
 
     columns = st.columns(3)
     columns[0].selectbox(_("Source"), list(sources), format_func=sources.get, key="report_source")
-    columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
+    columns[1].text_input(
+        _("Reporter name (internal)"),
+        key="report_reporter_name",
+        max_chars=REPORT_LIMITS["reporter_name"],
+    )
     columns[2].text_input(
-        _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
+        _("Reporter contact (internal)"),
+        key="report_reporter_contact",
+        max_chars=REPORT_LIMITS["reporter_contact"],
     )
 
     matches = st.session_state.get(DUPLICATES_KEY)

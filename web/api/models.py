@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from casework.actions import spec_of
+from casework.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
 from casework.workflow import Action
 
 # PostgreSQL cannot store NUL in text; refusing it here keeps it a 422 rather than a 500.
@@ -217,12 +218,12 @@ class DecisionBody(VersionIn):
         max_length=10, description="removed, geo_blocked, visibility_reduced, … or no_action"
     )
     ground: Literal["law", "terms"] = "terms"
-    legal_reference: text(500) | None = None
-    policy_reference: text(500) | None = None
-    explanation: text(10_000) = Field(
+    legal_reference: text(DECISION_LIMITS["legal_reference"]) | None = None
+    policy_reference: text(DECISION_LIMITS["policy_reference"]) | None = None
+    explanation: text(DECISION_LIMITS["explanation"]) = Field(
         default="", description="Required; at most 2,000 characters when the scope is EU/EEA."
     )
-    facts: text(10_000) = Field(
+    facts: text(DECISION_LIMITS["facts"]) = Field(
         default="", description="Facts and circumstances, when they differ from the explanation."
     )
     territorial_scope: text(800) = Field(
@@ -236,7 +237,7 @@ class DecisionBody(VersionIn):
     monetary_ends_on: date | None = None
     account_ends_on: date | None = None
     service_ends_on: date | None = None
-    puid: text(500) | None = None
+    puid: text(DECISION_LIMITS["puid"]) | None = None
     decided_at: datetime | None = None
     signature: DecisionSignatureIn | None = Field(
         default=None,
@@ -256,7 +257,7 @@ class StatementBody(VersionIn):
 
 
 class CommentIn(Body):
-    body: text(10_000)
+    body: text(COMMENT_LIMIT)
     visibility: Literal["shared", "internal"] = Field(
         default="shared", description="Platform tokens post shared comments only."
     )
@@ -265,11 +266,11 @@ class CommentIn(Body):
 class ReportBody(Body):
     """A new report (supervisory tokens)."""
 
-    title: ShortText
-    description: text(20_000) = ""
+    title: text(REPORT_LIMITS["title"])
+    description: text(REPORT_LIMITS["description"]) = ""
     platform_code: Code
     urls: list[text(2000)] = Field(default_factory=list, max_length=20)
-    account_handle: text(200) | None = None
+    account_handle: text(REPORT_LIMITS["account_handle"]) | None = None
     account_class: Code | None = None
     content_type: Code | None = None
     posted_at: datetime | None = None
@@ -278,8 +279,8 @@ class ReportBody(Body):
     category_code: Code
     legal_ground: ShortText | None = None
     source: Code = "own_patrol"
-    reporter_name: text(200) | None = None
-    reporter_contact: text(200) | None = None
+    reporter_name: text(REPORT_LIMITS["reporter_name"]) | None = None
+    reporter_contact: text(REPORT_LIMITS["reporter_contact"]) | None = None
     province_code: text(4) | None = None
     regency_code: text(16) | None = None
     priority: Literal["urgent", "normal"] | None = None
