@@ -17,7 +17,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from sqlmodel import Session, select
 
 from casework.access import log_denied
 from casework.actors import Actor
+from casework.archives import ArchiveLimits, NotAnArchive, entries_of, unpacks_too_much
 from casework.audit import record_events
 from casework.errors import PermissionDenied, ValidationError
 from casework.filing import Calendar, reference_year, report_row
@@ -314,6 +314,13 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_UNPACK_RATIO = 100
 MAX_ZIP_MEMBERS = 1000
+# A workbook's ratio is judged as a whole: its sheets are XML that compresses well.
+WORKBOOK_LIMITS = ArchiveLimits(
+    max_entries=MAX_ZIP_MEMBERS,
+    max_unpacked=MAX_UNPACKED_BYTES,
+    max_ratio=MAX_UNPACK_RATIO,
+    ratio_per_entry=False,
+)
 MAX_COLUMNS = 100
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"RIFF", b"\x1f\x8b", b"7z\xbc")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -364,18 +371,12 @@ def _check_workbook_zip(data: bytes) -> Problem | None:
     # Refuse before openpyxl unpacks anything. Python's zip reader stops each member at
     # its declared size, so checking the declared sizes bounds what can be unpacked.
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+        members = entries_of(data)
+    except NotAnArchive:
         return Problem(None, None, NOT_A_WORKBOOK)
     if not any(member.filename == "xl/workbook.xml" for member in members):
         return Problem(None, None, NOT_A_WORKBOOK)
-    unpacked = sum(member.file_size for member in members)
-    if (
-        len(members) > MAX_ZIP_MEMBERS
-        or unpacked > MAX_UNPACKED_BYTES
-        or unpacked > MAX_UNPACK_RATIO * len(data)
-    ):
+    if unpacks_too_much(data, WORKBOOK_LIMITS, members):
         return Problem(
             None,
             None,
