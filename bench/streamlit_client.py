@@ -33,13 +33,17 @@ class RunFailed(Exception):
     """The script run raised (an exception element arrived) or never finished."""
 
 
-def sign_in(base: str, username: str, password: str) -> str:
-    """The session cookie of a password sign-in at `/signin`."""
+def sign_in(base: str, username: str, password: str, *, language: str | None = "en") -> str:
+    """The session cookie of a password sign-in at `/signin`. With `language`, the
+    visitor picks it on the sign-in page first, which saves it for the account: a
+    signed-in session opens in the account's language, whatever its cookie says."""
     with httpx.Client(base_url=base, timeout=60) as client:
-        token = _CSRF.search(client.get("/signin").text).group(1)
-        response = client.post(
-            "/signin", data={"csrf_token": token, "username": username, "password": password}
-        )
+        query = f"?set_language={language}" if language else ""
+        token = _CSRF.search(client.get(f"/signin{query}").text).group(1)
+        fields = {"csrf_token": token, "username": username, "password": password}
+        if language:
+            fields |= {"lang": language, "chose_language": "1"}
+        response = client.post("/signin", data=fields)
         if response.status_code != 303:
             raise RunFailed(f"sign-in as {username} answered {response.status_code}")
         return client.cookies[SESSION_COOKIE]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from casework.actors import Actor, actor_for
-from casework.errors import ValidationError
+from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import LANGUAGES, N_, TIME_ZONES
 from casework.uow import service
 from db.engine import begin_write
@@ -41,6 +41,27 @@ def update_preferences(
         user.email_mode = email_mode
     session.add(user)
     return actor_for(session, actor.user_id)
+
+
+@service
+def save_language(*, session: Session, user_id: int, language: str) -> None:
+    """Remember `language` as the account's one choice: the sidebar, the sign-in page
+    and "My account" all save it here, so that a reload, a new tab and the sign-out
+    page open in it."""
+    if language not in LANGUAGES:
+        raise ValidationError({"language": N_("Choose a value from the list.")})
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None:
+        raise PermissionDenied()
+    if user.language != language:
+        user.language = language
+        session.add(user)
+
+
+def saved_language(*, session: Session, user_id: int) -> str | None:
+    user = session.get(User, user_id)
+    return user.language if user is not None else None
 
 
 def email_settings(*, session: Session, actor: Actor) -> tuple[str | None, str]:

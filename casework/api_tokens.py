@@ -39,12 +39,15 @@ class Scope(StrEnum):
     READ_CASES = "cases:read"
     ACT_ON_CASES = "cases:act"
     READ_AGGREGATES = "aggregates:read"
+    # Add elections: a supervisory body's token acts as a lead for the calendar only.
+    EDIT_CALENDAR = "calendar:write"
 
 
 SCOPE_LABELS = {
     Scope.READ_CASES: N_("Read cases"),
     Scope.ACT_ON_CASES: N_("Act on cases"),
     Scope.READ_AGGREGATES: N_("Read aggregate figures"),
+    Scope.EDIT_CALENDAR: N_("Add elections"),
 }
 
 # The role a token acts with, by its organisation's kind.

@@ -44,9 +44,12 @@ def check_database(url: str) -> Soundness:
             report = verify_chain(session)
     finally:
         engine.dispose()
-    detail = (
-        "" if report.intact else f"first broken event {report.first_broken_id}: {report.problem}"
-    )
+    if report.intact:
+        detail = ""
+    elif report.first_broken_id is None:  # a checkpoint, not an event, is at fault
+        detail = str(report.problem)
+    else:
+        detail = f"first broken event {report.first_broken_id}: {report.problem}"
     return Soundness(integrity, report.intact, detail, counts)
 
 

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from casework.first_admin import SETUP_CODE_LIFETIME, issue_setup_code
 from casework.search import index_missing
 from casework.settings import Settings
 from casework.taxonomy import seed_reference_data
@@ -44,6 +45,24 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         indexed = index_missing(session)
         if indexed:
             log.info("indexed %s cases for search", indexed)
+
+
+def announce_first_run(engine: Engine, settings: Settings) -> str | None:
+    """Outside demo mode, while no administrator exists, print a one-time code for the
+    first-run page `/setup` in the server's log (as Jenkins and Grafana do); returns it."""
+    if settings.demo_mode:
+        return None
+    with Session(engine) as session:
+        code = issue_setup_code(session)
+    if code:
+        log.warning(
+            "Pantau has no administrator yet. Open %s/setup and enter the one-time code "
+            "%s (valid for %s hours, once), or run `python -m casework.admin create-admin`.",
+            settings.public_url.rstrip("/"),
+            code,
+            int(SETUP_CODE_LIFETIME.total_seconds() // 3600),
+        )
+    return code
 
 
 def remove_demo_accounts(engine: Engine) -> None:

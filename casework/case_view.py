@@ -13,6 +13,7 @@ from casework.actors import Actor, case_scope, may_see_internal
 from casework.case_access import children_of, get_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
+from casework.elections import phase_labels
 from casework.permissions import may_add_evidence, may_assign, may_bundle
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
@@ -79,6 +80,9 @@ class CaseView:
     may_assign: bool = False  # assignment and priority: caseworkers, on an open case
     may_bundle: bool = False  # an evidence bundle of this case
     may_add_evidence: bool = False
+    # The zone of the case's province (its times are shown in it), and the phase's label.
+    time_zone: str = "Asia/Jakarta"
+    phase_label: str | None = None
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -160,6 +164,10 @@ def load_case_view(
         decision_signers=decision_signers(session, decisions),
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
+        time_zone=province.time_zone if province else "Asia/Jakarta",
+        phase_label=phase_labels(session, language).get(case.phase, case.phase)
+        if case.phase
+        else None,
         actions=allowed_actions(case.status, actor.role),
         may_assign=may_assign(actor) and case.status in OPEN_STATUSES,
         may_bundle=may_bundle(actor),

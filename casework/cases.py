@@ -69,10 +69,12 @@ def file_report(
     cleaned, urls = clean_report(session, report, now=now)
     if actor.region_code and not _inside_region(session, actor.region_code, cleaned):
         raise ValidationError({"province_code": N_("Choose a region inside your office's area.")})
-    # One read of the calendar and the zone serves both the phase and the priority.
+    # One read of the calendar and the zone serves both the phase and the priority, each
+    # chosen by the content's local date and its region.
     placed = Calendar(session).place(
         posted_at=cleaned.get("posted_at"),
         province_code=cleaned.get("province_code"),
+        regency_code=cleaned.get("regency_code"),
         priority=cleaned.pop("priority"),
         now=now,
     )

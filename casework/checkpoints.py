@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from casework.audit import checkpoint_statement, lock_head
 from casework.signing import sign_bytes, verify_bytes
 from db.engine import begin_write
-from db.models import AuditCheckpoint, AuditEvent
+from db.models import AuditCheckpoint, AuditEvent, AuditHead
 from db.types import utcnow
 
 REASONS = ("timer", "transparency_report", "manual")
@@ -130,6 +130,16 @@ def checkpoint_for_report(*, session: Session, now: datetime | None = None) -> C
     """The checkpoint a transparency report prints: a new one when events were added
     since the last, else the last (a page redrawn ten times adds no ten checkpoints).
     Commits."""
+    session.rollback()
+    # Read first: most redraws find nothing new and need no write lock at all.
+    last_id = session.exec(select(AuditHead.last_id).where(AuditHead.id == 1)).first()
+    latest = session.exec(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
+    ).first()
+    if latest is not None and latest.last_id == (last_id or 0):
+        view = _view(latest)
+        session.rollback()
+        return view
     session.rollback()
     begin_write(session)
     head = lock_head(session)

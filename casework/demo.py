@@ -12,7 +12,7 @@ import random
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, text
@@ -37,7 +37,6 @@ from casework.demo_content import (
 from casework.filing import REFERENCE_ZONE
 from casework.references import format_reference
 from casework.roles import OrgKind, Role
-from casework.seed_taxonomy import ELECTIONS
 from casework.workflow import Action, Status, find_transition
 from db.engine import begin_write
 from db.models import (
@@ -46,6 +45,8 @@ from db.models import (
     CaseUrl,
     Comment,
     Decision,
+    Election,
+    ElectionPhase,
     Organisation,
     Platform,
     ReferenceCounter,
@@ -62,6 +63,7 @@ DEMO_ACCOUNTS = [
     ("demo.lead", "Agus Setiawan", Role.LEAD, "Bawaslu RI"),
     ("demo.admin", "Sari Admin", Role.ADMIN, "Bawaslu RI"),
     ("demo.officer.jabar", "Dewi Lestari", Role.OFFICER, "Bawaslu Provinsi Jawa Barat"),
+    ("demo.lead.jabar", "Fajar Nugroho", Role.LEAD, "Bawaslu Provinsi Jawa Barat"),
     ("demo.liaison.tiktok", "Kevin Tan (TikTok)", Role.LIAISON, "TikTok Indonesia"),
     ("demo.liaison.meta", "Nadia Putri (Meta)", Role.LIAISON, "Meta"),
     ("demo.liaison.youtube", "Bima Pratama (YouTube)", Role.LIAISON, "Google (YouTube)"),
@@ -216,9 +218,14 @@ def seed_demo(
     password: str | None = None,
     seed: int = 2024,
     chunk_size: int = 5000,
+    now: datetime | None = None,
+    current_case_count: int | None = None,
 ) -> int:
-    """Seed `case_count` demo cases and the demo accounts (signing in with `password`);
-    returns the cases added."""
+    """Seed `case_count` demo cases of Pemilu 2024 and the demo accounts (signing in
+    with `password`), then a simulated election running `now` with
+    `current_case_count` cases (a tenth of `case_count` by default, at least 60) whose
+    deadlines fall around `now`; returns the cases added."""
+    now = now or datetime.now(UTC)
     begin_write(session)
     cast = ensure_demo_accounts(session, password=password)
     session.commit()
@@ -229,15 +236,76 @@ def seed_demo(
         write_plans(session, chunk)
         session.commit()
         added += len(chunk)
+    if current_case_count is None:
+        current_case_count = max(60, case_count // 10) if case_count else 0
+    if current_case_count:
+        begin_write(session)
+        code = seed_demo_election(session, today=now.date())
+        session.commit()
+        current = CaseGenerator(
+            session, cast, seed=seed + 1, election_code=code, window=_current_window(now)
+        )
+        plans = [current.plan_around(moment, now) for moment in current.moments(current_case_count)]
+        for start in range(0, len(plans), chunk_size):
+            begin_write(session)
+            write_plans(session, plans[start : start + chunk_size])
+            session.commit()
+        added += len(plans)
     return added
+
+
+DEMO_ELECTION_CODE = "demo-simulasi"
+DEMO_ELECTION_NAME = "Pemilu Simulasi (demo)"
+
+
+def seed_demo_election(session: Session, *, today: date) -> str:
+    """The demo's current election: a simulated one named as a demo, whose campaign
+    contains `today` (with a quiet period, voting day and recapitulation after it), so
+    the demo's deadlines make sense whatever day it starts. Added once; returns its code.
+
+    Kept to this one function, through the calendar's tables, so that it follows the
+    calendar wherever elections and phases are kept."""
+    if session.get(Election, DEMO_ELECTION_CODE) is not None:
+        return DEMO_ELECTION_CODE
+    voting = today + timedelta(days=24)
+    session.add(Election(code=DEMO_ELECTION_CODE, name=DEMO_ELECTION_NAME, voting_day=voting))
+    session.flush()
+    phases = (
+        ("campaign", today - timedelta(days=40), voting - timedelta(days=4)),
+        ("quiet_period", voting - timedelta(days=3), voting - timedelta(days=1)),
+        ("voting", voting, voting),
+        ("recapitulation", voting + timedelta(days=1), voting + timedelta(days=35)),
+    )
+    for phase, starts_on, ends_on in phases:
+        session.add(
+            ElectionPhase(
+                election_code=DEMO_ELECTION_CODE, phase=phase, starts_on=starts_on, ends_on=ends_on
+            )
+        )
+    session.flush()
+    return DEMO_ELECTION_CODE
+
+
+def _current_window(now: datetime) -> tuple[datetime, datetime]:
+    return now - timedelta(days=30), now - timedelta(hours=1)
 
 
 class CaseGenerator:
     """Plans case histories; holds the random source so the demo is reproducible."""
 
-    def __init__(self, session: Session, cast: DemoCast, *, seed: int) -> None:
+    def __init__(
+        self,
+        session: Session,
+        cast: DemoCast,
+        *,
+        seed: int,
+        election_code: str = "pemilu2024",
+        window: tuple[datetime, datetime] = (TIMELINE_START, TIMELINE_END),
+    ) -> None:
         self.rng = random.Random(seed)
         self.cast = cast
+        self.election_code = election_code
+        self.window_start, self.window_end = window
         self.policies = {
             p.code: sla.SlaPolicy(p.sla_urgent_hours, p.sla_normal_hours)
             for p in session.exec(select(Platform))
@@ -250,7 +318,13 @@ class CaseGenerator:
                 self.regencies.setdefault(r.province_code, []).append(r.code)
         self.region_names = {r.code: r.name for r in regions}
         self.phases = [
-            (phase, start, end) for _, _, _, phases in ELECTIONS for phase, start, end in phases
+            (row.phase, row.starts_on, row.ends_on) for row in session.exec(select(ElectionPhase))
+        ]
+        self.election_phases = [
+            (row.phase, row.starts_on, row.ends_on)
+            for row in session.exec(
+                select(ElectionPhase).where(ElectionPhase.election_code == election_code)
+            )
         ]
         self.next_id = (session.exec(select(func.max(Case.id))).one() or 0) + 1
         self.counters = {row.year: row.last_value for row in session.exec(select(ReferenceCounter))}
@@ -272,8 +346,8 @@ class CaseGenerator:
     def _moment(self) -> datetime:
         # Busier near the quiet period and voting day, quieter over the new year.
         while True:
-            offset = self.rng.random() * (TIMELINE_END - TIMELINE_START).total_seconds()
-            moment = TIMELINE_START + timedelta(seconds=offset)
+            offset = self.rng.random() * (self.window_end - self.window_start).total_seconds()
+            moment = self.window_start + timedelta(seconds=offset)
             day = moment.date().isoformat()
             weight = 1.0
             if "2024-02-05" <= day <= "2024-02-17":
@@ -283,10 +357,43 @@ class CaseGenerator:
             if self.rng.random() * 4.0 <= weight:
                 return moment
 
+    def moments(self, count: int) -> list[datetime]:
+        return sorted(self._moment() for _ in range(count))
+
     def plans(self, count: int, *, chunk_size: int) -> Iterator[list[_Plan]]:
-        moments = sorted(self._moment() for _ in range(count))
+        moments = self.moments(count)
         for start in range(0, count, chunk_size):
             yield [self._plan(moment) for moment in moments[start : start + chunk_size]]
+
+    def plan_around(self, filed_at: datetime, now: datetime) -> _Plan:
+        """A case of the current demo election, moved in time so that it reads right at
+        `now`: a running deadline is due within the hour, later today or tomorrow, or was
+        missed a few hours ago; everything else happened in the last days. Nothing lies
+        in the future."""
+        plan = self._plan(filed_at)
+        case, rng = plan.case, self.rng
+        latest = max(event["created_at"] for event in plan.events)
+        running = case["sla_due_at"] is not None and case["status"] in _RUNNING_CLOCK
+        if running:
+            draw = rng.random()
+            if draw < 0.3:
+                target = now + timedelta(minutes=rng.uniform(5, 55))  # due within the hour
+            elif draw < 0.42:
+                target = now - timedelta(hours=rng.uniform(0.2, 6))  # just missed
+            else:
+                target = now + timedelta(hours=rng.uniform(1, 20))
+            shift = target - case["sla_due_at"]
+            shift = min(shift, now - timedelta(minutes=1) - latest)
+        else:
+            if case["status"] in _SETTLED:
+                ago = timedelta(hours=rng.uniform(2, 24 * 20))
+            else:
+                ago = timedelta(hours=rng.uniform(0.1, 30))
+            shift = now - ago - latest
+        _shift_plan(plan, shift)
+        province = case["province_code"]
+        case["phase"] = self._phase_of(case["created_at"], province)
+        return plan
 
     def _plan(self, filed_at: datetime) -> _Plan:
         rng = self.rng
@@ -334,7 +441,7 @@ class CaseGenerator:
             "reach": int(rng.lognormvariate(8, 2)),
             "category_code": category,
             "legal_ground": None,
-            "election_code": "pemilu2024",
+            "election_code": self.election_code,
             "phase": self._phase_of(filed_at, province),
             "province_code": province,
             "regency_code": regency,
@@ -387,7 +494,7 @@ class CaseGenerator:
                 to_status=Status.NEW,
             )
         )
-        recent = filed_at > TIMELINE_END - timedelta(days=14)
+        recent = filed_at > self.window_end - timedelta(days=14)
         self._walk(plan, self._pick(RECENT_END_STATES if recent else SETTLED_END_STATES), officer)
         if case["status"] != Status.MERGED:
             self.survivors.append((case_id, case["reference"]))
@@ -397,7 +504,7 @@ class CaseGenerator:
         from zoneinfo import ZoneInfo
 
         day = moment.astimezone(ZoneInfo(self.zone[province])).date()
-        for phase, start, end in self.phases:
+        for phase, start, end in self.election_phases:
             if start <= day <= end:
                 return phase
         return None
@@ -640,6 +747,36 @@ class CaseGenerator:
                 "created_at": t,
             }
         )
+
+
+# Statuses whose agreed deadline runs (not paused, not decided, not escalated).
+_RUNNING_CLOCK = {Status.SENT.value, Status.ACKNOWLEDGED.value, Status.CONTESTED.value}
+_SETTLED = {Status.CLOSED.value, Status.REJECTED.value, Status.MERGED.value, Status.DECIDED.value}
+_CASE_TIMES = (
+    "posted_at",
+    "first_seen_at",
+    "created_at",
+    "updated_at",
+    "referred_at",
+    "acknowledged_at",
+    "decided_at",
+    "closed_at",
+    "escalated_at",
+    "sla_due_at",
+    "sla_paused_since",
+)
+
+
+def _shift_plan(plan: _Plan, shift: timedelta) -> None:
+    """Move every instant of a planned case by `shift`: its history keeps its shape."""
+    for key in _CASE_TIMES:
+        if plan.case.get(key) is not None:
+            plan.case[key] += shift
+    for row in (*plan.urls, *plan.events, *plan.comments):
+        row["created_at"] += shift
+    for row in plan.decisions:
+        row["created_at"] += shift
+        row["decided_at"] += shift
 
 
 def _reports(plan: _Plan) -> list[dict[str, Any]]:

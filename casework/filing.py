@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from casework import sla
 from casework.actors import Actor
+from casework.elections import load_calendar
 from casework.errors import DomainError
 from casework.schemas import ReportIn
 from casework.settings import Settings
-from casework.taxonomy import all_phases, phase_on
 from casework.uow import in_unit, unit_of_work
 from db.models import Case, Region
 
@@ -36,13 +35,13 @@ def reference_year(now: datetime) -> int:
 
 
 class Calendar:
-    """The election calendar and the provinces' time zones, read once per filing (or per
-    import): where a report falls decides its phase and, unless given, its priority."""
+    """The election calendar (casework.elections) and the provinces' time zones, read
+    once per filing (or per import): where and when a report falls decides its phase
+    and, unless given, its priority."""
 
     def __init__(self, session: Session, *, provinces: bool = False):
         self.session = session
-        self.phases = all_phases(session)
-        self.windows = [(p.phase, p.starts_on, p.ends_on) for p in self.phases]
+        self.elections = load_calendar(session)
         self._zones: dict[str, str] | None = None
         if provinces:
             query = select(Region.code, Region.time_zone).where(Region.level == "province")
@@ -58,15 +57,24 @@ class Calendar:
         return region.time_zone if region else DEFAULT_ZONE
 
     def place(
-        self, *, posted_at: datetime | None, province_code: str | None, priority, now: datetime
+        self,
+        *,
+        posted_at: datetime | None,
+        province_code: str | None,
+        regency_code: str | None,
+        priority,
+        now: datetime,
     ) -> dict[str, Any]:
-        """The priority (the given one, else the default for when it was posted), the
-        election and the phase of a report, as case fields."""
+        """The priority (the given one, else the default for when and where it was
+        posted), the election and the phase of a report, as case fields; each chosen by
+        the content's local date and its region."""
         zone = self.zone_of(province_code)
         if priority is None:
-            priority = sla.default_priority(posted_at, self.windows, zone)
+            priority = self.elections.priority_for(
+                posted_at, zone, province_code, regency_code
+            ).value
         local_day = (posted_at or now).astimezone(ZoneInfo(zone)).date()
-        phase = phase_on(self.session, local_day, phases=self.phases)
+        phase = self.elections.phase_for(local_day, province_code, regency_code)
         return {
             "priority": priority,
             "election_code": phase.election_code if phase else None,

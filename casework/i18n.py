@@ -96,6 +96,17 @@ def format_datetime(value: datetime | None, *, language: str, time_zone: str) ->
     return f"{text} {zone_abbreviation(time_zone)}"
 
 
+def format_in_zones(
+    value: datetime | None, *, language: str, own_zone: str, viewer_zone: str
+) -> str:
+    """A case's time in the case's own zone, with the viewer's beside it when it differs:
+    `10 Feb 2024 23.30 WITA (10 Feb 2024 22.30 WIB)`."""
+    own = format_datetime(value, language=language, time_zone=own_zone)
+    if value is None or own_zone == viewer_zone:
+        return own
+    return f"{own} ({format_datetime(value, language=language, time_zone=viewer_zone)})"
+
+
 def format_date(value: date | None, *, language: str) -> str:
     if value is None:
         return "—"

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import PermissionDenied
+from casework.places import office_time_zone
 from casework.roles import OrgKind, Role
 from casework.uow import service
 from db.engine import begin_write
@@ -126,6 +127,7 @@ def _new_pending_user(session, provider, issuer, subject, email, claims, now) ->
         oidc_subject=subject,
         oidc_provider=provider[:64],
         created_at=now,
+        time_zone=office_time_zone(session, session.get(Organisation, organisation_id).region_code),
     )
     session.add(user)
     session.flush()

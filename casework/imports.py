@@ -36,6 +36,7 @@ from casework.errors import PermissionDenied, ValidationError
 from casework.filing import Calendar, reference_year, report_row
 from casework.i18n import N_, translator
 from casework.permissions import require, works_cases
+from casework.places import alias_index
 from casework.references import reserve_references
 from casework.schemas import ReportIn
 from casework.search import reindex
@@ -113,7 +114,8 @@ HINTS = {
     "account_class": N_("Optional. A name or code from the list of account classes."),
     "content_type": N_("Optional. A name or code from the list of content types."),
     "posted_at": N_(
-        "When the content was posted, in your time zone: 31/01/2024 14:30 or 2024-01-31 14:30."
+        "When the content was posted, in the local time of the row's province (WIB, WITA "
+        "or WIT): 31/01/2024 14:30 or 2024-01-31 14:30."
     ),
     "reach": N_("Optional. Views or followers when you captured it, a whole number."),
     "category": N_("Required. A name or code from the list of categories."),
@@ -527,6 +529,8 @@ def _read_records(sheet: ParsedSheet, records: Iterable[tuple[int, list[str]]], 
 
 PLATFORM_ALIASES = {"twitter": "x", "xtwitter": "x", "fb": "facebook", "ig": "instagram"}
 _REGION_PREFIXES = (
+    ("Kota Administrasi ", ("Kota ", "")),
+    ("Kabupaten Administrasi ", ("Kabupaten ", "Kab. ", "")),
     ("Daerah Khusus Ibukota ", ("DKI ", "")),
     ("Daerah Istimewa ", ("DI ", "")),
     ("Kepulauan ", ("Kep. ",)),
@@ -560,6 +564,8 @@ class _Lookups:
     regencies: dict[str, dict[str, str]]  # province → spelling → code ("" if ambiguous)
     regency_province: dict[str, str]
     priorities: dict[str, str]
+    zones: dict[str, str]  # province → its time zone
+    regency_aliases: dict[str, str]  # alias key → regency code (region_alias)
     # The rows themselves, held so that clean_report's session.get() finds each of them
     # in the identity map instead of asking the database again for every row.
     held: list[Any]
@@ -602,6 +608,15 @@ class _Lookups:
             for spelling in _spellings(region.name):
                 known = index.get(_key(spelling))
                 index[_key(spelling)] = region.code if known in (None, region.code) else AMBIGUOUS
+        # Other names as data (region_alias): Jabar, DIY, ID-JB, Toba Samosir, Jaksel…
+        regency_aliases: dict[str, str] = {}
+        for key, code in alias_index(session).items():
+            if "." in code:
+                regency_aliases[_key(key)] = code
+                province_index = regencies.setdefault(code.split(".")[0], {})
+                province_index.setdefault(_key(key), code)
+            else:
+                provinces.setdefault(_key(key), code)
         _ = translator("id")
         priorities = {}
         for priority in Priority:
@@ -618,6 +633,8 @@ class _Lookups:
             regencies=regencies,
             regency_province={r.code: r.province_code for r in regions if r.level == "regency"},
             priorities=priorities,
+            zones={r.code: r.time_zone for r in regions if r.level == "province"},
+            regency_aliases=regency_aliases,
             held=[*platforms, *terms, *regions],
         )
 
@@ -625,6 +642,8 @@ class _Lookups:
         code = _region_code(value)
         if province is None and code in self.regency_province:
             return code
+        if province is None:
+            return self.regency_aliases.get(_key(value))
         return self.regencies.get(province or "", {}).get(_key(code or value))
 
 
@@ -798,7 +817,9 @@ class _RowChecker:
 
         self._region(text, values, errors)
         if text["posted_at"]:
-            values["posted_at"] = _parse_time(text["posted_at"], self.actor.time_zone)
+            # A time without a zone is local time in the row's province (WIB, WITA, WIT).
+            zone = lookups.zones.get(values.get("province_code") or "", self.actor.time_zone)
+            values["posted_at"] = _parse_time(text["posted_at"], zone)
             if values["posted_at"] is None:
                 errors.setdefault("posted_at", (BAD_TIME, {}))
         if text["reach"]:
@@ -1165,6 +1186,7 @@ class _Writer:
                 self.calendar.place(
                     posted_at=values["posted_at"],
                     province_code=values["province_code"],
+                    regency_code=values.get("regency_code"),
                     priority=values["priority"],
                     now=now,
                 )

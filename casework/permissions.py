@@ -52,6 +52,12 @@ def may_bundle(actor: Actor) -> bool:
     return works_cases(actor)
 
 
+def may_edit_reference_data(actor: Actor) -> bool:
+    """The taxonomy, the legal grounds, elections and phase types: leads and admins of
+    the supervisory body."""
+    return _supervisory(actor, Role.LEAD, Role.ADMIN)
+
+
 def may_read_audit(actor: Actor) -> bool:
     """The audit log: leads and admins of the supervisory body."""
     return _supervisory(actor, Role.LEAD, Role.ADMIN)

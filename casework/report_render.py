@@ -16,7 +16,7 @@ from casework.i18n import format_date, format_datetime, format_number
 from casework.signing import keys_url
 from casework.spreadsheet import csv_bytes
 from casework.taxonomy import PHASE_LABELS, term_label
-from casework.transparency import PUBLIC, SUPPRESSED, Report, Table
+from casework.transparency import PLATFORM, PUBLIC, SUPPRESSED, Report, Table
 from db.models import Election, Platform, Region, TaxonomyTerm
 
 
@@ -54,11 +54,10 @@ def report_labels(session: Session, language: str) -> Labels:
 def report_title(report: Report, *, gettext, language: str, labels: Labels) -> tuple[str, str]:
     """The report's title and a line naming its period."""
     _ = gettext
-    title = (
-        _("Joint transparency report")
-        if report.version != PUBLIC
-        else _("Joint transparency report (public version)")
-    )
+    title = {
+        PUBLIC: _("Joint transparency report (public version)"),
+        PLATFORM: _("Transparency report of your platform"),
+    }.get(report.version, _("Joint transparency report"))
     parts = [labels.elections.get(code, code) for code in report.elections]
     parts += [_(PHASE_LABELS[p]) if p in PHASE_LABELS else p for p in report.phases]
     if report.date_from or report.date_to:

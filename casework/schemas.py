@@ -37,6 +37,8 @@ class ReportIn(BaseModel):
     reach: int | None = None
     category_code: str = ""
     legal_ground: str | None = None
+    # Several citations (Bawaslu cites several together); joined with `legal_ground`.
+    legal_grounds: list[str] = Field(default_factory=list)
     source: str = "own_patrol"
     reporter_name: str | None = None
     reporter_contact: str | None = None

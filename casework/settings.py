@@ -81,6 +81,15 @@ class Settings(DatabaseSettings):
     api_rate_burst: int = Field(
         default=30, ge=1, description="Requests an API token may make at once before pacing."
     )
+    read_model_file: str | None = Field(
+        default=None,
+        description="Where the dashboard's read model persists; unset: beside an SQLite "
+        "database, in memory for PostgreSQL; empty: in memory.",
+    )
+    warm_read_model: bool = Field(
+        default=True,
+        description="Load the dashboard's read model in the background at start.",
+    )
     outbox_seconds: float = Field(
         default=5, ge=0, description="How often webhooks and e-mails are sent; 0 = off."
     )

@@ -9,16 +9,19 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.permissions import is_supervisory_admin, require
-from casework.roles import OrgKind, Role
+from casework.legal_grounds import seed_legal_grounds
+from casework.permissions import is_supervisory_admin, may_edit_reference_data, require
+from casework.places import seed_region_aliases
+from casework.roles import OrgKind
 from casework.seed_taxonomy import (
     DSA_MAPPINGS,
+    ELECTION_SCOPES,
     ELECTIONS,
+    PHASE_TYPES,
     PLATFORMS,
     TAXONOMY,
     province_time_zone,
@@ -31,6 +34,7 @@ from db.models import (
     Election,
     ElectionPhase,
     Organisation,
+    PhaseType,
     Platform,
     Region,
     TaxonomyTerm,
@@ -38,11 +42,15 @@ from db.models import (
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "db" / "seed_data"
 
+# The seeded phase types' labels as messages, for text outside a session (e.g. exports).
+# Phase types are data (`phase_type`, see casework.elections.phase_labels).
 PHASE_LABELS = {
     "campaign": N_("Campaign"),
+    "campaign_ads": N_("Campaign advertising window"),
     "quiet_period": N_("Quiet period"),
     "voting": N_("Voting day"),
     "recapitulation": N_("Recapitulation"),
+    "revote": N_("Re-vote"),
 }
 
 TAXONOMY_KIND_LABELS = {
@@ -63,15 +71,19 @@ def seed_reference_data(session: Session) -> None:
             code, label_id, label_en = row[:3]
             if code in existing:
                 continue
-            grounds = list(row[3]) if len(row) > 3 else []
             session.add(
                 TaxonomyTerm(
-                    kind=kind,
-                    code=code,
-                    label_id=label_id,
-                    label_en=label_en,
-                    legal_grounds=grounds,
-                    sort_order=order,
+                    kind=kind, code=code, label_id=label_id, label_en=label_en, sort_order=order
+                )
+            )
+    session.flush()
+    seed_legal_grounds(session)
+    known_types = set(session.exec(select(PhaseType.code)))
+    for order, (code, label_id, label_en, urgent) in enumerate(PHASE_TYPES):
+        if code not in known_types:
+            session.add(
+                PhaseType(
+                    code=code, label_id=label_id, label_en=label_en, urgent=urgent, sort_order=order
                 )
             )
 
@@ -113,15 +125,34 @@ def seed_reference_data(session: Session) -> None:
                     )
                 )
 
+    session.flush()
+    seed_region_aliases(session)
     for code, name, voting_day, phases in ELECTIONS:
-        if session.get(Election, code) is not None:
-            continue
-        session.add(Election(code=code, name=name, voting_day=voting_day))
-        session.flush()
-        for phase, starts_on, ends_on in phases:
-            session.add(
-                ElectionPhase(election_code=code, phase=phase, starts_on=starts_on, ends_on=ends_on)
+        election = session.get(Election, code)
+        if election is None:
+            kind, regime, regions = ELECTION_SCOPES.get(code, ("pemilu", "pemilu", []))
+            election = Election(
+                code=code,
+                name=name,
+                voting_day=voting_day,
+                kind=kind,
+                legal_regime=regime,
+                region_codes=list(regions),
             )
+            session.add(election)
+            session.flush()
+        # A phase type added to the seed later (the campaign-ad window) reaches databases
+        # seeded before it; phases an admin moved keep their dates.
+        have = set(
+            session.exec(select(ElectionPhase.phase).where(ElectionPhase.election_code == code))
+        )
+        for phase, starts_on, ends_on in phases:
+            if phase not in have:
+                session.add(
+                    ElectionPhase(
+                        election_code=code, phase=phase, starts_on=starts_on, ends_on=ends_on
+                    )
+                )
 
     # Only into an empty table: a mapping an admin removed stays removed.
     if session.exec(select(DsaMapping.code).limit(1)).first() is None:
@@ -200,11 +231,25 @@ def all_phases(session: Session) -> list[ElectionPhase]:
 
 
 def phase_on(
-    session: Session, day: date, *, phases: list[ElectionPhase] | None = None
+    session: Session,
+    day: date,
+    *,
+    phases: list[ElectionPhase] | None = None,
+    province_code: str | None = None,
+    regency_code: str | None = None,
 ) -> ElectionPhase | None:
-    """The election phase that `day` falls in, if any (the most specific one wins)."""
+    """The election phase that `day` falls in, if any (the most specific one wins). With
+    a region, only elections held there count, and a regional one wins."""
     candidates = all_phases(session) if phases is None else phases
-    matches = [p for p in candidates if p.starts_on <= day <= p.ends_on]
+    scopes = {e.code: set(e.region_codes or []) for e in elections(session)}
+
+    def held_there(p: ElectionPhase) -> bool:
+        regions = scopes.get(p.election_code, set())
+        return not regions or bool({province_code, regency_code} & regions)
+
+    matches = [p for p in candidates if p.starts_on <= day <= p.ends_on and held_there(p)]
+    if matches and any(scopes.get(p.election_code) for p in matches):
+        matches = [p for p in matches if scopes.get(p.election_code)]
     if not matches:
         return None
     return min(matches, key=lambda p: p.ends_on - p.starts_on)
@@ -212,13 +257,9 @@ def phase_on(
 
 # --- admin edits -----------------------------------------------------------------------
 
-_TAXONOMY_EDITORS = frozenset({Role.LEAD, Role.ADMIN})
-
 
 def _require_editor(actor: Actor) -> None:
-    if actor.role not in _TAXONOMY_EDITORS or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "edit_taxonomy")
-        raise PermissionDenied()
+    require(actor, may_edit_reference_data, "edit_taxonomy")
 
 
 @service
@@ -230,10 +271,11 @@ def update_term(
     code: str,
     label_id: str,
     label_en: str,
-    legal_grounds: list[str] | None = None,
     active: bool = True,
+    change_note: str = "",
 ) -> TaxonomyTerm:
-    """Create or change one term of a list; both labels are required."""
+    """Create or change one term of a list; both labels are required. A change bumps the
+    term's version and keeps the note saying why."""
     _require_editor(actor)
     if kind not in TAXONOMY:
         raise ValidationError({"kind": N_("Unknown list.")})
@@ -256,10 +298,12 @@ def update_term(
     )
     if term is None:
         term = TaxonomyTerm(kind=kind, code=code, label_id="", label_en="", sort_order=999)
+    else:
+        term.version += 1
     term.label_id = label_id.strip()[:200]
     term.label_en = label_en.strip()[:200]
-    term.legal_grounds = [g.strip()[:300] for g in (legal_grounds or []) if g.strip()]
     term.active = active
+    term.change_note = " ".join((change_note or "").split())[:500]
     session.add(term)
     record_event(
         session,
@@ -270,6 +314,8 @@ def update_term(
             "code": code,
             "before": before,
             "after": {"label_id": term.label_id, "label_en": term.label_en, "active": active},
+            "version": term.version,
+            "note": term.change_note,
         },
     )
     return term

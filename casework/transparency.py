@@ -19,11 +19,14 @@ from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
 from casework.i18n import N_
 from casework.permissions import may_read_internal_report
-from casework.roles import Role
+from casework.roles import OrgKind, Role
 from db.read_model import ReadModel
 
 INTERNAL = "internal"
 PUBLIC = "public"
+# A platform's own report for its liaisons: every figure, of the cases referred to the
+# platforms their organisation operates (the dashboard's liaison scope), no other.
+PLATFORM = "platform"
 SUPPRESSED = "suppressed"  # a cell held back in the public version
 
 
@@ -59,8 +62,20 @@ class Report:
 
 
 def may_read_report(actor: Actor, version: str) -> bool:
-    """Internal: the supervisory body's caseworkers and admins. Public: observers too."""
+    """Internal: the supervisory body's caseworkers and admins. Public: observers too.
+    Platform: a platform's liaisons, of their own platforms only."""
+    if version == PLATFORM:
+        return (
+            actor.role == Role.LIAISON
+            and actor.organisation_kind == OrgKind.PLATFORM
+            and bool(actor.platform_codes)
+        )
     return may_read_internal_report(actor) or (version == PUBLIC and actor.role == Role.OBSERVER)
+
+
+def report_versions(actor: Actor) -> list[str]:
+    """The versions `actor` may read, the fullest first."""
+    return [v for v in (INTERNAL, PUBLIC, PLATFORM) if may_read_report(actor, v)]
 
 
 def _share(part, whole):
@@ -81,7 +96,7 @@ def build_report(
     model: ReadModel | None = None,
 ) -> Report:
     """The report's figures for the period and election in `filters`."""
-    if version not in (INTERNAL, PUBLIC) or not may_read_report(actor, version):
+    if version not in (INTERNAL, PUBLIC, PLATFORM) or not may_read_report(actor, version):
         raise PermissionDenied()
     filters = filters.but(interval="day")
     kw = {"actor": actor, "filters": filters, "model": model}
@@ -144,6 +159,11 @@ def build_report(
     )
     if version == PUBLIC:
         suppress(report)
+    if version == PLATFORM:
+        # The liaison's own platforms only: the all-platforms aggregate their dashboard
+        # compares against is not part of their platform's report.
+        for table in report.tables:
+            table.rows = [row for row in table.rows if not is_all_platforms(row.get("key"))]
     return report
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -26,6 +27,7 @@ from casework.dsa_values import (
 )
 from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.legal_grounds import join_citations
 from casework.schemas import DECISION_LIMITS, REPORT_LIMITS, DecisionIn, ReportIn
 from casework.sla import Priority
 from casework.urls import MAX_URL_LENGTH, UrlInfo, analyse_url, platform_mismatch  # noqa: F401
@@ -137,10 +139,15 @@ def clean_report(
             errors["regency_code"] = N_("Choose a regency or city of the chosen province.")
     if report.priority is not None and report.priority not in tuple(Priority):
         errors["priority"] = N_("Choose a value from the list.")
+    # A time given without a zone is the local time of the chosen province (WIB, WITA or
+    # WIT): what an officer in Makassar types on the form, in a sheet or through the API.
+    local_zone = ZoneInfo(province.time_zone if province is not None else "Asia/Jakarta")
+    moments = {}
     for field, moment in (("posted_at", report.posted_at), ("first_seen_at", report.first_seen_at)):
         if moment is not None and moment.tzinfo is None:
-            errors[field] = N_("Give the time with its time zone.")
-        elif moment is not None and moment > now:
+            moment = moment.replace(tzinfo=local_zone)
+        moments[field] = moment
+        if moment is not None and moment > now:
             errors[field] = N_("This time is in the future.")
     if report.reach is not None and report.reach < 0:
         errors["reach"] = N_("Enter zero or a positive number.")
@@ -160,11 +167,13 @@ def clean_report(
         or next((i.account_handle for i in infos if i.account_handle), None),
         "account_class": report.account_class or None,
         "content_type": report.content_type or None,
-        "posted_at": report.posted_at,
-        "first_seen_at": report.first_seen_at,
+        "posted_at": moments["posted_at"],
+        "first_seen_at": moments["first_seen_at"],
         "reach": report.reach,
         "category_code": report.category_code,
-        "legal_ground": _optional_text(report.legal_ground, 300),
+        "legal_ground": _optional_text(
+            join_citations([*report.legal_grounds, report.legal_ground or ""]), 1000
+        ),
         "source": report.source,
         "reporter_name": _optional_text(report.reporter_name, REPORT_LIMITS["reporter_name"]),
         "reporter_contact": _optional_text(

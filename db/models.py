@@ -43,9 +43,32 @@ class TaxonomyTerm(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=64)
     label_id: str = Field(max_length=200)
     label_en: str = Field(max_length=200)
-    legal_grounds: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = Field(default=True)
     sort_order: int = Field(default=0)
+    # Each admin change bumps the version and says why (the audit log keeps the before).
+    version: int = Field(default=1)
+    change_note: str = Field(default="", max_length=500)
+
+
+class LegalGround(SQLModel, table=True):
+    """One citation suggested for a category, under one legal regime (pemilu | pilkada |
+    other), for the account classes listed (none listed: every class). `takedown` marks the
+    ground for asking Komdigi to cut access; `to_verify` marks a point the law review was
+    not sure of. Admin-edited with a version and a note."""
+
+    __tablename__ = "legal_ground"
+    id: int | None = Field(default=None, primary_key=True)
+    category_code: str = Field(max_length=64, index=True)
+    regime: str = Field(max_length=16)
+    citation: str = Field(max_length=300)
+    account_classes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    takedown: bool = Field(default=False)
+    to_verify: bool = Field(default=False)
+    note: str = Field(default="", max_length=500)
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+    version: int = Field(default=1)
+    change_note: str = Field(default="", max_length=500)
 
 
 class Region(SQLModel, table=True):
@@ -58,10 +81,38 @@ class Region(SQLModel, table=True):
     time_zone: str = Field(max_length=32)
 
 
+class RegionAlias(SQLModel, table=True):
+    """Another name for a region: an abbreviation (Jabar), a former name (Toba Samosir),
+    a short form (Jakarta Selatan) or an ISO 3166-2 code (ID-JB). `key` is the spelling
+    normalised as imports and URL filters compare it."""
+
+    __tablename__ = "region_alias"
+    key: str = Field(primary_key=True, max_length=120)
+    alias: str = Field(max_length=120)
+    region_code: str = Field(foreign_key="region.code", max_length=16, index=True)
+    kind: str = Field(default="alias", max_length=16)  # abbreviation | former | short | iso
+
+
+class PhaseType(SQLModel, table=True):
+    """A kind of election phase (campaign, quiet period…), labelled in both languages;
+    content posted in an `urgent` phase is urgent by default."""
+
+    __tablename__ = "phase_type"
+    code: str = Field(primary_key=True, max_length=32)
+    label_id: str = Field(max_length=120)
+    label_en: str = Field(max_length=120)
+    urgent: bool = Field(default=False)
+    sort_order: int = Field(default=0)
+
+
 class Election(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=32)
     name: str = Field(max_length=120)
     voting_day: date
+    kind: str = Field(default="pemilu", max_length=16)  # pemilu | pilkada | psu | second_round
+    legal_regime: str = Field(default="pemilu", max_length=16)  # pemilu | pilkada
+    # Province (`73`) or regency (`73.71`) codes where it is held; empty: nationwide.
+    region_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class ElectionPhase(SQLModel, table=True):
@@ -69,7 +120,7 @@ class ElectionPhase(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("election_code", "phase"),)
     id: int | None = Field(default=None, primary_key=True)
     election_code: str = Field(foreign_key="election.code", max_length=32)
-    phase: str = Field(max_length=32)  # campaign | quiet_period | voting | recapitulation
+    phase: str = Field(max_length=32)  # a PhaseType code
     starts_on: date
     ends_on: date  # inclusive
 
@@ -171,7 +222,8 @@ class Case(SQLModel, table=True):
     reach: int | None = Field(default=None)
     # allegation
     category_code: str = Field(max_length=64, index=True)
-    legal_ground: str | None = Field(default=None, max_length=300)
+    # One or more citations, separated by "; " (Bawaslu cites several together).
+    legal_ground: str | None = Field(default=None, max_length=1000)
     election_code: str | None = Field(default=None, foreign_key="election.code", max_length=32)
     phase: str | None = Field(default=None, max_length=32)
     province_code: str | None = Field(default=None, max_length=4)
@@ -485,6 +537,19 @@ class UserSession(SQLModel, table=True):
     revoked_reason: str | None = Field(default=None, max_length=32)
     user_agent: str | None = Field(default=None, max_length=300)
     ip_address: str | None = Field(default=None, max_length=64)
+
+
+class SetupCode(SQLModel, table=True):
+    """A one-time code for the first-run page (casework.first_admin): printed in the
+    server's log at start while no administrator exists. Only its SHA-256 is kept; it
+    works once and expires."""
+
+    __tablename__ = "setup_code"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created_at()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = _ts(default=None)
 
 
 class SignInThrottle(SQLModel, table=True):

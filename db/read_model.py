@@ -32,6 +32,10 @@ The layout is built for the dashboard's scans:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import sqlite3
 import subprocess
 import sys
@@ -48,6 +52,8 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy.engine import make_url
 
+log = logging.getLogger(__name__)
+
 # Re-read this much before the watermark on every refresh (see the module docstring).
 WATERMARK_OVERLAP = timedelta(seconds=60)
 # A dashboard rerun asks for a refresh; at most one reaches the database per interval.
@@ -60,6 +66,7 @@ DUCKDB_MEMORY_LIMIT = "2GB"
 LOAD_CHUNK_ROWS = 200_000
 # Figure results kept per model (`cached`).
 CACHE_ENTRIES = 128
+
 
 # (column, kind): kind is how it is normalised on the way in.
 CASE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -118,6 +125,16 @@ LOCAL_DAY_STAMPS = (
     "decided_at",
     "closed_at",
 )
+# A persisted model is taken up only if built with the same layout: the columns above
+# are part of the key, and the leading number is raised when the layout changes
+# otherwise. Every persisted model is then rebuilt once.
+PERSISTED_FORMAT = (
+    "1:"
+    + hashlib.sha256(
+        repr((CASE_COLUMNS, ENUM_COLUMNS, LOCAL_DAY_OFFSETS, LOCAL_DAY_STAMPS)).encode()
+    ).hexdigest()[:16]
+)
+
 # The unit separator: no code contains it.
 DECISION_SET_SEPARATOR = "\x1f"
 DECISION_SET_SEPARATOR_SQL = "chr(31)"
@@ -333,12 +350,15 @@ class RefreshStats:
     rows_read: int = 0
     last_rows_read: int = 0
     history: list[int] = field(default_factory=list)
+    resumed: bool = False  # the first load took up a persisted model
 
 
 class ReadModel:
-    """An in-memory DuckDB holding `cases`, kept in step with the operational database
-    at `database_url`. Safe to share between Streamlit's threads: loading and refreshing
-    hold a lock; every query runs on a cursor of its own."""
+    """A DuckDB database holding `cases`, kept in step with the operational database
+    at `database_url`: in memory, or in the file at `path`, which the next process takes
+    up and brings up to date instead of loading every case again. Safe to share between
+    Streamlit's threads: loading and refreshing hold a lock; every query runs on a cursor
+    of its own."""
 
     def __init__(
         self,
@@ -348,14 +368,15 @@ class ReadModel:
         clock: Callable[[], float] = time.monotonic,
         threads: int = DUCKDB_THREADS,
         memory_limit: str = DUCKDB_MEMORY_LIMIT,
+        path: str | None = None,
     ) -> None:
         self.dialect, self._uri = adbc_uri(database_url)
         self._refresh_interval = refresh_interval
         self._clock = clock
         self._lock = threading.Lock()
-        self._duck = duckdb.connect(
-            ":memory:", config={"threads": threads, "memory_limit": memory_limit}
-        )
+        self._config = {"threads": threads, "memory_limit": memory_limit}
+        self.path = path
+        self._duck = self._open()
         self._loaded = False
         self._last_refresh: float | None = None
         self.watermark: datetime | None = None
@@ -435,6 +456,107 @@ class ReadModel:
     def _types(self) -> dict[str, str]:
         return {column: name for column, (name, _values) in self._enums.items()}
 
+    # --- a persisted model (`path`) -----------------------------------------------------
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB database: the file at `path` when given and free (another process,
+        a second replica on the same host, may hold it), else memory."""
+        if self.path:
+            try:
+                return duckdb.connect(self.path, config=self._config)
+            except duckdb.Error as error:
+                log.warning(
+                    "read model file %s unusable (%s); keeping it in memory", self.path, error
+                )
+                self.path = None
+        return duckdb.connect(":memory:", config=self._config)
+
+    def _source_identity(self) -> str:
+        return hashlib.sha256(f"{self.dialect}:{self._uri}".encode()).hexdigest()
+
+    def _save_meta(self) -> None:
+        if not self.path:
+            return
+        cursor = self._duck.cursor()
+        try:
+            cursor.execute(
+                "CREATE OR REPLACE TABLE read_model_meta "
+                "(format VARCHAR, source VARCHAR, enums VARCHAR)"
+            )
+            cursor.execute(
+                "INSERT INTO read_model_meta VALUES (?, ?, ?)",
+                [PERSISTED_FORMAT, self._source_identity(), json.dumps(self._enums)],
+            )
+            cursor.execute("CHECKPOINT")
+        finally:
+            cursor.close()
+
+    def _resume(self) -> bool:
+        """Take up the model a previous process persisted, if it was built by this code
+        from this database; it is then brought up to date like any warm model."""
+        cursor = self._duck.cursor()
+        try:
+            row = cursor.execute("SELECT format, source, enums FROM read_model_meta").fetchone()
+        except duckdb.Error:
+            return False
+        finally:
+            cursor.close()
+        if row is None or row[0] != PERSISTED_FORMAT or row[1] != self._source_identity():
+            return False
+        self._enums = {
+            column: (name, values) for column, (name, values) in json.loads(row[2]).items()
+        }
+        cursor = self._duck.cursor()
+        try:
+            self._advance_watermark(cursor)
+        finally:
+            cursor.close()
+        return True
+
+    def _source_count(self) -> int:
+        if self.dialect == "sqlite":
+            connection = sqlite3.connect(f"file:{self._uri}?mode=ro", uri=True)
+            try:
+                return connection.execute("SELECT count(*) FROM case_file").fetchone()[0]
+            finally:
+                connection.close()
+        with self._fetch("SELECT count(*) AS n FROM case_file") as table:
+            return int(table.column(0)[0].as_py())
+
+    def _model_count(self) -> int:
+        cursor = self._duck.cursor()
+        try:
+            return cursor.execute("SELECT count(*) FROM cases").fetchone()[0]
+        finally:
+            cursor.close()
+
+    def _start_afresh(self) -> None:
+        """Forget a persisted model (another format, another database, or out of step
+        with it, as after a restore): an empty file, then a cold load."""
+        self._duck.close()
+        for suffix in ("", ".wal"):
+            if self.path and os.path.exists(self.path + suffix):
+                os.remove(self.path + suffix)
+        self._duck = self._open()
+        self._enums.clear()
+        self.watermark = None
+
+    def _first_load(self) -> None:
+        if self.path and self._resume():
+            self._loaded = True
+            self._refresh_changed()
+            # Cases are never deleted: a model that counts differently after catching up
+            # is out of step (a restored backup, say).
+            if self._model_count() == self._source_count():
+                self.version += 1
+                self.stats.resumed = True
+                return
+            self._loaded = False
+        if self.path:
+            self._start_afresh()
+        self._load()
+        self._save_meta()
+
     # --- loading and refreshing ---------------------------------------------------------
 
     def _load(self) -> None:
@@ -481,6 +603,7 @@ class ReadModel:
         self._loaded = True
 
     def _refresh_changed(self) -> None:
+        persist = False
         if self.watermark is None:
             since = "1=1"
         else:
@@ -520,12 +643,15 @@ class ReadModel:
                 cursor.execute("COMMIT")
                 self._advance_watermark(cursor)
                 self.version += 1
+                persist = True
             rows = case_rows.num_rows
             for table in ("staged_final", "staged_cases", "staged_latest"):
                 cursor.execute(f"DROP TABLE {table}")
         finally:
             cursor.close()
         self._record(rows, load=False)
+        if persist:
+            self._save_meta()
 
     def _record(self, rows: int, *, load: bool) -> None:
         if load:
@@ -549,8 +675,13 @@ class ReadModel:
             if self._loaded:
                 self._refresh_changed()
             else:
-                self._load()
+                self._first_load()
             self._last_refresh = self._clock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the cold load is done (figures then take milliseconds)."""
+        return self._loaded
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one query (DuckDB connections are not shared across threads)."""
@@ -587,10 +718,19 @@ _MODELS: dict[str, ReadModel] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def read_model_for(database_url: str) -> ReadModel:
-    """The process's read model of `database_url`, created on first use."""
+def default_path(database_url: str) -> str | None:
+    """Where the process's model of `database_url` persists by default: beside an
+    SQLite file (`pantau.db` → `pantau.db.read-model.duckdb`); for PostgreSQL nowhere
+    (each replica sets `PANTAU_READ_MODEL_FILE` to a local path of its own)."""
+    dialect, uri = adbc_uri(database_url)
+    return f"{uri}.read-model.duckdb" if dialect == "sqlite" else None
+
+
+def read_model_for(database_url: str, path: str | None = None) -> ReadModel:
+    """The process's read model of `database_url`, created on first use, persisted at
+    `path` (none: in memory)."""
     with _MODELS_LOCK:
         model = _MODELS.get(database_url)
         if model is None:
-            model = _MODELS[database_url] = ReadModel(database_url)
+            model = _MODELS[database_url] = ReadModel(database_url, path=path)
         return model

@@ -8,7 +8,7 @@ import streamlit as st
 from casework.accounts import email_settings, update_preferences
 from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
 from casework.errors import DomainError, ValidationError
-from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES
+from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES, translator
 from casework.mailer import EMAIL_MODES
 from casework.roles import ROLE_LABELS
 from casework.settings import get_settings
@@ -74,7 +74,7 @@ def render() -> None:
                 ui.show_error(error)
             else:
                 ui.use_language(language)
-                ui.flash(_("Saved."))
+                ui.flash(translator(language)("Saved."))  # in the language just chosen
                 st.rerun()
 
     st.page_link(

@@ -85,7 +85,7 @@ def _sessions(actor) -> None:
                 _("Signed in"): ui.format_time(row.created_at, actor),
                 _("Last seen"): ui.format_time(row.last_seen_at, actor),
                 _("Expires"): ui.format_time(row.expires_at, actor),
-                _("Address"): row.ip_address or "—",
+                _("IP address"): row.ip_address or "—",
                 _("Browser"): row.user_agent or "—",
             }
             for row, user in rows

@@ -172,7 +172,7 @@ def _webhooks(actor, organisations: dict[int, str]) -> None:
             [
                 {
                     _("Organisation"): organisation.name,
-                    _("Address"): endpoint.url,
+                    _("Address (URL)"): endpoint.url,
                     _("Events"): ", ".join(endpoint.events),
                     _("Status"): _("active") if endpoint.active else _("deactivated"),
                 }

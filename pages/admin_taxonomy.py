@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from casework.elections import phase_labels
 from casework.errors import DomainError
 from casework.permissions import is_supervisory_admin
 from casework.reference_edits import save_platform, save_region
 from casework.seed_taxonomy import TAXONOMY
 from casework.taxonomy import (
-    PHASE_LABELS,
     TAXONOMY_KIND_LABELS,
     all_phases,
     platforms,
@@ -20,7 +20,7 @@ from casework.taxonomy import (
     update_platform_sla,
     update_term,
 )
-from pages import calls, ui
+from pages import admin_law, calls, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
 
 
@@ -32,7 +32,10 @@ def render() -> None:
     tabs = st.tabs(
         [
             _("Lists"),
+            _("Legal grounds"),
+            _("Elections"),
             _("Election calendar"),
+            _("Phase types"),
             _("SLA deadlines"),
             _("Platforms"),
             _("Regions"),
@@ -42,14 +45,20 @@ def render() -> None:
     with tabs[0]:
         _lists(actor)
     with tabs[1]:
-        _calendar(actor)
+        admin_law.legal_grounds_tab(actor)
     with tabs[2]:
-        _deadlines(actor)
+        admin_law.elections_tab(actor)
     with tabs[3]:
-        _platforms(actor)
+        _calendar(actor)
     with tabs[4]:
-        _regions(actor)
+        admin_law.phase_types_tab(actor)
     with tabs[5]:
+        _deadlines(actor)
+    with tabs[6]:
+        _platforms(actor)
+    with tabs[7]:
+        _regions(actor)
+    with tabs[8]:
         render_dsa_mappings(actor)
 
 
@@ -78,8 +87,9 @@ def _lists(actor) -> None:
             "code": t.code,
             "label_id": t.label_id,
             "label_en": t.label_en,
-            "legal_grounds": "; ".join(t.legal_grounds),
             "active": t.active,
+            "version": t.version,
+            "change_note": "",
         }
         for t in rows
     }
@@ -92,8 +102,9 @@ def _lists(actor) -> None:
             "code": st.column_config.TextColumn(_("Code"), required=True, max_chars=64),
             "label_id": st.column_config.TextColumn(_("Label (Bahasa Indonesia)"), required=True),
             "label_en": st.column_config.TextColumn(_("Label (English)"), required=True),
-            "legal_grounds": st.column_config.TextColumn(_("Legal grounds (separated by ;)")),
             "active": st.column_config.CheckboxColumn(_("Active"), default=True),
+            "version": st.column_config.NumberColumn(_("Version"), disabled=True),
+            "change_note": st.column_config.TextColumn(_("Change note"), max_chars=500),
         },
     )
     st.caption(
@@ -107,7 +118,6 @@ def _lists(actor) -> None:
             values = {
                 "label_id": row.get("label_id") or "",
                 "label_en": row.get("label_en") or "",
-                "legal_grounds": row.get("legal_grounds") or "",
                 "active": bool(row.get("active")),
             }
             if before is not None and all(before[k] == values[k] for k in values):
@@ -121,8 +131,8 @@ def _lists(actor) -> None:
                         code=code,
                         label_id=values["label_id"],
                         label_en=values["label_en"],
-                        legal_grounds=values["legal_grounds"].split(";"),
                         active=values["active"],
+                        change_note=row.get("change_note") or "",
                     )
             except DomainError as error:
                 detail = "; ".join(_(m) for m in getattr(error, "field_errors", {}).values())
@@ -134,13 +144,14 @@ def _calendar(actor) -> None:
     _ = ui.gettext()
     with calls.reading() as session:
         phases = all_phases(session)
+        labels = phase_labels(session, ui.language())
     original = {p.id: p for p in phases}
     edited = st.data_editor(
         [
             {
                 "id": p.id,
                 "election": p.election_code,
-                "phase": _(PHASE_LABELS.get(p.phase, p.phase)),
+                "phase": labels.get(p.phase, p.phase),
                 "starts_on": p.starts_on,
                 "ends_on": p.ends_on,
             }
@@ -178,7 +189,7 @@ def _calendar(actor) -> None:
                         ends_on=row["ends_on"],
                     )
             except DomainError as error:
-                label = _(PHASE_LABELS.get(phase.phase, phase.phase))
+                label = labels.get(phase.phase, phase.phase)
                 errors.append(f"{phase.election_code} {label}: {error.translated(_)}")
         _report(errors)
 

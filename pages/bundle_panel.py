@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.bundles import SIGNATURE_MISSING, build_bundle, check_received_bundle
+from casework.bundle_verification import SIGNATURE_MISSING, check_received_bundle
+from casework.bundles import build_bundle
 from casework.errors import DomainError
 from casework.permissions import may_bundle
 from pages import calls, ui

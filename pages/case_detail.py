@@ -13,7 +13,7 @@ from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
 from casework.errors import CaseNotFound, DomainError
 from casework.i18n import N_, format_date
 from casework.schemas import COMMENT_LIMIT, DECISION_LIMITS, DecisionIn
-from casework.taxonomy import PHASE_LABELS, term_label, terms
+from casework.taxonomy import term_label, terms
 from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from pages import calls, registry, ui
@@ -144,13 +144,15 @@ def _details(view: CaseView, actor) -> None:
             (_("Source"), view.source),
             (_("Province"), view.province),
             (_("Regency/city"), view.regency),
+            (_("Election phase"), view.phase_label),
             (
-                _("Election phase"),
-                _(PHASE_LABELS[view.phase]) if view.phase in PHASE_LABELS else None,
+                _("Posted"),
+                ui.format_case_time(view.posted_at, view.time_zone, actor)
+                if view.posted_at
+                else None,
             ),
-            (_("Posted"), ui.format_time(view.posted_at, actor) if view.posted_at else None),
-            (_("First seen"), ui.format_time(view.first_seen_at, actor)),
-            (_("Filed"), ui.format_time(view.created_at, actor)),
+            (_("First seen"), ui.format_case_time(view.first_seen_at, view.time_zone, actor)),
+            (_("Filed"), ui.format_case_time(view.created_at, view.time_zone, actor)),
             (_("Reach at capture"), ui.number(view.reach) if view.reach is not None else None),
             (_("Reports"), str(view.report_count)),
             (_("Assignee"), view.assignee),

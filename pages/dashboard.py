@@ -25,7 +25,11 @@ def render() -> None:
         with calls.reading() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
         filters = dashboard_filters.filter_bar(options)
-        model = figures.shared_read_model()
+        if figures.read_model_ready():
+            model = figures.shared_read_model()
+        else:  # just after a start, while the figures are loaded in the background
+            with st.spinner(_("Loading the figures for the first time since the server started…")):
+                model = figures.shared_read_model()
         # Figures are cached per data version and per `now`: to the minute, so that
         # every viewer in the same minute shares them (overdue counts move by the minute).
         now = utcnow().replace(second=0, microsecond=0)

@@ -26,7 +26,11 @@ def _seed_widgets(url_filters: DashboardFilters, options: DashboardOptions) -> N
     st.session_state[KEY + "to"] = url_filters.date_to
     st.session_state[KEY + "interval"] = url_filters.interval
     for name, choices in _multi_choices(options).items():
-        st.session_state[KEY + name] = _known(getattr(url_filters, name), choices)
+        values = getattr(url_filters, name)
+        if name == "provinces":
+            # A link may name a province by an alias: Jabar, DIY, ID-JB, Bangka Belitung.
+            values = [options.province_code(v) or v for v in values]
+        st.session_state[KEY + name] = _known(values, choices)
 
 
 def _multi_choices(options: DashboardOptions) -> dict[str, dict[str, str]]:

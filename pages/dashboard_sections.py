@@ -14,7 +14,7 @@ import streamlit as st
 from casework.analytics import figures
 from casework.analytics.filters import queue_params
 from casework.analytics.options import DashboardOptions
-from casework.analytics.provinces import load_province_geojson
+from casework.analytics.provinces import read_province_geojson
 from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
 from casework.i18n import N_
 from casework.settings import get_settings
@@ -352,7 +352,10 @@ def province_map(actor, filters, options, model, now, drill: bool) -> None:
         return f"{round(value * 100)}%" if measure == "share_actioned" else ui.number(int(value))
 
     geojson_path = get_settings().province_geojson
-    geojson = load_province_geojson(geojson_path) if geojson_path else None
+    province_map = read_province_geojson(geojson_path) if geojson_path else None
+    geojson = province_map.geojson if province_map else None
+    if province_map is not None and province_map.problem:
+        st.warning(_(province_map.problem).format(count=province_map.count))
     if geojson is not None and st.toggle(_("Province outlines"), key=KEY + "polygons"):
         fig = charts.polygon_map(
             frame,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from casework.errors import DomainError
 from casework.filing import submit_report
+from casework.i18n import zone_abbreviation
+from casework.legal_grounds import suggestions_for_case
 from casework.schemas import REPORT_LIMITS, ReportIn
 from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
+from db.types import utcnow
 from pages import calls, registry, ui
 
 ERRORS_KEY = "report_errors"
@@ -38,7 +40,9 @@ def render() -> None:
         sources = _options(session, "source", lang)
         classes = _options(session, "account_class", lang)
         content_types = _options(session, "content_type", lang)
-        province_names = {p.code: p.name for p in provinces(session)}
+        province_rows = provinces(session)
+        province_names = {p.code: p.name for p in province_rows}
+        province_zones = {p.code: p.time_zone for p in province_rows}
         if actor.region_code:
             # A regional office files inside its own area.
             province_names = {
@@ -50,6 +54,18 @@ def render() -> None:
         regency_names = (
             {r.code: r.name for r in regencies(session, chosen_province)} if chosen_province else {}
         )
+        # The grounds of the case's election (by date and region) for the owner's kind.
+        state = st.session_state
+        suggested = suggestions_for_case(
+            session,
+            category_code=state.get("report_category"),
+            account_class=state.get("report_account_class") or None,
+            province_code=chosen_province,
+            regency_code=state.get("report_regency") or None,
+            day=state.get("report_posted_date") or utcnow().date(),
+        )
+        suggestions = [g.citation for g in suggested]
+    zone_name = zone_abbreviation(province_zones.get(chosen_province or "", "Asia/Jakarta"))
 
     st.text_input(_("Title"), key="report_title", max_chars=REPORT_LIMITS["title"])
     ui.field_error(errors, "title")
@@ -86,7 +102,7 @@ def render() -> None:
         )
     with columns[1]:
         category_labels = {code: term_label(t, lang) for code, t in categories.items()}
-        category = st.selectbox(
+        st.selectbox(
             _("Category"),
             list(category_labels),
             format_func=category_labels.get,
@@ -95,13 +111,18 @@ def render() -> None:
             placeholder=_("Choose…"),
         )
         ui.field_error(errors, "category_code")
-        suggestions = categories[category].legal_grounds if category in categories else []
-        st.selectbox(
-            _("Legal ground"),
-            [""] + suggestions,
-            key="report_legal_ground",
-            format_func=lambda g: g or "—",
+        chosen = st.session_state.get("report_legal_grounds") or []
+        st.multiselect(
+            _("Legal grounds"),
+            list(dict.fromkeys([*suggestions, *chosen])),
+            key="report_legal_grounds",
             accept_new_options=True,
+            placeholder=_("Choose or type a citation…"),
+            help=_(
+                "Suggested for the election of the case (by date and region) and the kind "
+                "of account owner; several may be chosen. Bawaslu's style: Pasal 280 ayat "
+                "(1) huruf c jo. Pasal 521 UU 7/2017."
+            ),
         )
         st.selectbox(
             _("Priority"),
@@ -127,7 +148,9 @@ def render() -> None:
         )
         ui.field_error(errors, "regency_code")
         st.date_input(_("Posted on"), value=None, key="report_posted_date", format="DD/MM/YYYY")
-        st.time_input(_("Posted at (your time zone)"), value=None, key="report_posted_time")
+        st.time_input(
+            _("Posted at ({zone})").format(zone=zone_name), value=None, key="report_posted_time"
+        )
         ui.field_error(errors, "posted_at")
         st.number_input(_("Reach at capture"), min_value=0, value=None, step=1, key="report_reach")
 
@@ -185,12 +208,12 @@ def _duplicates_panel(actor, matches) -> None:
         st.rerun()
 
 
-def _posted_at(actor) -> datetime | None:
+def _posted_at() -> datetime | None:
+    """The time as typed: local time in the chosen province (the service reads it so)."""
     day = st.session_state.get("report_posted_date")
     if day is None:
         return None
-    moment = st.session_state.get("report_posted_time") or time(0, 0)
-    return datetime.combine(day, moment, tzinfo=ZoneInfo(actor.time_zone))
+    return datetime.combine(day, st.session_state.get("report_posted_time") or time(0, 0))
 
 
 def _submit(actor, *, add_to=None, link_to=None) -> None:
@@ -206,11 +229,11 @@ def _submit(actor, *, add_to=None, link_to=None) -> None:
         account_class=state.get("report_account_class") or None,
         content_type=state.get("report_content_type") or None,
         category_code=state.get("report_category") or "",
-        legal_ground=state.get("report_legal_ground") or None,
+        legal_grounds=list(state.get("report_legal_grounds") or []),
         priority=None if priority == AUTO else priority,
         province_code=state.get("report_province") or None,
         regency_code=state.get("report_regency") or None,
-        posted_at=_posted_at(actor),
+        posted_at=_posted_at(),
         reach=state.get("report_reach"),
         source=state.get("report_source") or "",
         reporter_name=state.get("report_reporter_name"),

@@ -11,6 +11,7 @@ import streamlit as st
 
 from casework import sla
 from casework.assignment import assignable_users
+from casework.elections import phase_labels
 from casework.errors import DomainError
 from casework.queries import (
     SORT_LABELS,
@@ -32,7 +33,6 @@ from casework.saved_views import (
     save_view,
 )
 from casework.taxonomy import (
-    PHASE_LABELS,
     elections,
     platforms,
     provinces,
@@ -148,6 +148,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         chosen = st.session_state.get(LIST_KEYS["provinces"]) or []
         regency_names = {r.code: r.name for code in chosen[:5] for r in regencies(session, code)}
         election_names = {e.code: e.name for e in elections(session)}
+        phase_names = phase_labels(session, lang)
         saved = list_saved_views(session=session, actor=actor)
         people = {str(u.id): u.display_name for u in assignable_users(session=session, actor=actor)}
     if actor.role == Role.LIAISON:
@@ -236,10 +237,10 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         row = st.columns(4)
         phases = row[0].multiselect(
             _("Election phase"),
-            list(PHASE_LABELS),
+            list(phase_names),
             key=LIST_KEYS["phases"],
             on_change=first_page,
-            format_func=lambda p: _(PHASE_LABELS[p]),
+            format_func=lambda p: phase_names.get(p, p),
         )
         chosen_elections = row[1].multiselect(
             _("Election"),

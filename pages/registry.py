@@ -53,7 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
         "pages.dashboard",
         N_("Dashboard"),
         ":material/monitoring:",
-        frozenset({Role.OFFICER, Role.LEAD, Role.LIAISON, Role.OBSERVER, Role.ADMIN}),
+        ALL,
         N_("Insight"),
     ),
     PageSpec(
@@ -139,6 +139,17 @@ WAITING = PageSpec(
 BY_PATH = {spec.url_path: spec for spec in PAGES}
 
 
+# Where a role lands when it opens Pantau, when not its first page: an administrator
+# on the users page, whose first tab is the queue of accounts waiting for approval.
+LANDING = {Role.ADMIN: "users"}
+
+
+def landing(role: Role | None, specs: list[PageSpec]) -> PageSpec:
+    """The page `role` opens on, among the `specs` it may open."""
+    wanted = LANDING.get(role) if role else None
+    return next((spec for spec in specs if spec.url_path == wanted), specs[0])
+
+
 def specs_for(role: Role | None) -> list[PageSpec]:
     """The pages `role` may open; signed out (None) that is only the sign-in page."""
     if role is None:
@@ -157,6 +168,27 @@ def st_page(spec: PageSpec, gettext, *, default: bool = False, badge: str | None
         default=default,
         visibility="hidden" if spec.hidden else "visible",
     )
+
+
+def signed_out_pages(gettext) -> list[st.Page]:
+    """Signed out: the sign-in page, and the same page hidden under every other page's
+    path. A deep link (a case link in an e-mail, opened after the idle timeout) then
+    stays on its URL instead of Streamlit's "page not found", and the sign-in link
+    carries it through sign-in as `next`."""
+    from pages import sign_in
+
+    pages = [st_page(SIGN_IN, gettext, default=True)]
+    for spec in PAGES:
+        pages.append(
+            st.Page(
+                sign_in.render_for(spec.url_path),
+                title=gettext(SIGN_IN.title),
+                icon=SIGN_IN.icon,
+                url_path=spec.url_path,
+                visibility="hidden",
+            )
+        )
+    return pages
 
 
 def page(url_path: str) -> st.Page:

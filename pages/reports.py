@@ -13,6 +13,7 @@ from casework.dsa_export import eu_submission_zip, indonesian_record, may_export
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
     cell,
+    checkpoint_lines,
     report_csv_zip,
     report_html,
     report_labels,
@@ -23,10 +24,11 @@ from casework.settings import get_settings
 from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
 from casework.transparency import (
     INTERNAL,
+    PLATFORM,
     PUBLIC,
     anchor_report,
     build_report,
-    may_read_report,
+    report_versions,
 )
 from db.types import utcnow
 from pages import calls, ui
@@ -36,7 +38,7 @@ def render() -> None:
     _ = ui.gettext()
     actor = ui.current_actor()
     st.title(_("Transparency reports"))
-    if may_read_report(actor, PUBLIC):
+    if report_versions(actor):
         _report_section(actor)
     if may_export_decisions(actor):
         st.divider()
@@ -79,11 +81,15 @@ def _report_section(actor) -> None:
     _ = ui.gettext()
     filters = _period(actor)
     columns = st.columns(2)
-    versions = [v for v in (INTERNAL, PUBLIC) if may_read_report(actor, v)]
+    names = {
+        INTERNAL: _("Internal (all figures)"),
+        PUBLIC: _("Public"),
+        PLATFORM: _("Your platform (all figures)"),
+    }
     version = columns[0].radio(
         _("Version"),
-        versions,
-        format_func=lambda v: _("Internal (all figures)") if v == INTERNAL else _("Public"),
+        report_versions(actor),
+        format_func=names.get,
         horizontal=True,
         key="report_version",
     )
@@ -129,6 +135,10 @@ def _report_section(actor) -> None:
             hide_index=True,
             width="stretch",
         )
+    with st.expander(_("Audit chain checkpoint")):
+        # Plain text: the signed statement is JSON, which markdown would mangle.
+        for line in checkpoint_lines(report, _, ui.language(), actor.time_zone):
+            st.text(line)
     file_gettext = translator(language)
     files = {"gettext": file_gettext, "language": language, "labels": file_labels}
     stem = f"pantau-report-{version}-{language}-{date.today().isoformat()}"

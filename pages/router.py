@@ -62,13 +62,19 @@ def main() -> None:
         specs = [registry.BY_PATH["account"]]
     else:
         specs = registry.specs_for(actor.role if actor else None)
+    if actor is None and specs == [registry.SIGN_IN]:
+        navigation = st.navigation(registry.signed_out_pages(_))
+        _sidebar(actor)
+        navigation.run()
+        return
     unread = ui.unread_badge(actor)
     sections: dict[str, list] = {}
-    for index, spec in enumerate(specs):
+    home = registry.landing(actor.role if actor else None, specs)
+    for spec in specs:
         title = _(spec.section) if spec.section else ""
         badge = unread if spec.url_path == "notifications" else None
         sections.setdefault(title, []).append(
-            registry.st_page(spec, _, default=index == 0, badge=badge)
+            registry.st_page(spec, _, default=spec is home, badge=badge)
         )
     navigation = st.navigation(sections)
     _sidebar(actor)

@@ -10,6 +10,7 @@ from datetime import datetime
 import streamlit as st
 
 from casework import i18n
+from casework.accounts import save_language
 from casework.actors import Actor
 from casework.auth import SESSION_COOKIE, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ LANGUAGE_KEY = "pantau_language"
 LANGUAGE_WIDGET_KEY = "pantau_language_choice"
 FLASH_KEY = "pantau_flash"
 PENDING_LANGUAGE_KEY = "pantau_pending_language"
+LANGUAGE_PICKED_KEY = "pantau_language_picked"
 
 
 def language() -> str:
@@ -83,10 +85,22 @@ def pending_identity() -> int | None:
 
 
 def language_chosen() -> None:
-    """The sidebar's selector changed: the session's language follows it."""
-    st.session_state[LANGUAGE_KEY] = i18n.normalise_language(
-        st.session_state.get(LANGUAGE_WIDGET_KEY)
-    )
+    """The sidebar's selector changed: the session's language follows it, and it is
+    saved as the account's one choice (a reload or a new tab opens in it). Signed out,
+    the sign-in link carries it to the sign-in page, which keeps it in a cookie."""
+    chosen = i18n.normalise_language(st.session_state.get(LANGUAGE_WIDGET_KEY))
+    st.session_state[LANGUAGE_KEY] = chosen
+    actor = current_actor()
+    if actor is None:
+        st.session_state[LANGUAGE_PICKED_KEY] = True
+        return
+    with session_scope() as session:
+        save_language(session=session, user_id=actor.user_id, language=chosen)
+
+
+def language_picked() -> bool:
+    """Whether this signed-out browser session chose a language in the sidebar."""
+    return bool(st.session_state.get(LANGUAGE_PICKED_KEY))
 
 
 def use_language(code: str) -> None:
@@ -98,15 +112,15 @@ LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
 
 
 def start_language(actor: Actor | None) -> None:
-    """The language of a new browser session: the one picked on the sign-in page (a
-    cookie), else the account's saved one, else the server default."""
+    """The language of a new browser session: signed in, the account's saved choice;
+    signed out, the one picked before sign-in (a cookie); else the server default."""
     if LANGUAGE_KEY in st.session_state or PENDING_LANGUAGE_KEY in st.session_state:
         return
     picked = st.context.cookies.get(LANGUAGE_COOKIE)
-    if picked in i18n.LANGUAGES:
-        st.session_state[LANGUAGE_KEY] = picked
-    elif actor is not None:
+    if actor is not None:
         st.session_state[LANGUAGE_KEY] = i18n.normalise_language(actor.language)
+    elif picked in i18n.LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = picked
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
@@ -121,6 +135,12 @@ def plain(text: str | None) -> str:
 def format_time(value: datetime | None, actor: Actor | None) -> str:
     zone = actor.time_zone if actor else get_settings().default_time_zone
     return i18n.format_datetime(value, language=language(), time_zone=zone)
+
+
+def format_case_time(value: datetime | None, case_zone: str, actor: Actor | None) -> str:
+    """A case's time in its own zone (WITA for Makassar), the viewer's beside it."""
+    viewer = actor.time_zone if actor else get_settings().default_time_zone
+    return i18n.format_in_zones(value, language=language(), own_zone=case_zone, viewer_zone=viewer)
 
 
 def hours(value: float, *, decimals: int = 1) -> str:

@@ -22,7 +22,9 @@ from casework.auth import (
 )
 from casework.case_view import load_case_view
 from casework.dsa_mappings import save_dsa_mapping
+from casework.elections import PhaseIn, add_election, save_phase_type
 from casework.errors import CaseNotFound
+from casework.legal_grounds import save_legal_ground
 from casework.providers import Provider
 from casework.queries import list_cases
 from casework.reference_edits import save_platform, save_region
@@ -36,9 +38,12 @@ from db.models import (
     Case,
     Comment,
     DsaMapping,
+    Election,
     ElectionPhase,
     EmailDomainRule,
+    LegalGround,
     Organisation,
+    PhaseType,
     Platform,
     Region,
     TaxonomyTerm,
@@ -288,6 +293,49 @@ def _rename_hoax(world: World, actor: Actor) -> None:
     assert world.session.get(TaxonomyTerm, ("category", "hoax")).label_id == "Hoaks pemilu"
 
 
+def _add_psu(world: World, actor: Actor) -> None:
+    add_election(
+        session=world.session,
+        actor=actor,
+        code="psu2025_3201",
+        name="PSU Kabupaten Bogor 2025",
+        kind="psu",
+        legal_regime="pilkada",
+        voting_day=date(2025, 6, 7),
+        region_codes=["32.01"],
+        phases=[PhaseIn("revote", date(2025, 6, 7), date(2025, 6, 7))],
+    )
+    world.session.expire_all()
+    assert world.session.get(Election, "psu2025_3201").region_codes == ["32.01"]
+
+
+def _add_phase_type(world: World, actor: Actor) -> None:
+    save_phase_type(
+        session=world.session,
+        actor=actor,
+        code="counting",
+        label_id="Penghitungan suara",
+        label_en="Vote counting",
+        urgent=True,
+    )
+    world.session.expire_all()
+    assert world.session.get(PhaseType, "counting").urgent
+
+
+def _add_legal_ground(world: World, actor: Actor) -> None:
+    row = save_legal_ground(
+        session=world.session,
+        actor=actor,
+        ground_id=None,
+        category_code="sara",
+        regime="other",
+        citation="Pasal 156a KUHP",
+        account_classes=[],
+    )
+    world.session.expire_all()
+    assert world.session.get(LegalGround, row.id).citation == "Pasal 156a KUHP"
+
+
 def _move_campaign(world: World, actor: Actor) -> None:
     phase = world.session.exec(
         select(ElectionPhase).where(
@@ -449,6 +497,9 @@ OPERATIONS: dict[str, Op] = {
     "list_cases": Op(_listed, *READ),
     "update_term": Op(_rename_hoax),
     "update_phase": Op(_move_campaign),
+    "add_election": Op(_add_psu),
+    "save_phase_type": Op(_add_phase_type),
+    "save_legal_ground": Op(_add_legal_ground),
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
     "save_platform": Op(_rename_telegram),

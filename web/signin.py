@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from casework.accounts import save_language
 from casework.auth import (
     MAX_PASSWORD,
     MAX_USERNAME,
@@ -25,10 +26,12 @@ from casework.auth import (
     NewSession,
     SignInFailed,
     SignInLocked,
+    resolve_session,
     sign_in_with_password,
     sign_out,
 )
 from casework.demo import DEMO_ACCOUNTS
+from casework.first_admin import admin_exists
 from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
 from casework.roles import ROLE_LABELS
 from casework.settings import Settings, get_settings
@@ -171,6 +174,11 @@ def _demo_accounts(_, form_fields: str, password: str) -> str:
     )
 
 
+def _first_run() -> bool:
+    with session_scope() as session:
+        return not admin_exists(session)
+
+
 def _sign_in_page(
     request: Request,
     *,
@@ -180,11 +188,14 @@ def _sign_in_page(
     username: str = "",
     error: str | None = None,
     picked: str | None = None,
+    chose: bool = False,
 ) -> Response:
     settings = get_settings()
     _ = translator(lang)
     token, new_csrf = csrf_token(request, settings.secret_key)
     fields = hidden(CSRF_FIELD, token) + hidden("next", next_path) + hidden("lang", lang)
+    if picked or chose:  # a language chosen on the way here is saved at sign-in
+        fields += hidden("chose_language", "1")
     username = username[:MAX_USERNAME]
     focus_user, focus_password = ("", " autofocus") if username else (" autofocus", "")
     form = (
@@ -198,6 +209,10 @@ def _sign_in_page(
         f'<button type="submit">{esc(_("Sign in"))}</button></form>'
     )
     body = alert(error) + form
+    if not settings.demo_mode and _first_run():
+        note = esc(_("Pantau has no administrator yet."))
+        link = esc(_("Create the first administrator"))
+        body = f'<p class="note">{note} <a href="/setup">{link}</a></p>' + body
     if settings.demo_mode:  # never list accounts, or show a password, outside demo mode
         body += _demo_accounts(_, fields, settings.demo_password)
     params = {"next": next_path} if next_path != "/" else {}
@@ -296,7 +311,10 @@ async def sign_in_submit(request: Request) -> Response:
     _ = translator(lang)
     next_path = safe_next(form.get("next"))
     username = form.get("username", "")
-    retry = partial(_sign_in_page, request, lang=lang, next_path=next_path, username=username)
+    chose = form.get("chose_language") == "1"
+    retry = partial(
+        _sign_in_page, request, lang=lang, next_path=next_path, username=username, chose=chose
+    )
     if not csrf_ok(request, form, settings.secret_key):
         return retry(status=400, error=_("This form has expired. Please try again."))
     try:
@@ -309,6 +327,8 @@ async def sign_in_submit(request: Request) -> Response:
     except SignInFailed as error:
         sign_in_failures.failed(_address(request))
         return retry(status=401, error=error.translated(_))
+    if chose:
+        await anyio.to_thread.run_sync(_save_language, created.user_id, lang)
     target = FORCED_CHANGE_PATH if created.must_change_password else next_path
     response = RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
     lifetime = int((created.expires_at - utcnow()).total_seconds())
@@ -324,9 +344,29 @@ async def sign_in_submit(request: Request) -> Response:
     return response
 
 
+def _save_language(user_id: int, language: str) -> None:
+    with session_scope() as session:
+        save_language(session=session, user_id=user_id, language=language)
+
+
+def _account_language(token: str | None) -> str | None:
+    """The signed-in account's saved language, for the sign-out page."""
+    if not token:
+        return None
+    with session_scope() as session:
+        actor = resolve_session(session=session, settings=get_settings(), token=token)
+    return actor.language if actor is not None else None
+
+
 @_never_crash
 async def sign_out_form(request: Request) -> Response:
     lang, picked = _language(request)
+    explicit = picked or request.query_params.get("lang") in LANGUAGES
+    if not explicit:
+        saved = await anyio.to_thread.run_sync(
+            _account_language, request.cookies.get(SESSION_COOKIE)
+        )
+        lang = saved if saved in LANGUAGES else lang
     return _sign_out_page(request, lang=lang, picked=picked)
 
 
@@ -348,6 +388,16 @@ async def sign_out_submit(request: Request) -> Response:
     await anyio.to_thread.run_sync(_end_session, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(SIGN_IN_PATH, status_code=303, headers=SECURITY_HEADERS)
     secure = is_https(request)
+    # The sign-in page that follows speaks the language the account had chosen.
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
     # Someone who signed in through an identity provider (st.login) is signed out too.
     for name in request.cookies:

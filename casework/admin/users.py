@@ -22,6 +22,7 @@ from casework.audit import record_event
 from casework.auth import check_password_policy, hash_password, username_key
 from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.places import office_time_zone
 from casework.schemas import InvitationIn
 from casework.settings import Settings
 from casework.uow import service
@@ -162,6 +163,7 @@ def invite_user(
         password_changed_at=now if password else None,
         approved=True,
         created_at=now,
+        time_zone=office_time_zone(session, organisation.region_code),
     )
     session.add(user)
     session.flush()
@@ -199,6 +201,7 @@ def approve_user(
         raise ValidationError({"user": N_("This account is not waiting for approval.")})
     organisation, checked = placement(session, organisation_id=organisation_id, role=role)
     user.organisation_id, user.role, user.approved = organisation.id, checked.value, True
+    user.time_zone = office_time_zone(session, organisation.region_code)
     session.add(user)
     record_event(
         session,

@@ -28,7 +28,13 @@ from casework.analytics import sql
 from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import require_case_rows
-from casework.analytics.sql import OPEN, OVERDUE_STATUSES, shared_read_model, text
+from casework.analytics.sql import (
+    OPEN,
+    OVERDUE_STATUSES,
+    read_model_ready,
+    shared_read_model,
+    text,
+)
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "headline",
     "outcomes",
     "province_counts",
+    "read_model_ready",
     "response_times",
     "shared_read_model",
     "sla_compliance",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from casework.actors import Actor
 from casework.analytics.scope import dashboard_scope
+from casework.elections import phase_labels
+from casework.places import alias_index, name_keys, place_key
 from casework.sla import PRIORITY_LABELS
-from casework.taxonomy import PHASE_LABELS, platforms, provinces, term_label, terms
+from casework.taxonomy import platforms, provinces, term_label, terms
 from db.models import Election, ElectionPhase
 
 
@@ -36,6 +38,18 @@ class DashboardOptions:
     phases: dict[str, str]
     priorities: dict[str, str]
     calendar: list[PhaseBand]
+    # Other names of provinces (Jabar, DIY, ID-JB…) → code, for links typed by hand.
+    province_aliases: dict[str, str] = field(default_factory=dict)
+
+    def province_code(self, value: str) -> str | None:
+        """The province a URL value names: its code, its name or an alias."""
+        if value in self.provinces:
+            return value
+        key = place_key(value)
+        found = self.province_aliases.get(key)
+        if found is None:
+            found = next((c for c, n in self.provinces.items() if key in name_keys(n)), None)
+        return found
 
 
 def dashboard_options(*, session: Session, actor: Actor, language: str) -> DashboardOptions:
@@ -67,7 +81,8 @@ def dashboard_options(*, session: Session, actor: Actor, language: str) -> Dashb
         decision_types=labels("decision_type"),
         provinces={r.code: r.name for r in provinces(session)},
         elections=elections,
-        phases=dict(PHASE_LABELS),
+        phases=phase_labels(session, language),
         priorities={str(k): v for k, v in PRIORITY_LABELS.items()},
         calendar=calendar,
+        province_aliases={k: c for k, c in alias_index(session).items() if "." not in c},
     )

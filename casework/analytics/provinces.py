@@ -5,7 +5,10 @@ optional polygons a deployer may supply as a GeoJSON file."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+
+from casework.i18n import N_
 
 # Kemendagri code → (row, column, short label). Rows run north to south.
 TILE_GRID: dict[str, tuple[int, int, str]] = {
@@ -53,19 +56,62 @@ TILE_GRID: dict[str, tuple[int, int, str]] = {
 _CODE_PROPERTIES = ("code", "kode", "kode_prov", "KODE_PROV", "prov_code", "province_code")
 
 
-def load_province_geojson(path: str | Path) -> dict | None:
-    """The deployer's province polygons with each feature's `id` set to its province
-    code (taken from `id` or a property such as `KODE_PROV`); None when the file is
-    missing, unreadable or has no feature with a known code."""
+# BPS numbers Papua's provinces differently (91 Papua Barat, 94 Papua, 97 Papua
+# Pegunungan…). 97 exists only in BPS's system, so a file that uses it is BPS-coded and
+# would draw Papua's provinces in the wrong places under Kemendagri codes.
+BPS_ONLY_CODES = frozenset({"97"})
+EXPECTED_PROVINCES = 38
+
+BPS_CODED = N_(
+    "The province outlines use BPS codes (code 97 found), not Kemendagri codes: Papua's "
+    "provinces would be drawn in the wrong places, so the file is not used."
+)
+TOO_FEW = N_(
+    "The province outlines hold {count} of the 38 provinces (an older file, before the "
+    "2022 Papua provinces?): the others are not drawn."
+)
+
+
+@dataclass(frozen=True)
+class ProvinceMap:
+    """The polygons to draw (None: none usable) and what the deployer should know."""
+
+    geojson: dict | None
+    problem: str | None = None
+    count: int = 0
+
+
+def read_province_geojson(path: str | Path) -> ProvinceMap:
+    """The deployer's province polygons with each feature's `id` set to its Kemendagri
+    province code (taken from `id` or a property such as `KODE_PROV`). A BPS-coded file
+    (code 97) is refused; fewer than 38 provinces is a warning."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return ProvinceMap(None)
     features = []
     for feature in data.get("features", []) if isinstance(data, dict) else []:
         properties = feature.get("properties") or {}
-        candidates = [feature.get("id"), *(properties.get(p) for p in _CODE_PROPERTIES)]
-        code = next((str(c) for c in candidates if c is not None and str(c) in TILE_GRID), None)
+        candidates = [
+            str(c)
+            for c in (feature.get("id"), *(properties.get(p) for p in _CODE_PROPERTIES))
+            if c is not None
+        ]
+        if any(c in BPS_ONLY_CODES for c in candidates):
+            return ProvinceMap(None, BPS_CODED)
+        code = next((c for c in candidates if c in TILE_GRID), None)
         if code is not None:
             features.append({**feature, "id": code})
-    return {"type": "FeatureCollection", "features": features} if features else None
+    if not features:
+        return ProvinceMap(None)
+    count = len({f["id"] for f in features})
+    return ProvinceMap(
+        {"type": "FeatureCollection", "features": features},
+        TOO_FEW if count < EXPECTED_PROVINCES else None,
+        count,
+    )
+
+
+def load_province_geojson(path: str | Path) -> dict | None:
+    """The usable polygons of `read_province_geojson`, or None."""
+    return read_province_geojson(path).geojson

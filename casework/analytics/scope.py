@@ -8,7 +8,7 @@
   queue shows the cases a figure counted.
 - Observers and administrators: every case, as aggregates only: no account handles,
   no case-level rows, no case-level export.
-- Regulator liaisons have no dashboard."""
+- Regulator liaisons: the cases escalated to the regulator, as their queue shows them."""
 
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def dashboard_scope(actor: Actor) -> Scope:
             own_platforms=tuple(actor.platform_codes),
             aggregate="referred_at IS NOT NULL",
         )
+    if actor.role == Role.REGULATOR and actor.organisation_kind == OrgKind.REGULATOR:
+        return Scope("escalated_at IS NOT NULL", (), case_rows=True)
     if actor.role == Role.OBSERVER or is_supervisory_admin(actor):
         return Scope("TRUE", (), case_rows=False)
     log_denied(actor, "dashboard")

@@ -19,7 +19,7 @@ from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
 from casework.settings import get_settings
 from casework.workflow import OPEN_STATUSES, Status
-from db.read_model import ReadModel, local_day_column, read_model_for
+from db.read_model import ReadModel, default_path, local_day_column, read_model_for
 
 OPEN = tuple(sorted(str(s) for s in OPEN_STATUSES))
 # The queue's "overdue" filter says the same, so a click through finds these cases.
@@ -35,11 +35,25 @@ FILTER_COLUMNS = (
 )
 
 
+def _process_model() -> ReadModel:
+    settings = get_settings()
+    path = settings.read_model_file
+    if path is None:
+        path = default_path(settings.database_url)
+    return read_model_for(settings.database_url, path or None)
+
+
 def shared_read_model() -> ReadModel:
     """The process's read model of the configured database, refreshed if due."""
-    model = read_model_for(get_settings().database_url)
+    model = _process_model()
     model.refresh()
     return model
+
+
+def read_model_ready() -> bool:
+    """Whether the process's read model has done its first load. Until it has, the
+    first figures wait for it (the server starts it in the background at start)."""
+    return _process_model().loaded
 
 
 @lru_cache(maxsize=32)

@@ -47,3 +47,5 @@ def test_the_api_answers_under_api_v1_on_the_running_server(running_server):
     assert listed.status_code == 200
     items = listed.json()["items"]
     assert items and {item["platform"] for item in items} == {"tiktok"}
+    keys = httpx.get(f"{base}/.well-known/pantau-keys.json", timeout=10)
+    assert keys.status_code == 200 and keys.json()["keys"][0]["status"] == "current"

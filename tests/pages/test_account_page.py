@@ -102,3 +102,40 @@ def test_choosing_a_daily_digest_is_saved_for_the_account(demo_database):
     at.run()
     assert not at.exception
     assert stored("demo.lead").email_mode == "daily"
+
+
+def _set_language(username: str, language: str) -> None:
+    with Session(engine_module.get_engine()) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        user.language = language
+        session.add(user)
+        session.commit()
+
+
+def test_saving_the_account_page_says_saved_in_the_language_just_chosen(demo_database):
+    at = open_page(app_as("demo.observer", language="en").run(), "account")
+    try:
+        at.selectbox[0].set_value("id")
+        next(b for b in at.button if b.label == "Save").click()
+        at.run()
+        assert not at.exception
+        assert [s.value for s in at.success] == ["Tersimpan."]
+    finally:
+        _set_language("demo.observer", "id")
+
+
+def test_the_sidebar_language_is_the_accounts_one_choice_and_a_new_session_opens_in_it(
+    demo_database,
+):
+    at = app_as("demo.observer", language="id").run()
+    try:
+        at.selectbox(key="pantau_language_choice").set_value("en").run()
+        assert stored("demo.observer").language == "en"
+        fresh = app_as("demo.observer")  # a reload or a new tab: a new browser session
+        del fresh.session_state["pantau_language"]
+        fresh.run()
+        assert not fresh.exception
+        assert fresh.selectbox(key="pantau_language_choice").value == "en"
+        assert "Dashboard" in [t.value for t in fresh.title]
+    finally:
+        _set_language("demo.observer", "id")

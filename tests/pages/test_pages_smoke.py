@@ -28,6 +28,16 @@ def test_every_role_has_at_least_one_page():
         assert [s for s in registry.specs_for(role) if not s.hidden], role
 
 
+@pytest.mark.parametrize(
+    ("role", "title"),
+    [(Role.ADMIN, "Users"), (Role.REGULATOR, "Case queue"), (Role.OBSERVER, "Dashboard")],
+)
+def test_each_role_lands_on_a_page_with_work_or_figures(demo_database, role, title):
+    at = app_as(DEMO_USER_BY_ROLE[role]).run()
+    assert not at.exception, at.exception
+    assert title in [t.value for t in at.title]
+
+
 def test_every_page_module_defines_render():
     import importlib
 

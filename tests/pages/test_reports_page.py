@@ -31,13 +31,21 @@ def test_an_observer_gets_the_public_version_only(demo_database):
     labels = [d.label for d in at.get("download_button")]
     assert "EU submission (ZIP)" not in labels
     assert "Indonesian record (JSON)" not in labels
+    # the report anchors the audit chain: its signed checkpoint, as plain text
+    shown = " ".join(t.value for t in at.text)
+    assert "Signed statement: {" in shown and '"kind":"pantau-audit-checkpoint"' in shown
 
 
-def test_a_liaison_gets_only_the_decision_export(demo_database):
+def test_a_liaison_gets_their_platforms_own_report_and_the_decision_export(demo_database):
     at = _reports("demo.liaison.tiktok")
     assert not at.exception, at.exception
-    assert not at.dataframe
-    assert [d.label for d in at.get("download_button")] == [
+    assert [r.options for r in at.radio if r.label == "Version"] == [
+        ["Your platform (all figures)"]
+    ]
+    assert "Transparency report of your platform" in [h.value for h in at.subheader]
+    platforms = next(frame.value for frame in at.dataframe if "Platform" in frame.value.columns)
+    assert list(platforms["Platform"]) == ["TikTok"]
+    assert [d.label for d in at.get("download_button")][-2:] == [
         "EU submission (ZIP)",
         "Indonesian record (JSON)",
     ]

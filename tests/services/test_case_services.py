@@ -605,7 +605,8 @@ def test_a_bad_report_names_every_bad_field_at_once_and_files_nothing(session, d
         urls=["javascript:alert(1)"],
         province_code="32",
         regency_code="31.71",
-        posted_at=datetime(2024, 1, 9, 20, 0),
+        # Without a zone: local time in the province, and still in the future.
+        posted_at=datetime(2030, 1, 9, 20, 0),
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -648,7 +649,7 @@ def test_a_link_that_is_not_a_web_address_is_refused(session, desk, url):
         ({"province_code": "32.01", "regency_code": None}, "province_code"),
         ({"priority": "whenever"}, "priority"),
         ({"posted_at": T0 + H}, "posted_at"),
-        ({"first_seen_at": datetime(2024, 1, 9, 8, 0)}, "first_seen_at"),
+        ({"first_seen_at": datetime(2030, 1, 9, 8, 0)}, "first_seen_at"),
         ({"reach": -1}, "reach"),
         ({"title": "x" * 301}, "title"),
     ],
@@ -659,7 +660,7 @@ def test_a_link_that_is_not_a_web_address_is_refused(session, desk, url):
         "regency-as-province",
         "unknown-priority",
         "posted-in-the-future",
-        "naive-first-seen",
+        "first-seen-in-the-future-local-time",
         "negative-reach",
         "title-too-long",
     ],

@@ -3,6 +3,7 @@ platforms only as one aggregate; observers aggregates and never a single case.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -121,10 +122,21 @@ def test_a_regional_officer_sees_their_province_and_their_offices_own_reports(wo
     assert set(provinces["province"]) == {c.province_code for c in expected}
 
 
-def test_a_regulator_liaison_has_no_dashboard(world, demo_cases_database):
+def test_a_regulator_liaisons_dashboard_counts_only_the_cases_escalated_to_the_regulator(world):
+    model, actors, cases = world
+    regulator = actors["demo.regulator"]
+
+    by_platform = figures.volume(actor=regulator, filters=EVERYTHING, by="platform", model=model)
+
+    escalated = [c for c in cases if c.escalated_at is not None]
+    assert escalated and by_platform["cases"].sum() == len(escalated)
+
+
+def test_a_regulator_liaison_outside_the_regulator_has_no_dashboard(world, demo_cases_database):
     model, _, _ = world
     with Session(demo_cases_database[1]) as session:
-        regulator = make_actor(session, role=Role.REGULATOR)
+        stray = make_actor(session, role=Role.OBSERVER)
+    stray = replace(stray, role=Role.REGULATOR)  # a regulator role outside the regulator
 
     with pytest.raises(PermissionDenied):
-        figures.headline(actor=regulator, filters=EVERYTHING, now=NOW, model=model)
+        figures.headline(actor=stray, filters=EVERYTHING, now=NOW, model=model)

@@ -76,5 +76,5 @@ def test_cells_that_would_run_as_formulas_are_made_text(session):
 def test_the_history_speaks_the_readers_language(session):
     desk, case = _escalated_case(session)
     rows = _rows(session, desk.lead, case.id, language="id")
-    assert ["Waktu", "Siapa"] in [row[:2] for row in rows]
-    assert rows[-1][3] == "Eskalasi ke regulator"
+    assert ["Waktu", "Oleh"] in [row[:2] for row in rows]
+    assert rows[-1][3] == "Ajukan ke Komdigi"

@@ -518,7 +518,7 @@ def test_regions_are_found_by_code_or_name(session, officer, overrides, expected
         ({"platform": ""}, "platform_code", "tiktok"),
         ({"category": "Election hoax / disinformation"}, "category_code", "hoax"),
         ({"category": "Ujaran kebencian"}, "category_code", "hate_speech"),
-        ({"source": "Pengaduan masyarakat"}, "source", "public_complaint"),
+        ({"source": "Laporan masyarakat"}, "source", "public_complaint"),
         ({"source": ""}, "source", "own_patrol"),
         ({"account_class": "Pendengung (buzzer)"}, "account_class", "buzzer"),
         ({"reach": "12.500"}, "reach", 12500),

@@ -121,6 +121,9 @@ MATRIX = {
     # taxonomy and calendar: leads manage them; admins may (nothing forbids them)
     "update_term":            (NO,  NO, NO,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "update_phase":           (NO,  NO, NO,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "add_election":           (NO,  NO, NO,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "save_phase_type":        (NO,  NO, NO,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "save_legal_ground":      (NO,  NO, NO,   OK,  OK, OK,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     # SLA policy, regions and platforms: admins of the supervisory body
     "update_platform_sla":    (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_region":            (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
@@ -267,6 +270,9 @@ LOGGED_AS = {
     "update_term": {"update_term", "edit_taxonomy"},
     "update_phase": {"update_phase", "edit_taxonomy", "edit_calendar"},
     "save_dsa_mapping": {"save_dsa_mapping", "edit_dsa_mapping"},
+    "add_election": {"add_election"},
+    "save_phase_type": {"save_phase_type"},
+    "save_legal_ground": {"save_legal_ground", "edit_legal_ground"},
     **{
         name: {name}
         for name in (

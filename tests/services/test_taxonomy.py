@@ -130,6 +130,11 @@ def test_the_categories_are_the_ones_the_design_lists(session):
         "synthetic_media",
         "impersonation",
         "threat_officials",
+        "campaign_account",
+        "survey_publication",
+        "official_partisanship",
+        "children_in_campaign",
+        "forbidden_places",
         "other",
     }
 
@@ -208,7 +213,7 @@ def _rename_hoax(session, actor):
         code="hoax",
         label_id="Hoaks pemilu",
         label_en="Election hoax",
-        legal_grounds=["UU 7/2017 Pasal 280", "  "],
+        change_note="  Istilah Bawaslu ",
     )
 
 
@@ -220,15 +225,17 @@ def test_a_lead_or_admin_may_edit_a_term_and_the_edit_is_audited(session, role):
 
     session.expire_all()
     hoax = session.get(TaxonomyTerm, ("category", "hoax"))
-    assert (hoax.label_id, hoax.label_en, hoax.legal_grounds) == (
+    assert (hoax.label_id, hoax.label_en, hoax.version, hoax.change_note) == (
         "Hoaks pemilu",
         "Election hoax",
-        ["UU 7/2017 Pasal 280"],
+        2,
+        "Istilah Bawaslu",
     )
     [event] = _events(session, "taxonomy_changed")
     assert event.actor_id == editor.user_id
     assert event.detail["before"]["label_en"] == "Election hoax / disinformation"
     assert event.detail["after"]["label_id"] == "Hoaks pemilu"
+    assert (event.detail["version"], event.detail["note"]) == (2, "Istilah Bawaslu")
     assert verify_chain(session).intact
 
 

@@ -19,7 +19,7 @@ from casework.analytics.filters import DashboardFilters
 from casework.errors import PermissionDenied
 from casework.i18n import format_number, translator
 from casework.report_render import report_csv_zip, report_html, report_labels, report_pdf
-from casework.transparency import INTERNAL, PUBLIC, SUPPRESSED, build_report
+from casework.transparency import INTERNAL, PLATFORM, PUBLIC, SUPPRESSED, build_report
 from tests.services.test_figures import (
     NOW,
     actioned,
@@ -150,6 +150,23 @@ def test_who_may_read_which_version(world):  # noqa: F811
         _report(world, "demo.observer", FILTERS["everything"], INTERNAL)
     with pytest.raises(PermissionDenied):
         _report(world, "demo.liaison.meta", FILTERS["everything"], PUBLIC)
+
+
+def test_a_liaison_reads_the_report_of_their_own_platforms_and_no_other_version(world):  # noqa: F811
+    _model, actors, cases, _latest = world
+    liaison = actors["demo.liaison.meta"]
+    report = _report(world, "demo.liaison.meta", FILTERS["everything"], PLATFORM)
+    keys = {row["key"] for row in _table(report, "platforms").rows}
+    assert keys and keys <= set(liaison.platform_codes)
+    filed = next(r["value"] for r in report.headline.rows if r["figure"] == "Cases filed")
+    assert filed == sum(
+        c.platform_code in liaison.platform_codes and c.referred_at is not None for c in cases
+    )
+    for version in (INTERNAL, PUBLIC):
+        with pytest.raises(PermissionDenied):
+            _report(world, "demo.liaison.meta", FILTERS["everything"], version)
+    with pytest.raises(PermissionDenied):
+        _report(world, "demo.officer", FILTERS["everything"], PLATFORM)
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,15 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import Session
 
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
 from casework.api_tokens import TokenHolder
+from casework.places import resolve_region
 from db.types import utcnow
 from web.api import models as m
-from web.api.deps import read_aggregates
+from web.api.deps import get_session, read_aggregates
 from web.api.errors import ERRORS
 
 router = APIRouter(prefix="/aggregates", tags=["aggregates"])
@@ -34,8 +36,10 @@ def dashboard_filters(
     province: Codes = (),
     priority: Codes = (),
     interval: Literal["day", "week"] = "day",
+    session: Session = Depends(get_session),
 ) -> DashboardFilters:
-    """The dashboard's filter bar as query parameters (dates are the caller's local days)."""
+    """The dashboard's filter bar as query parameters (dates are the caller's local days;
+    a province may be named by its code, its name or an alias such as Jabar or ID-JB)."""
     return DashboardFilters(
         date_from=date_from,
         date_to=date_to,
@@ -43,7 +47,7 @@ def dashboard_filters(
         phases=tuple(phase),
         platforms=tuple(platform),
         categories=tuple(category),
-        provinces=tuple(province),
+        provinces=tuple(resolve_region(session, p, level="province") or p for p in province),
         priorities=tuple(priority),
         interval=interval,
     )

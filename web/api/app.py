@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from casework.analytics.figures import shared_read_model
 from casework.settings import Settings, get_settings
 from db.engine import get_engine
-from web.api import aggregates, cases, errors, keys
+from web.api import aggregates, cases, elections, errors, keys
 from web.api.deps import TokenBuckets
 from web.api.docs import reference_response
 
@@ -51,6 +51,7 @@ def create_api(
     api.include_router(cases.router)
     api.include_router(aggregates.router)
     api.include_router(keys.router)
+    api.include_router(elections.router)
 
     @api.get("/docs", include_in_schema=False)
     def reference(request: Request):

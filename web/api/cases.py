@@ -19,6 +19,7 @@ from casework.case_view import load_case_record
 from casework.errors import ValidationError
 from casework.evidence import add_evidence
 from casework.i18n import N_
+from casework.places import resolve_region
 from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
 from casework.schemas import DecisionIn, ReportIn
 from casework.workflow import Action
@@ -73,7 +74,7 @@ def list_cases(
             statuses=tuple(status),
             platforms=tuple(platform),
             categories=tuple(category),
-            provinces=tuple(province),
+            provinces=tuple(resolve_region(session, p, level="province") or p for p in province),
             priorities=tuple(priority),
         ),
         updated_since=utc(updated_since, "updated_since"),
@@ -328,6 +329,11 @@ def file_report(
     """File a new case (supervisory tokens). The same checks as the New report form."""
     values = body.model_dump()
     for field in ("posted_at", "first_seen_at"):
-        values[field] = utc(values[field], field)
+        # A time without a zone is the chosen province's local time (the service says so).
+        if values[field] is not None and values[field].tzinfo is not None:
+            values[field] = utc(values[field], field)
+    for field, level in (("province_code", "province"), ("regency_code", "regency")):
+        if values[field]:
+            values[field] = resolve_region(session, values[field], level=level) or values[field]
     case = services.file_report(session=session, actor=found.actor, report=ReportIn(**values))
     return _record(session, found, case.id)

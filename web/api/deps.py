@@ -91,3 +91,4 @@ def scoped(scope: Scope):
 read_cases = scoped(Scope.READ_CASES)
 act_on_cases = scoped(Scope.ACT_ON_CASES)
 read_aggregates = scoped(Scope.READ_AGGREGATES)
+edit_calendar = scoped(Scope.EDIT_CALENDAR)

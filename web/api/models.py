@@ -278,9 +278,50 @@ class ReportBody(Body):
     reach: int | None = Field(default=None, ge=0, le=10**12)
     category_code: Code
     legal_ground: ShortText | None = None
+    legal_grounds: list[ShortText] = Field(default_factory=list, max_length=20)
     source: Code = "own_patrol"
     reporter_name: text(REPORT_LIMITS["reporter_name"]) | None = None
     reporter_contact: text(REPORT_LIMITS["reporter_contact"]) | None = None
-    province_code: text(4) | None = None
-    regency_code: text(16) | None = None
+    # A code (73, 73.71), a name or an alias (Sulsel, ID-SN, Jakarta Selatan).
+    province_code: text(120) | None = None
+    regency_code: text(120) | None = None
     priority: Literal["urgent", "normal"] | None = None
+
+
+class PhaseBody(Body):
+    phase: Code = Field(examples=["quiet_period"])
+    starts_on: date
+    ends_on: date
+
+
+class ElectionBody(Body):
+    """A new election (tokens with the calendar:write scope, supervisory bodies only)."""
+
+    code: text(32)
+    name: ShortText
+    kind: Literal["pemilu", "pilkada", "psu", "second_round"]
+    legal_regime: Literal["pemilu", "pilkada"]
+    voting_day: date
+    regions: list[text(120)] = Field(
+        default_factory=list,
+        max_length=600,
+        description="Kemendagri codes, names or aliases (Sulsel, ID-SN); empty: nationwide.",
+    )
+    phases: list[PhaseBody] = Field(min_length=1, max_length=20)
+
+
+class PhaseOut(BaseModel):
+    phase: str
+    starts_on: date
+    ends_on: date
+    urgent: bool
+
+
+class ElectionOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    legal_regime: str
+    voting_day: date
+    regions: list[str]
+    phases: list[PhaseOut]

@@ -1,0 +1,75 @@
+"""The demo reads right whatever day it starts: Pemilu 2024 stays as history, and a
+simulated election whose campaign runs today holds cases at every stage with
+deadlines around now (due within the hour, later today, paused, just missed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from casework import sla
+from casework.actors import actor_for
+from casework.demo import DEMO_ELECTION_CODE, seed_demo
+from casework.queries import CaseFilters, View, list_cases
+from db.models import AuditEvent, Case, Election, ElectionPhase, User
+
+TODAY = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "now", [TODAY, TODAY + timedelta(days=730)], ids=["today", "two years from today"]
+)
+def test_the_demo_seeded_on_any_day_shows_deadlines_due_within_the_day(session, now):
+    seed_demo(session, case_count=150, now=now, current_case_count=80)
+
+    election = session.get(Election, DEMO_ELECTION_CODE)
+    assert "demo" in election.name.lower()
+    campaign = session.exec(
+        select(ElectionPhase).where(
+            ElectionPhase.election_code == DEMO_ELECTION_CODE, ElectionPhase.phase == "campaign"
+        )
+    ).one()
+    assert campaign.starts_on <= now.date() <= campaign.ends_on
+    history = session.exec(
+        select(func.count()).select_from(Case).where(Case.election_code == "pemilu2024")
+    ).one()
+    assert history == 150
+
+    current = session.exec(select(Case).where(Case.election_code == DEMO_ELECTION_CODE)).all()
+    assert len(current) == 80
+    assert {"new", "in_review", "sent", "acknowledged", "info_requested", "decided", "closed"} <= {
+        case.status for case in current
+    }
+    latest_event = session.exec(select(func.max(AuditEvent.created_at))).one()
+    assert latest_event <= now  # nothing happened in the future
+
+    lead = session.exec(select(User).where(User.username == "demo.lead")).one()
+    page = list_cases(
+        session=session,
+        actor=actor_for(session, lead.id),
+        filters=CaseFilters(view=View.AWAITING_PLATFORM, elections=(DEMO_ELECTION_CODE,)),
+        sort="sla_due_at",
+        descending=False,
+        page_size=200,
+        now=now,
+    )
+    clocks = [
+        sla.clock(
+            referred_at=case.referred_at,
+            due=case.sla_due_at,
+            decided_at=case.decided_at,
+            paused_since=case.sla_paused_since,
+            paused_seconds=case.sla_paused_seconds,
+            now=now,
+        )
+        for case in page.rows
+    ]
+    running = [c.remaining for c in clocks if c.state == sla.ClockState.RUNNING]
+    assert any(left <= timedelta(hours=1) for left in running)
+    assert sum(left <= timedelta(hours=24) for left in running) >= 3
+    missed = [c.remaining for c in clocks if c.state == sla.ClockState.BREACHED]
+    assert missed and all(-left <= timedelta(days=4) for left in missed)
+    assert any(case.sla_paused_since for case in current)
