@@ -354,12 +354,13 @@ def add_comment(
     if visibility not in ("shared", "internal"):
         raise ValidationError({"visibility": N_("Choose shared or internal.")})
     require(actor, may_comment, "add_comment", case_id=case_id)
-    if visibility == "internal" and not may_post_internal(actor):
-        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
     body = required_text(body, "body", MAX_COMMENT)
     now = now or utcnow()
     begin_write(session)
     case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_comment")
+    # Checked once the case is known to be theirs: elsewhere the answer stays "not found".
+    if visibility == "internal" and not may_post_internal(actor):
+        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
     comment = Comment(
         case_id=case.id,
         author_id=actor.user_id,
