@@ -101,12 +101,3 @@ def flush_or_stale(session: Session) -> None:
     except StaleDataError as error:
         session.rollback()
         raise StaleVersion() from error
-
-
-def commit_or_stale(session: Session) -> None:
-    """Commit, turning a lost optimistic-lock race into `StaleVersion`."""
-    try:
-        session.commit()
-    except StaleDataError as error:
-        session.rollback()
-        raise StaleVersion() from error

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 import streamlit as st
 
 from casework.errors import DomainError, StaleVersion
-from casework.i18n import Translatable
 from casework.uow import unit_of_work
 from db.engine import session_scope
 from pages import ui
@@ -106,12 +105,3 @@ def show_case_errors() -> None:
     st.error(ui.plain(refused["message"]), icon=":material/error:")
     for message in refused["fields"]:
         st.caption(f":red[{ui.plain(message)}]")
-
-
-def translated_params(error: DomainError) -> dict:
-    """An error's parameters, each translated if it is a message id."""
-    _ = ui.gettext()
-    return {
-        name: _(value) if isinstance(value, Translatable) else value
-        for name, value in error.params.items()
-    }
