@@ -27,12 +27,14 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
+from casework.capture.schedule import schedule_verification
 from casework.case_access import flush_or_stale, load_case
 from casework.decision_signatures import verify_decision_signature
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_case_parties, notify_platform, notify_regulator
 from casework.schemas import DecisionIn
+from casework.settings import get_settings
 from casework.taxonomy import sla_policy
 from casework.uow import unit_of_work
 from casework.validation import clean_decision, required_text
@@ -279,6 +281,8 @@ def _decision_detail(values: Values) -> dict:
 
 
 def _add_decision(session: Session, actor: Actor, case: Case, values: Values) -> None:
+    """The decision row; a removal or a restriction queues a check that the content is
+    gone (casework.capture)."""
     cleaned = dict(values["cleaned"], decided_at=case.decided_at)
     session.add(
         Decision(
@@ -289,6 +293,13 @@ def _add_decision(session: Session, actor: Actor, case: Case, values: Values) ->
             **cleaned,
             **values["signed"],
         )
+    )
+    schedule_verification(
+        session,
+        case,
+        cleaned["decisions"],
+        settings=values.get("settings") or get_settings(),
+        now=case.updated_at,
     )
 
 
@@ -347,7 +358,7 @@ SPECS: dict[Action, ActionSpec] = {
         ActionSpec(
             Action.RECORD_DECISION,
             effect=decide,
-            other_inputs=("decision",),
+            other_inputs=("decision", "settings"),
             prepare=_clean_decision,
             check=_check_decision,
             record=_add_decision,

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from casework.actions import take_action
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
+from casework.capture.schedule import enqueue_filed_case
 from casework.case_access import (  # noqa: F401  (re-exported)
     INTERNAL_FIELDS,
     case_comments,
@@ -43,6 +44,7 @@ from casework.references import next_reference
 from casework.roles import OrgKind
 from casework.schemas import COMMENT_LIMIT, DecisionIn, ReportIn
 from casework.search import reindex
+from casework.settings import Settings, get_settings
 from casework.uow import service
 from casework.validation import clean_report, required_text
 from casework.workflow import Action, Status
@@ -60,9 +62,15 @@ from db.types import utcnow
 
 @service
 def file_report(
-    *, session: Session, actor: Actor, report: ReportIn, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    report: ReportIn,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Case:
-    """File a new case in `new` from an officer's report."""
+    """File a new case in `new` from an officer's report, and queue a capture of each of
+    its links (casework.capture)."""
     require(actor, works_cases, "file_report")
     now = now or utcnow()
     begin_write(session)
@@ -125,6 +133,7 @@ def file_report(
             "priority": case.priority,
         },
     )
+    enqueue_filed_case(session, case, settings=settings or get_settings(), now=now)
     return case
 
 
@@ -238,9 +247,17 @@ def provide_information(
 
 
 def record_decision(
-    *, session: Session, actor: Actor, case_id: int, version: int, decision: DecisionIn, now=None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    decision: DecisionIn,
+    now=None,
+    settings: Settings | None = None,
 ) -> Case:
-    """The platform records what it did and why (statement of reasons)."""
+    """The platform records what it did and why (statement of reasons). A removal or a
+    restriction queues a check that the content is gone (casework.capture)."""
     return take_action(
         session=session,
         actor=actor,
@@ -249,6 +266,7 @@ def record_decision(
         action=Action.RECORD_DECISION,
         now=now,
         decision=decision,
+        settings=settings,
     )
 
 

@@ -163,7 +163,7 @@ def submit_report(
                 session=session, actor=actor, report=report, related_case_id=link_to
             )
         else:
-            case = file_report(session=session, actor=actor, report=report)
+            case = file_report(session=session, actor=actor, report=report, settings=settings)
     failed = []
     for name, data in files:
         try:
