@@ -215,6 +215,21 @@ def _find_survivor(session: Session, actor: Actor, case_id: int, values: Values)
     return {"survivor": survivor}
 
 
+ACROSS_PLATFORMS = N_(
+    "Cases on different platforms cannot be merged: each platform sees only its own "
+    "conversation and evidence. Link them as related instead (file the report and link it)."
+)
+
+
+def _same_platform(session: Session, actor: Actor, case: Case, values: Values) -> dict:
+    """A merge across platforms would hand one platform's shared conversation and
+    evidence to the other's liaisons (issue 15); checked after the role check, so that
+    whoever may not merge at all hears so."""
+    if case.platform_code != values["survivor"].platform_code:
+        raise ValidationError({"into_case_id": ACROSS_PLATFORMS})
+    return {}
+
+
 def _absorb(session: Session, actor: Actor, case: Case, values: Values) -> None:
     """The merged case's links, evidence, comments and reports move to the survivor."""
     survivor = values["survivor"]
@@ -331,6 +346,7 @@ SPECS: dict[Action, ActionSpec] = {
             effect=merge_into,
             other_inputs=("into_case_id",),
             prepare=_find_survivor,
+            check=_same_platform,
             record=_absorb,
             detail=lambda values: {"into": values["survivor"].reference},
         ),

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actions import take_action
+from casework.actions import ACROSS_PLATFORMS, take_action  # noqa: F401  (re-exported)
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.capture.schedule import enqueue_filed_case

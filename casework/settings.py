@@ -81,6 +81,11 @@ class Settings(DatabaseSettings):
     api_rate_burst: int = Field(
         default=30, ge=1, description="Requests an API token may make at once before pacing."
     )
+    api_body_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest API request body (evidence uploads have their own limit).",
+    )
     read_model_file: str | None = Field(
         default=None,
         description="Where the dashboard's read model persists; unset: beside an SQLite "

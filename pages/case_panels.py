@@ -8,6 +8,7 @@ import streamlit as st
 from casework import sla
 from casework.assignment import assign_case, assignable_users, set_priority
 from casework.case_view import CaseView
+from casework.exports import ExportFile, csv_records
 from casework.history_export import history_csv
 from pages import calls, ui
 
@@ -74,10 +75,17 @@ def _save(view: CaseView, actor, version: int, key: str) -> None:
 def history_download(view: CaseView, actor) -> None:
     """The case's record and timeline as a file, in the viewer's language and zone."""
     _ = ui.gettext()
-    data = history_csv(view, gettext=_, language=ui.language(), zone=actor.time_zone)
+    language = ui.language()
+
+    def build(_session, fresh) -> ExportFile:
+        data = history_csv(view, gettext=_, language=language, zone=fresh.time_zone)
+        return ExportFile(data, csv_records(data))
+
     st.download_button(
         _("Download the case history (CSV)"),
-        data=data,
+        data=ui.deferred_export(
+            actor, "case_history_csv", build, filters={"case": view.reference}, case_id=view.case_id
+        ),
         file_name=f"{view.reference}-history.csv",
         mime="text/csv",
         icon=":material/download:",
