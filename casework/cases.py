@@ -17,6 +17,7 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
+from casework.clocks import breach
 from casework.decision_signatures import verify_decision_signature
 from casework.elections import load_calendar
 from casework.errors import (
@@ -608,12 +609,7 @@ def escalate_to_regulator(
     reason = required_text(reason, "reason", MAX_REASON)
 
     def check_and_stamp(case: Case, at: datetime) -> None:
-        breached = sla.is_breached(
-            due=case.sla_due_at,
-            decided_at=case.decided_at,
-            paused_since=case.sla_paused_since,
-            now=at,
-        )
+        breached = breach.legacy_breached(case, at)
         if not breached and case.contest_count < 2:
             raise InvalidTransition(
                 N_("Escalation needs a missed deadline or a decision contested twice.")

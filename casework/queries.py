@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
 from casework.cases import trimmed_for
+from casework.clocks import breach
 from casework.i18n import N_
 from casework.roles import Role
 from casework.search import matching_case_ids
@@ -122,12 +123,8 @@ def default_sort(actor: Actor, view: str | None) -> tuple[str, bool]:
 
 
 def _overdue(now: datetime) -> list:
-    return [
-        Case.sla_due_at < now,
-        Case.decided_at.is_(None),
-        Case.sla_paused_since.is_(None),
-        Case.status.in_(sorted(AWAITING_PLATFORM)),
-    ]
+    """The one definition of overdue (`casework.clocks.breach`)."""
+    return [breach.legacy_overdue_sql(Case, now)]
 
 
 def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
@@ -153,7 +150,7 @@ def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
 
 VIEW_STATUSES = {
     View.AWAITING_PLATFORM: tuple(sorted(AWAITING_PLATFORM)),
-    View.OVERDUE: tuple(sorted(AWAITING_PLATFORM)),
+    View.OVERDUE: breach.LIVE_STATUSES,
     View.INFO_REQUESTED: (Status.INFO_REQUESTED,),
     View.TO_VERIFY: (Status.DECIDED,),
 }
@@ -172,7 +169,8 @@ def _statuses(actor: Actor, filters: CaseFilters) -> tuple[str, ...] | None:
     elif filters.view in VIEW_STATUSES:
         allowed = set(VIEW_STATUSES[View(filters.view)])
     if filters.overdue_only:
-        allowed = set(AWAITING_PLATFORM) if allowed is None else allowed & set(AWAITING_PLATFORM)
+        live = set(breach.LIVE_STATUSES)
+        allowed = live if allowed is None else allowed & live
     if filters.statuses:
         allowed = set(filters.statuses) if allowed is None else allowed & set(filters.statuses)
     return None if allowed is None else tuple(sorted(str(s) for s in allowed))

@@ -28,9 +28,9 @@ from casework.analytics import sql
 from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import require_case_rows
+from casework.clocks import breach
 from casework.analytics.sql import (
     OPEN,
-    OVERDUE_STATUSES,
     read_model_ready,
     shared_read_model,
     text,
@@ -96,7 +96,6 @@ def _headline(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> Hea
     params = [
         *OPEN,
         sql.naive_utc(now),
-        *OVERDUE_STATUSES,
         sql.utc_midnight(week_start, ctx.zone),
         sql.utc_midnight(week_start + timedelta(days=7), ctx.zone),
         *where.params,
@@ -145,9 +144,10 @@ def _volume(ctx: sql.Context, filters: DashboardFilters, by: str) -> pd.DataFram
     return ctx.frame(query, params)
 
 
+# Settled: the platform decided, or the deadline passed (`casework.clocks.breach`).
 _SETTLED = (
-    "referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND (decided_at IS NOT NULL "
-    "OR (sla_paused_since IS NULL AND sla_due_at < ?) OR sla_paused_since > sla_due_at)"
+    f"referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND ({breach.legacy_met_duck()} "
+    f"OR {breach.legacy_breached_duck()})"
 )
 
 
@@ -266,7 +266,7 @@ def _province_counts(ctx: sql.Context, filters: DashboardFilters, now: datetime)
           GROUP BY ALL
         ) ORDER BY province
     """
-    frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *OVERDUE_STATUSES, *where.params])
+    frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *where.params])
     frame["share_actioned"] = (frame["actioned"] / frame["decided"]).where(frame["decided"] > 0)
     return frame
 

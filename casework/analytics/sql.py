@@ -16,6 +16,7 @@ import pandas as pd
 
 from casework.actors import Actor
 from casework.analytics.filters import DashboardFilters
+from casework.clocks import breach
 from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
 from casework.workflow import OPEN_STATUSES, Status
 from db.config import get_settings
@@ -107,10 +108,8 @@ def text(column: str) -> str:
 
 
 def overdue(now_param: str = "?") -> str:
-    return (
-        f"(sla_due_at < {now_param} AND decided_at IS NULL AND sla_paused_since IS NULL "
-        f"AND {in_('status', OVERDUE_STATUSES)})"
-    )
+    """The one definition of overdue (`casework.clocks.breach`)."""
+    return breach.legacy_overdue_duck(now_param)
 
 
 @dataclass(frozen=True)
