@@ -19,6 +19,7 @@ from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
 from pages.bundle_panel import bundle_download
+from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
 from pages.evidence_panel import render_evidence, render_upload
 
@@ -73,6 +74,7 @@ def render() -> None:
     with left:
         _details(view, actor)
         render_evidence(view, actor)
+        render_captures(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
