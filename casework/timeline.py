@@ -11,6 +11,7 @@ from casework.actors import Actor, may_see_internal
 from casework.cases import comments_visible_to, get_case
 from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
 from casework.i18n import N_
+from casework.statutory.stages import EVENT_LABELS as STATUTORY_EVENT_LABELS
 from casework.workflow import ACTION_LABELS, Action
 from db.models import AuditEvent, Organisation, User
 
@@ -33,6 +34,7 @@ EVENT_LABELS["priority_changed"] = N_("Priority changed")
 EVENT_LABELS["evidence_bundle_exported"] = N_("Evidence bundle exported")
 EVENT_LABELS["platform_key_registered"] = N_("Platform signing key registered")
 EVENT_LABELS["platform_key_revoked"] = N_("Platform signing key revoked")
+EVENT_LABELS.update(STATUTORY_EVENT_LABELS)
 UNKNOWN_EVENT = N_("Other change")
 
 
