@@ -11,6 +11,7 @@ from casework.actors import Actor, may_see_internal
 from casework.cases import comments_visible_to, get_case
 from casework.duplicates import EVENT_LABELS as DUPLICATE_EVENT_LABELS
 from casework.i18n import N_
+from casework.statutory.stages import EVENT_LABELS as STATUTORY_EVENT_LABELS
 from casework.workflow import ACTION_LABELS, Action
 from db.models import AuditEvent, Organisation, User
 
@@ -36,6 +37,7 @@ EVENT_LABELS["platform_key_revoked"] = N_("Platform signing key revoked")
 EVENT_LABELS["capture_requested"] = N_("Capture requested")
 EVENT_LABELS["content_captured"] = N_("Content captured by Pantau")
 EVENT_LABELS["removal_checked"] = N_("Removal checked by Pantau")
+EVENT_LABELS.update(STATUTORY_EVENT_LABELS)
 UNKNOWN_EVENT = N_("Other change")
 
 
