@@ -19,6 +19,7 @@ from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.capture.schedule import enqueue_filed_case, schedule_verification
 from casework.clocks import breach
+from casework.clocks import service as clock_service
 from casework.decision_signatures import verify_decision_signature
 from casework.elections import load_calendar
 from casework.errors import (
@@ -284,6 +285,11 @@ def _transition(
     except StaleDataError as error:
         session.rollback()
         raise StaleVersion() from error
+    detail = dict(detail or {})
+    # Every deadline the action starts, pauses, resumes or stops (issue 18), in its event.
+    clocks = clock_service.drive(session, case, str(action), now, detail=detail)
+    if clocks:
+        detail["clocks"] = clocks
     record_event(
         session,
         action=action,
@@ -291,7 +297,7 @@ def _transition(
         case_id=case.id,
         from_status=source,
         to_status=transition.target,
-        detail=detail or {},
+        detail=detail,
         at=now,
     )
     # Webhooks go out through an outbox row in this same transaction: never a wait.

@@ -704,4 +704,78 @@ class WebhookDelivery(SQLModel, table=True):
     created_at: datetime = _created_at()
 
 
+# --- deadlines (issue 18) --------------------------------------------------------------
+
+
+class ClockRule(SQLModel, table=True):
+    """One version of a deadline rule (`casework.clocks.engine.Rule`): statutory, agreed
+    or regulatory, with its owner, unit, events and citation. An admin's change adds a
+    version; clocks keep the version they started with."""
+
+    __tablename__ = "clock_rule"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, index=True)
+    version: int = Field(default=1)
+    kind: str = Field(max_length=16)  # statutory | agreed | regulatory
+    owner: str = Field(max_length=16)  # supervisory | platform | regulator | gakkumdu
+    unit: str = Field(max_length=16)  # hours | calendar_days | working_days
+    amount: float
+    urgent_amount: float | None = Field(default=None)
+    extended_amount: float | None = Field(default=None)
+    extended_unit: str | None = Field(default=None, max_length=16)
+    # start_on, restart_on, stop_on, cancel_on, pause_on, resume_on, extend_on: lists of
+    # action or event codes.
+    events: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    regime: str = Field(default="any", max_length=16)  # any | pemilu | pilkada
+    citation: str = Field(default="", max_length=500)
+    label_id: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    active: bool = Field(default=True)
+    to_verify: bool = Field(default=False)
+    change_note: str = Field(default="", max_length=500)
+    created_at: datetime = _created_at()
+
+
+class Holiday(SQLModel, table=True):
+    """A day off in the working-day count: a national holiday or cuti bersama."""
+
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=16)  # national | cuti_bersama
+    label_id: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    to_verify: bool = Field(default=False)
+
+
+class CaseClock(SQLModel, table=True):
+    """One clock on one case (`casework.clocks.engine.Clock`): one row per rule, started
+    afresh in place on a restart (the audit log keeps every start, pause and stop)."""
+
+    __tablename__ = "case_clock"
+    __table_args__ = (
+        UniqueConstraint("case_id", "rule_code"),
+        Index("ix_case_clock_owner_due", "owner", "stopped_at", "due_at"),
+        Index("ix_case_clock_due", "stopped_at", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    rule_code: str = Field(max_length=64)
+    rule_version: int
+    kind: str = Field(max_length=16)
+    owner: str = Field(max_length=16)
+    unit: str = Field(max_length=16)
+    amount: float
+    urgent: bool = Field(default=False)
+    extended: bool = Field(default=False)
+    started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    paused_since: datetime | None = _ts(default=None)
+    paused_seconds: int = Field(default=0)
+    stopped_at: datetime | None = _ts(default=None)
+    outcome: str | None = Field(default=None, max_length=16)  # met | cancelled
+    # The due time a warning or breach was last announced for (once per deadline).
+    warned_due_at: datetime | None = _ts(default=None)
+    breach_announced_due_at: datetime | None = _ts(default=None)
+
+
 ALL_TABLES = SQLModel.metadata

@@ -28,13 +28,13 @@ from casework.analytics import sql
 from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import require_case_rows
-from casework.clocks import breach
 from casework.analytics.sql import (
     OPEN,
     read_model_ready,
     shared_read_model,
     text,
 )
+from casework.clocks import breach
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [

@@ -16,8 +16,8 @@ import pandas as pd
 
 from casework.actors import Actor
 from casework.analytics.filters import DashboardFilters
-from casework.clocks import breach
 from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
+from casework.clocks import breach
 from casework.workflow import OPEN_STATUSES, Status
 from db.config import get_settings
 from db.read_model import ReadModel, default_path, local_day_column, read_model_for

@@ -91,6 +91,7 @@ class Rule:
         return self.urgent_amount if urgent and self.urgent_amount is not None else self.amount
 
     def events(self) -> set[str]:
+        """Every event name the rule listens to."""
         return {
             *self.start_on,
             *self.restart_on,
@@ -100,6 +101,17 @@ class Rule:
             *self.resume_on,
             *self.extend_on,
         }
+
+
+EVENT_KEYS = (
+    "start_on",
+    "restart_on",
+    "stop_on",
+    "cancel_on",
+    "pause_on",
+    "resume_on",
+    "extend_on",
+)
 
 
 def _end_of_local_day(day: date, zone: ZoneInfo) -> datetime:
@@ -208,9 +220,7 @@ def stop(clock: Clock, at: datetime, outcome: str = Outcome.MET) -> Clock:
     return replace(clock, stopped_at=at, outcome=outcome)
 
 
-def extend(
-    clock: Clock, rule: Rule, zone: str, calendar: HolidayCalendar = EMPTY
-) -> Clock:
+def extend(clock: Clock, rule: Rule, zone: str, calendar: HolidayCalendar = EMPTY) -> Clock:
     """The extension the rule allows (the decision's 14 working days): due counts from
     the start again in the extended unit, plus any time paused."""
     if not clock.running or clock.extended or rule.extended_amount is None:
@@ -229,9 +239,7 @@ def recompute(clock: Clock, rule: Rule, zone: str, calendar: HolidayCalendar = E
     amount = rule.amount_for(clock.urgent)
     due = due_time(clock.started_at, rule.unit, amount, zone, calendar)
     due += timedelta(seconds=clock.paused_seconds)
-    return replace(
-        clock, rule_version=rule.version, unit=rule.unit, amount=amount, due_at=due
-    )
+    return replace(clock, rule_version=rule.version, unit=rule.unit, amount=amount, due_at=due)
 
 
 class Change(StrEnum):

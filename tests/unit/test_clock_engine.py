@@ -57,27 +57,42 @@ def local(zone: str, *args) -> datetime:
         (Unit.HOURS, 4, local(WIT, 2024, 2, 10, 23, 30), WIT, local(WIT, 2024, 2, 11, 3, 30)),
         # 7 days from a day: the end of the 7th day after it, in the case's zone.
         (
-            Unit.CALENDAR_DAYS, 7, local(WIB, 2024, 2, 1, 9, 0), WIB,
+            Unit.CALENDAR_DAYS,
+            7,
+            local(WIB, 2024, 2, 1, 9, 0),
+            WIB,
             local(WIB, 2024, 2, 8, 23, 59, 59),
         ),
         # 00:30 WIT on 11 Feb is still 10 Feb in Jakarta: the WIT case counts from the 11th.
         (
-            Unit.CALENDAR_DAYS, 7, local(WIT, 2024, 2, 11, 0, 30), WIT,
+            Unit.CALENDAR_DAYS,
+            7,
+            local(WIT, 2024, 2, 11, 0, 30),
+            WIT,
             local(WIT, 2024, 2, 18, 23, 59, 59),
         ),
         (
-            Unit.CALENDAR_DAYS, 7, local(WIT, 2024, 2, 11, 0, 30), WIB,
+            Unit.CALENDAR_DAYS,
+            7,
+            local(WIT, 2024, 2, 11, 0, 30),
+            WIB,
             local(WIB, 2024, 2, 17, 23, 59, 59),
         ),
         # Across Isra Mikraj, cuti bersama Imlek, a weekend and voting day:
         # 12, 13 and 15 February are the three working days.
         (
-            Unit.WORKING_DAYS, 3, local(WITA, 2024, 2, 7, 16, 0), WITA,
+            Unit.WORKING_DAYS,
+            3,
+            local(WITA, 2024, 2, 7, 16, 0),
+            WITA,
             local(WITA, 2024, 2, 15, 23, 59, 59),
         ),
         # Nyepi and its cuti bersama: from Friday 8 March, 2 working days end on the 14th.
         (
-            Unit.WORKING_DAYS, 2, local(WIB, 2024, 3, 8, 8, 0), WIB,
+            Unit.WORKING_DAYS,
+            2,
+            local(WIB, 2024, 3, 8, 8, 0),
+            WIB,
             local(WIB, 2024, 3, 14, 23, 59, 59),
         ),
     ],
