@@ -663,9 +663,17 @@ def escalate_to_regulator(
 
 @rolls_back
 def record_regulator_order(
-    *, session: Session, actor: Actor, case_id: int, version: int, order: str, now=None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    order: str,
+    mendesak: bool = False,
+    now=None,
 ) -> Case:
-    """The regulator records the order it issued on an escalated case."""
+    """The regulator records the order it issued on an escalated case. It starts the
+    regulatory clock: 1x24 hours, or 4 hours when Komdigi marks the order mendesak."""
     order = required_text(order, "order", MAX_REASON)
     case = _transition(
         session,
@@ -674,7 +682,7 @@ def record_regulator_order(
         version,
         Action.RECORD_REGULATOR_ORDER,
         now=now,
-        detail={"order": order},
+        detail={"order": order, "mendesak": True} if mendesak else {"order": order},
     )
     _comment(session, actor, case, order, "shared", case.updated_at)
     notify_platform(session, case, kind="regulator_order")

@@ -166,7 +166,13 @@ def drive(
             rule_now = _with_events(rule_now, rule)
         else:
             rule_now = rule
-        is_urgent = case.priority == "urgent" if urgent is None else urgent
+        if urgent is not None:
+            is_urgent = urgent
+        elif rule.kind == engine.Kind.REGULATORY:
+            # Urgency of Komdigi's order is Komdigi's call (mendesak), not the phase's.
+            is_urgent = bool((detail or {}).get("mendesak"))
+        else:
+            is_urgent = case.priority == "urgent"
         amount = None
         if rule.kind == engine.Kind.AGREED:
             platform = session.get(Platform, case.platform_code)

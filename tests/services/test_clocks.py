@@ -1,0 +1,235 @@
+"""Clocks driven by the real actions (issue 18): the agreed deadline kept in step with
+today's SLA columns, the regulatory clock from Komdigi's order, a rule changed by an
+administrator mid-flight, statutory clocks in the case's own zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from casework.clocks import admin as clock_admin
+from casework.clocks import engine, service
+from casework.errors import PermissionDenied, ValidationError
+from casework.roles import Role
+from casework.workflow import Action as A
+from db.models import AuditEvent, CaseClock, Holiday
+from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case, make_desk, reload
+
+H = timedelta(hours=1)
+
+
+@pytest.fixture
+def desk(session):
+    return make_desk(session)
+
+
+def _clocks(session, case) -> dict[str, CaseClock]:
+    session.expire_all()
+    return {
+        c.rule_code: c for c in session.exec(select(CaseClock).where(CaseClock.case_id == case.id))
+    }
+
+
+def _agreed_matches_the_case(session, case) -> None:
+    case = reload(session, case)
+    agreed = _clocks(session, case)["agreed_platform"]
+    assert agreed.due_at == case.sla_due_at
+    assert agreed.paused_since == case.sla_paused_since
+
+
+def test_the_agreed_clock_follows_referral_pause_answer_and_decision(session, desk):
+    case = make_case(session, actor=desk.officer)
+    case = advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM, A.ACKNOWLEDGE)
+    _agreed_matches_the_case(session, case)
+    case = advance(session, desk, case, A.REQUEST_INFORMATION)
+    _agreed_matches_the_case(session, case)
+    assert _clocks(session, case)["agreed_platform"].paused_since is not None
+    case = advance(session, desk, case, A.PROVIDE_INFORMATION, step=timedelta(hours=3))
+    _agreed_matches_the_case(session, case)
+    case = advance(session, desk, case, A.RECORD_DECISION)
+
+    agreed = _clocks(session, case)["agreed_platform"]
+    assert agreed.outcome == "met" and agreed.stopped_at == reload(session, case).decided_at
+    view = engine.view(service.clock_of(agreed), CAMPAIGN_NOW + 99 * H)
+    assert view.state is engine.State.MET
+
+
+def test_each_start_pause_and_stop_is_in_the_audit_event_of_its_action(session, desk):
+    case = make_case(session, actor=desk.officer)
+    advance(
+        session,
+        desk,
+        case,
+        A.START_REVIEW,
+        A.REFER_TO_PLATFORM,
+        A.ACKNOWLEDGE,
+        A.REQUEST_INFORMATION,
+        A.PROVIDE_INFORMATION,
+        A.RECORD_DECISION,
+    )
+    events = session.exec(
+        select(AuditEvent.action, AuditEvent.detail)
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.id)
+    ).all()
+    changes = [
+        (action, change["change"])
+        for action, detail in events
+        for change in (detail or {}).get("clocks", [])
+    ]
+    assert changes == [
+        ("refer_to_platform", "started"),
+        ("request_information", "paused"),
+        ("provide_information", "resumed"),
+        ("record_decision", "stopped"),
+    ]
+
+
+def test_a_contest_restarts_the_agreed_clock_with_a_fresh_deadline(session, desk):
+    case = make_case(session, actor=desk.officer)
+    case = advance(
+        session,
+        desk,
+        case,
+        A.START_REVIEW,
+        A.REFER_TO_PLATFORM,
+        A.RECORD_DECISION,
+        A.CONTEST_DECISION,
+    )
+    agreed = _clocks(session, case)["agreed_platform"]
+    assert agreed.stopped_at is None and agreed.outcome is None
+    _agreed_matches_the_case(session, case)
+
+
+@pytest.mark.parametrize(("mendesak", "hours"), [(False, 24), (True, 4)])
+def test_komdigis_order_starts_the_regulatory_clock_and_escalation_gives_up_the_agreed(
+    session, desk, mendesak, hours
+):
+    case = make_case(session, actor=desk.officer, priority="normal")
+    case = advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM)
+    late = case.updated_at + 30 * H
+    case = advance(session, desk, case, A.ESCALATE, now=late)
+    from casework.cases import record_regulator_order
+
+    ordered_at = late + H
+    case = record_regulator_order(
+        session=session,
+        actor=desk.regulator,
+        case_id=case.id,
+        version=case.version,
+        order="Surat perintah pemutusan akses.",
+        mendesak=mendesak,
+        now=ordered_at,
+    )
+    clocks = _clocks(session, case)
+    assert clocks["agreed_platform"].outcome == "cancelled"
+    assert service.is_breached(clocks["agreed_platform"], ordered_at)
+    regulatory = clocks["regulatory_order"]
+    assert regulatory.owner == "platform"
+    assert regulatory.due_at == ordered_at + hours * H
+
+    case = advance(session, desk, case, A.RECORD_DECISION, now=ordered_at + 2 * H)
+    assert _clocks(session, case)["regulatory_order"].outcome == "met"
+
+
+def test_a_rule_changed_by_an_administrator_moves_running_clocks_only_when_asked(session, desk):
+    admin = make_actor(session, role=Role.ADMIN)
+    case = make_case(session, actor=desk.officer, priority="normal")
+    case = advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM)
+    agreed_due = _clocks(session, case)["agreed_platform"].due_at
+    rule = clock_admin.save_rule(
+        session=session,
+        actor=admin,
+        code="decision",
+        amount=5,
+        note="Perubahan peraturan (uji)",
+    )
+    assert rule.version == 2
+    # A clock started after the change runs under the new version.
+    first = make_case(session, actor=desk.officer)
+    start = datetime(2024, 3, 4, 2, 0, tzinfo=UTC)  # a Monday, 09:00 WIB
+    service.drive(session, first, "register_laporan", start)
+    session.commit()
+    assert _clocks(session, first)["decision"].rule_version == 2
+    assert clock_admin.recompute(session=session, actor=admin, code="decision") == 0
+    assert _clocks(session, case)["agreed_platform"].due_at == agreed_due
+
+    with pytest.raises(PermissionDenied):
+        clock_admin.save_rule(session=session, actor=desk.lead, code="decision", amount=3)
+    with pytest.raises(ValidationError):
+        clock_admin.save_rule(session=session, actor=admin, code="decision", amount=0)
+
+
+def test_a_clock_keeps_its_version_until_an_administrator_recomputes_it(session, desk):
+    admin = make_actor(session, role=Role.ADMIN)
+    case = make_case(session, actor=desk.officer)
+    start = datetime(2024, 3, 4, 2, 0, tzinfo=UTC)
+    service.drive(session, case, "register_laporan", start)
+    session.commit()
+    before = _clocks(session, case)["decision"]
+    assert before.due_at == datetime(2024, 3, 11, 23, 59, 59, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+    clock_admin.save_rule(session=session, actor=admin, code="decision", amount=3)
+    service.drive(session, case, "decision_extended_not_a_rule_event", start + H)
+    assert _clocks(session, case)["decision"].due_at == before.due_at
+
+    moved = clock_admin.recompute(session=session, actor=admin, code="decision")
+    after = _clocks(session, case)["decision"]
+    assert moved == 1 and after.rule_version == 2
+    assert after.due_at == datetime(2024, 3, 7, 23, 59, 59, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_the_decision_clock_extends_over_the_holiday_calendar_an_admin_keeps(session, desk):
+    admin = make_actor(session, role=Role.ADMIN)
+    case = make_case(session, actor=desk.officer)
+    start = datetime(2024, 3, 4, 2, 0, tzinfo=UTC)
+    service.drive(session, case, "register_laporan", start)
+    service.drive(session, case, "decision_extended", start + H)
+    session.commit()
+    # 14 working days from Monday 4 March 2024 skip Nyepi (11th), its cuti bersama
+    # (12th) and Good Friday (29th): 5-8, 13-15, 18-22, 25-26 March.
+    zone = ZoneInfo("Asia/Jakarta")
+    assert _clocks(session, case)["decision"].due_at == datetime(
+        2024, 3, 26, 23, 59, 59, tzinfo=zone
+    )
+    assert session.get(Holiday, datetime(2024, 3, 12).date()).kind == "cuti_bersama"
+    clock_admin.save_holiday(
+        session=session,
+        actor=admin,
+        day=datetime(2024, 3, 25).date(),
+        kind="cuti_bersama",
+        label_id="Cuti bersama (uji)",
+        label_en="Joint leave (test)",
+    )
+    other = make_case(session, actor=desk.officer)
+    service.drive(session, other, "register_laporan", start)
+    service.drive(session, other, "decision_extended", start + H)
+    session.commit()
+    assert _clocks(session, other)["decision"].due_at == datetime(
+        2024, 3, 27, 23, 59, 59, tzinfo=zone
+    )
+
+
+def test_statutory_clocks_count_days_in_the_cases_own_zone(session, desk):
+    # Jayapura (Papua, WIT): 00:30 WIT on 11 February is still the 10th in Jakarta.
+    case = make_case(session, actor=desk.officer, province_code="91", regency_code=None)
+    reported = datetime(2024, 2, 11, 0, 30, tzinfo=ZoneInfo("Asia/Jayapura"))
+    service.drive(session, case, "laporan_received", reported)
+    session.commit()
+    kajian = _clocks(session, case)["kajian_awal"]
+    assert kajian.due_at == datetime(2024, 2, 13, 23, 59, 59, tzinfo=ZoneInfo("Asia/Jayapura"))
+    assert kajian.owner == "supervisory"
+
+
+def test_the_gakkumdu_clock_starts_on_a_criminal_finding_and_stops_when_forwarded(session, desk):
+    case = make_case(session, actor=desk.officer)
+    found = datetime(2024, 2, 20, 3, 0, tzinfo=UTC)
+    service.drive(session, case, "approve_kajian", found, detail={"violation_type": "pidana"})
+    clock = _clocks(session, case)["gakkumdu_forwarding"]
+    assert clock.owner == "gakkumdu" and clock.due_at == found + 24 * H
+    service.drive(session, case, "forward_case", found + 30 * H, detail={"addressee": "gakkumdu"})
+    clock = _clocks(session, case)["gakkumdu_forwarding"]
+    assert clock.outcome == "met" and service.is_breached(clock, found + 40 * H)
