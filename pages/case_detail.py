@@ -21,6 +21,7 @@ from pages import registry, ui
 from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
+from pages.clock_panel import render_clocks
 from pages.evidence_panel import render_evidence, render_upload
 
 # What each action asks for: (keyword of the service, label message id, required).
@@ -70,6 +71,7 @@ def render() -> None:
     seen = st.session_state.get(seen_key) or (view.version, view.actions)
     st.session_state[seen_key] = seen
     _header(view, actor)
+    render_clocks(view, actor)
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
@@ -109,7 +111,7 @@ def _header(view: CaseView, actor) -> None:
             else _("{hours} h late").format(hours=ui.hours(-hours))
         )
     columns[3].metric(
-        _("SLA"),
+        _("Agreed deadline"),
         clock_text,
         delta=delta,
         delta_color="normal"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import sla
-from casework.queries import COUNT_CAP, display_names, list_cases
+from casework.clocks.engine import OWNER_LABELS, Owner
+from casework.queries import COUNT_CAP, display_names, list_cases, next_clocks
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
@@ -63,6 +64,7 @@ def render() -> None:
         platform_names = {p.code: p.name for p in platforms(session, active_only=False)}
         categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
         province_names = {p.code: p.name for p in provinces(session)}
+        upcoming = next_clocks(session, [c.id for c in result.rows])
         assignees = display_names(
             session=session, user_ids={c.assignee_id for c in result.rows if c.assignee_id}
         )
@@ -89,7 +91,8 @@ def render() -> None:
             _("Region"): province_names.get(case.province_code or "", "—"),
             _("Status"): _(STATUS_LABELS[Status(case.status)]),
             _("Priority"): _(sla.PRIORITY_LABELS[sla.Priority(case.priority)]),
-            _("SLA"): sla_badge(case, now, _),
+            _("Agreed deadline"): sla_badge(case, now, _),
+            _("Next deadline"): _next_clock(upcoming.get(case.id), actor, _),
             _("Assignee"): assignees.get(case.assignee_id, "—"),
             _("Updated"): ui.format_time(case.updated_at, actor),
         }
@@ -133,6 +136,14 @@ def render() -> None:
     if nav[2].button(_("Next"), disabled=result.page >= result.page_count, key="queue_next"):
         st.session_state["queue_page"] = result.page + 1
         st.rerun()
+
+
+def _next_clock(clock, actor, _) -> str:
+    """The case's running clock due next: its owner and due time."""
+    if clock is None:
+        return "—"
+    owner = _(OWNER_LABELS[Owner(clock.owner)])
+    return f"{owner} · {ui.format_time(clock.due_at, actor)}"
 
 
 def _open(case) -> None:

@@ -233,3 +233,68 @@ def test_the_gakkumdu_clock_starts_on_a_criminal_finding_and_stops_when_forwarde
     service.drive(session, case, "forward_case", found + 30 * H, detail={"addressee": "gakkumdu"})
     clock = _clocks(session, case)["gakkumdu_forwarding"]
     assert clock.outcome == "met" and service.is_breached(clock, found + 40 * H)
+
+
+def test_leads_hear_before_and_when_a_statutory_clock_breaches_once_each(session, desk):
+    from casework.notifications import check_sla
+    from db.models import Notification, WebhookDelivery
+
+    case = make_case(session, actor=desk.officer)
+    found = datetime(2024, 2, 20, 3, 0, tzinfo=UTC)
+    service.drive(session, case, "approve_kajian", found, detail={"violation_type": "pidana"})
+    session.commit()
+
+    assert check_sla(session=session, now=found + 23.5 * H) == 1
+    assert check_sla(session=session, now=found + 23.6 * H) == 0
+    assert check_sla(session=session, now=found + 25 * H) == 1
+    assert check_sla(session=session, now=found + 26 * H) == 0
+
+    kinds = session.exec(
+        select(Notification.kind, Notification.user_id).where(Notification.case_id == case.id)
+    ).all()
+    assert {(k, u) for k, u in kinds} == {
+        ("clock_at_risk", desk.lead.user_id),
+        ("clock_breached", desk.lead.user_id),
+    }
+    breaches = session.exec(
+        select(AuditEvent.detail).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "clock_breached"
+        )
+    ).all()
+    assert [d["rule"] for d in breaches] == ["gakkumdu_forwarding"]
+    assert session.exec(select(WebhookDelivery.id)).all() == []  # no endpoint subscribed
+
+
+def test_the_queue_filters_by_clock_owner_and_state_and_sorts_by_the_next_deadline(session, desk):
+    from casework.queries import CaseFilters, list_cases
+
+    def refs(now, **filters):
+        page = list_cases(
+            session=session, actor=desk.officer, filters=CaseFilters(**filters), now=now
+        )
+        return {c.reference for c in page.rows}
+
+    late = make_case(session, actor=desk.officer, priority="normal")
+    late = advance(session, desk, late, A.START_REVIEW, A.REFER_TO_PLATFORM)
+    other = make_case(
+        session,
+        actor=desk.officer,
+        priority="normal",
+        urls=["https://www.tiktok.com/@akun.lain/video/7312345678901299999"],
+    )
+    other = advance(session, desk, other, A.START_REVIEW, A.REFER_TO_PLATFORM, now=late.updated_at)
+    escalated = advance(session, desk, other, A.ESCALATE, now=other.updated_at + 30 * H)
+    now = escalated.updated_at + H
+
+    assert refs(now, clock_owner="platform", clock_state="overdue") == {late.reference}
+    assert refs(now, clock_state="awaiting_order") == {escalated.reference}
+    assert refs(now, clock_owner="gakkumdu") == set()
+
+    found = now - 23 * H
+    service.drive(session, escalated, "approve_kajian", found, detail={"violation_type": "pidana"})
+    session.commit()
+    assert refs(now, clock_owner="gakkumdu", clock_state="running") == {escalated.reference}
+    page = list_cases(
+        session=session, actor=desk.officer, sort="next_clock_due", descending=False, now=now
+    )
+    assert [c.reference for c in page.rows][:2] == [late.reference, escalated.reference]
