@@ -369,6 +369,48 @@ def _set_instagram_sla(world: World, actor: Actor) -> None:
     assert (stored.sla_urgent_hours, stored.sla_normal_hours) == (6, 30)
 
 
+def _shorten_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import save_rule
+
+    rule = save_rule(session=world.session, actor=actor, code="kajian_awal", amount=3, note="uji")
+    assert rule.version == 2
+
+
+def _recompute_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import recompute
+
+    assert recompute(session=world.session, actor=actor, code="kajian_awal") == 0
+
+
+def _add_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import save_holiday
+    from db.models import Holiday
+
+    save_holiday(
+        session=world.session,
+        actor=actor,
+        day=date(2027, 1, 1),
+        kind="national",
+        label_id="Tahun Baru 2027 Masehi",
+        label_en="New Year's Day",
+    )
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2027, 1, 1)) is not None
+
+
+def _remove_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import remove_holiday
+    from db.models import Holiday
+
+    remove_holiday(session=world.session, actor=actor, day=date(2024, 12, 26))
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2024, 12, 26)) is None
+
+
 def _rename_bogor(world: World, actor: Actor) -> None:
     save_region(session=world.session, actor=actor, code="32.01", name="Kab. Bogor")
     world.session.expire_all()
@@ -522,6 +564,10 @@ OPERATIONS: dict[str, Op] = {
     "save_legal_ground": Op(_add_legal_ground),
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
+    "save_clock_rule": Op(_shorten_kajian_awal),
+    "recompute_clocks": Op(_recompute_kajian_awal),
+    "save_holiday": Op(_add_holiday),
+    "remove_holiday": Op(_remove_holiday),
     "save_platform": Op(_rename_telegram),
     "save_dsa_mapping": Op(_map_other_category),
     "admin_reset_password": Op(_reset_password, prepare=_prepare_account),

@@ -130,6 +130,11 @@ MATRIX = {
     # SLA policy, regions and platforms: admins of the supervisory body
     "update_platform_sla":    (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_region":            (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    # deadline rules and the holiday calendar (issue 18): admins of the supervisory body
+    "save_clock_rule":        (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "recompute_clocks":       (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "save_holiday":           (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
+    "remove_holiday":         (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_platform":          (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     "save_dsa_mapping":       (NO,  NO, NO,   NO,  NO, NO,   NO,  NO,  NO,  NO,   OK,   NO,  NO),
     # accounts and sessions (the target is a TikTok liaison: another organisation)
@@ -283,6 +288,10 @@ LOGGED_AS = {
         for name in (
             "update_platform_sla",
             "save_region",
+            "save_clock_rule",
+            "recompute_clocks",
+            "save_holiday",
+            "remove_holiday",
             "save_platform",
             "admin_reset_password",
             "set_user_active",
