@@ -298,3 +298,50 @@ def test_the_queue_filters_by_clock_owner_and_state_and_sorts_by_the_next_deadli
         session=session, actor=desk.officer, sort="next_clock_due", descending=False, now=now
     )
     assert [c.reference for c in page.rows][:2] == [late.reference, escalated.reference]
+
+
+def test_clock_compliance_per_rule_and_owner_matches_plain_python(session, desk):
+    from casework.clocks import figures
+
+    cases = []
+    for n, actions in enumerate(
+        [
+            (A.START_REVIEW, A.REFER_TO_PLATFORM),
+            (A.START_REVIEW, A.REFER_TO_PLATFORM, A.RECORD_DECISION),
+            (A.START_REVIEW, A.REFER_TO_PLATFORM, A.ACKNOWLEDGE, A.REQUEST_INFORMATION),
+            (A.START_REVIEW,),
+        ]
+    ):
+        case = make_case(
+            session,
+            actor=desk.officer,
+            priority="urgent",
+            urls=[f"https://www.tiktok.com/@akun.contoh/video/73123456789012{n:05d}"],
+        )
+        cases.append(advance(session, desk, case, *actions))
+    service.drive(
+        session, cases[3], "approve_kajian", CAMPAIGN_NOW, detail={"violation_type": "pidana"}
+    )
+    session.commit()
+
+    for now in (CAMPAIGN_NOW + H, CAMPAIGN_NOW + 3 * H, CAMPAIGN_NOW + 30 * H):
+        expected: dict[tuple[str, str], list[int]] = {}
+        for row in session.exec(select(CaseClock)).all():
+            clock = service.clock_of(row)
+            counts = expected.setdefault((row.rule_code, row.owner), [0, 0, 0, 0])
+            if clock.breached(now):
+                counts[1] += 1
+            elif clock.outcome == "met":
+                counts[0] += 1
+            elif clock.stopped_at is None and clock.paused_since is None:
+                counts[2] += 1
+            elif clock.stopped_at is None:
+                counts[3] += 1
+        got = figures.compliance(session=session, actor=desk.lead, now=now)
+        assert {(c.rule_code, c.owner): [c.on_time, c.late, c.running, c.paused] for c in got} == (
+            expected
+        )
+
+    durations = figures.platform_durations(session=session, actor=desk.lead)
+    assert [(d.platform, d.kind, d.measured) for d in durations] == [("tiktok", "agreed", 1)]
+    assert durations[0].median_hours == pytest.approx(10 / 60)
