@@ -40,6 +40,10 @@ NOTIFICATION_TEXTS = {
     "sla_breached": N_("The platform missed its deadline on {reference}."),
     "clock_at_risk": N_("A deadline on {reference} is less than an hour away."),
     "clock_breached": N_("A deadline on {reference} was missed."),
+    "identity_linked": N_(
+        "Your account can now be signed in to through {provider}. "
+        "If you did not do this, tell an administrator at once."
+    ),
 }
 
 AT_RISK = timedelta(hours=1)
