@@ -34,12 +34,12 @@ from casework.analytics.sql import (
     shared_read_model,
     text,
 )
-from casework.clocks import breach
 from casework.analytics.suppression import (
     resting_on_enough,
     small_count,
     small_rows_dropped,
 )
+from casework.clocks import breach
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [

@@ -193,9 +193,9 @@ def test_the_case_page_shows_every_running_clock_in_bahasa_indonesia(demo_databa
     basis and due time in the case's zone."""
     from datetime import timedelta
 
+    from casework.actors import actor_for
     from casework.cases import refer_to_platform
     from casework.clocks import service
-    from casework.actors import actor_for
     from db.types import utcnow
 
     case = _case(status="in_review")
