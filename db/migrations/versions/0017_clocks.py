@@ -74,7 +74,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id', 'rule_code')
     )
-    op.create_index(op.f('ix_case_clock_case_id'), 'case_clock', ['case_id'], unique=False)
+    op.create_index('ix_case_clock_case_next', 'case_clock', ['case_id', 'stopped_at', 'due_at'], unique=False)
     op.create_index('ix_case_clock_owner_due', 'case_clock', ['owner', 'stopped_at', 'due_at'], unique=False)
     op.create_index('ix_case_clock_due', 'case_clock', ['stopped_at', 'due_at'], unique=False)
 
@@ -82,7 +82,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_case_clock_due', table_name='case_clock')
     op.drop_index('ix_case_clock_owner_due', table_name='case_clock')
-    op.drop_index(op.f('ix_case_clock_case_id'), table_name='case_clock')
+    op.drop_index('ix_case_clock_case_next', table_name='case_clock')
     op.drop_table('case_clock')
     op.drop_table('holiday')
     op.drop_index(op.f('ix_clock_rule_code'), table_name='clock_rule')
