@@ -177,7 +177,9 @@ def _clock_condition(actor: Actor, filters: CaseFilters, now: datetime):
                 CaseClock.due_at, CaseClock.stopped_at, CaseClock.paused_since, now
             )
         )
-    return select(CaseClock.id).where(*where).exists()
+    # IN over the clocks that match, computed once: an EXISTS per case would walk the
+    # owner's index for every case (quadratic on SQLite).
+    return Case.id.in_(select(CaseClock.case_id).where(*where[1:]))
 
 
 def next_clocks(session: Session, case_ids: list[int]) -> dict[int, CaseClock]:
