@@ -55,6 +55,22 @@ ACTIONS = (
     "close_case",
     "reopen_case",
     "resume_review",
+    "request_komdigi",
+    "komdigi_criteria_not_met",
+    "komdigi_request_information",
+)
+# The statutory track's actions: no row in the takedown table (their own table is
+# checked in tests/unit/test_statutory_stages.py).
+STATUTORY_ACTIONS = (
+    "register_laporan",
+    "decline_registration",
+    "draft_kajian",
+    "approve_kajian",
+    "return_kajian",
+    "forward_case",
+    "record_gakkumdu_outcome",
+    "forward_up",
+    "conclude_handling",
 )
 ROLES = ("officer", "lead", "liaison", "admin", "observer", "regulator")
 
@@ -90,6 +106,14 @@ EXPECTED = {
     ("escalated", "record_regulator_order"): ("escalated", REGULATOR),
     ("escalated", "record_decision"): ("decided", LIAISON),
     ("escalated", "close_case"): ("closed", SUPERVISORY),
+    # Komdigi as a channel: from review, or beside a referral the platform holds
+    ("in_review", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("sent", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("acknowledged", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("info_requested", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("contested", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("escalated", "komdigi_criteria_not_met"): ("in_review", REGULATOR),
+    ("escalated", "komdigi_request_information"): ("escalated", REGULATOR),
     # coming back
     ("closed", "reopen_case"): ("reopened", SUPERVISORY),
     ("rejected", "reopen_case"): ("reopened", SUPERVISORY),
@@ -117,7 +141,7 @@ COMBINATIONS = [
 
 def test_the_enums_name_exactly_the_statuses_actions_and_roles_of_the_design():
     assert {s.value for s in Status} == set(STATUSES)
-    assert {a.value for a in Action} == set(ACTIONS)
+    assert {a.value for a in Action} == set(ACTIONS) | set(STATUTORY_ACTIONS)
     assert {r.value for r in Role} == set(ROLES)
 
 
