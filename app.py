@@ -112,6 +112,20 @@ def _warm_read_model() -> None:
     log.info("the dashboard's read model is loaded (%.1f s)", time.monotonic() - started)
 
 
+def _capture_in_server(stopping: threading.Event) -> None:
+    """A capture worker on a thread of the server (demo mode only): one Chromium, the
+    same loop `python -m casework.capture` runs."""
+    from casework.capture.worker import CaptureWorker
+
+    settings = get_settings()
+    try:
+        with CaptureWorker(get_engine(), settings) as worker:
+            worker.stopping = stopping
+            worker.run()
+    except Exception:  # no Chromium here, say: the server itself carries on
+        log.exception("the capture worker inside the server stopped")
+
+
 @asynccontextmanager
 async def lifespan(_app):
     settings = get_settings()
@@ -135,7 +149,13 @@ async def lifespan(_app):
         watches.append(asyncio.create_task(_outbox_watch(settings.outbox_seconds)))
     if settings.checkpoint_seconds:
         watches.append(asyncio.create_task(_checkpoint_watch(settings.checkpoint_seconds)))
+    capture_stopping = threading.Event()
+    if settings.capture_in_server and settings.demo_mode and settings.capture_enabled:
+        threading.Thread(
+            target=_capture_in_server, args=(capture_stopping,), name="capture", daemon=True
+        ).start()
     yield {}
+    capture_stopping.set()
     for watch in watches:
         watch.cancel()
     get_engine().dispose()

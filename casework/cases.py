@@ -17,6 +17,7 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
+from casework.capture.schedule import enqueue_filed_case, schedule_verification
 from casework.decision_signatures import verify_decision_signature
 from casework.elections import load_calendar
 from casework.errors import (
@@ -43,6 +44,7 @@ from casework.transactions import rolls_back
 from casework.validation import clean_decision, clean_report, required_text
 from casework.webhooks import ACTION_EVENTS, case_event
 from casework.workflow import STATUS_LABELS, Action, Status, find_transition
+from db.config import Settings, get_settings
 from db.engine import begin_write
 from db.models import (
     Case,
@@ -149,9 +151,15 @@ def case_evidence(*, session: Session, actor: Actor, case_id: int) -> list[Evide
 
 @rolls_back
 def file_report(
-    *, session: Session, actor: Actor, report: ReportIn, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    report: ReportIn,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Case:
-    """File a new case in `new` from an officer's report."""
+    """File a new case in `new` from an officer's report, and queue a capture of each of
+    its links (casework.capture)."""
     if not actor.is_supervisory_caseworker:
         log_denied(actor, "file_report")
         raise PermissionDenied()
@@ -219,6 +227,7 @@ def file_report(
             "priority": case.priority,
         },
     )
+    enqueue_filed_case(session, case, settings=settings or get_settings(), now=now)
     session.commit()
     return case
 
@@ -513,9 +522,17 @@ def _puid_in_use(session: Session, platform_code: str, puid: str) -> bool:
 
 @rolls_back
 def record_decision(
-    *, session: Session, actor: Actor, case_id: int, version: int, decision: DecisionIn, now=None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    decision: DecisionIn,
+    now=None,
+    settings: Settings | None = None,
 ) -> Case:
-    """The platform records what it did and why (statement of reasons)."""
+    """The platform records what it did and why (statement of reasons). A removal or a
+    restriction queues a check that the content is gone (casework.capture)."""
     cleaned = clean_decision(session, decision)
     signed = {}
     # Filled in by `decide` when the decision is signed: the audit event names the key.
@@ -567,6 +584,13 @@ def record_decision(
             **cleaned,
             **signed,
         )
+    )
+    schedule_verification(
+        session,
+        case,
+        cleaned["decisions"],
+        settings=settings or get_settings(),
+        now=case.updated_at,
     )
     notify_case_parties(session, case, kind="decision_recorded", exclude=actor.user_id)
     _commit(session)

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
+from casework.capture.similar import perceptual_hash
 from casework.cases import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
@@ -62,6 +63,12 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     ODT: (".odt",),
 }
 ACCEPTED_TYPES = frozenset(EXTENSIONS)
+# Files only Pantau's own capture makes (casework.capture); never accepted as uploads.
+CAPTURE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/warc": (".warc",),
+    "application/x-cdxj": (".cdxj",),
+    "application/json": (".json",),
+}
 # The types Pillow reads without plugins, by the format name it reports.
 PILLOW_FORMATS = {
     "image/png": "PNG",
@@ -293,7 +300,7 @@ def safe_download_name(name: str | None, mime_type: str) -> str:
     direction-override or zero-width characters, no quotes or reserved characters, at most
     120 characters, never empty, and ending in the extension of the sniffed type (a PNG
     named `.exe` downloads as `.png`)."""
-    extensions = EXTENSIONS.get(mime_type, (".bin",))
+    extensions = EXTENSIONS.get(mime_type) or CAPTURE_EXTENSIONS.get(mime_type, (".bin",))
     cleaned = unicodedata.normalize("NFC", name or "")
     cleaned = _PATH_SEPARATOR.split(cleaned)[-1]
     cleaned = "".join(
@@ -368,13 +375,51 @@ def add_evidence(
     # The bytes are checked before the write transaction starts, so SQLite's write lock
     # is not held while an image decodes.
     mime_type, thumbnail = check_file(data, settings=settings)
+    image_hash = perceptual_hash(data, mime_type)
     sha256 = hashlib.sha256(data).hexdigest()
     begin_write(session)
     case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_evidence")
     if case.status == Status.MERGED:
         raise ValidationError({"file": MERGED_CASE}, MERGED_CASE)
+    evidence = store_evidence(
+        session,
+        case_id=case.id,
+        data=data,
+        sha256=sha256,
+        file_name=file_name,
+        mime_type=mime_type,
+        thumbnail=thumbnail,
+        perceptual_hash=image_hash,
+        captured_by_id=actor.user_id,
+        captured_at=captured_at,
+        uploaded_by_kind=str(actor.organisation_kind),
+        now=now,
+    )
+    session.commit()
+    return evidence
+
+
+def store_evidence(
+    session: Session,
+    *,
+    case_id: int,
+    data: bytes,
+    sha256: str,
+    file_name: str | None,
+    mime_type: str,
+    thumbnail: bytes | None,
+    perceptual_hash: str | None,
+    captured_by_id: int | None,
+    captured_at: datetime | None,
+    uploaded_by_kind: str,
+    now: datetime,
+    capture_id: int | None = None,
+) -> Evidence:
+    """Store checked bytes once (by SHA-256) and attach them to a case with an
+    `evidence_added` event, inside the caller's write transaction; the caller commits.
+    Refuses bytes already attached to the case."""
     _lock_digest(session, sha256)
-    attached = select(Evidence.id).where(Evidence.case_id == case.id, Evidence.sha256 == sha256)
+    attached = select(Evidence.id).where(Evidence.case_id == case_id, Evidence.sha256 == sha256)
     if session.exec(attached).first() is not None:
         raise ValidationError({"file": ALREADY_ATTACHED}, ALREADY_ATTACHED)
     stored = select(EvidenceBlob.sha256).where(EvidenceBlob.sha256 == sha256)
@@ -386,38 +431,42 @@ def add_evidence(
                 mime_type=mime_type,
                 data=data,
                 thumbnail=thumbnail,
+                perceptual_hash=perceptual_hash,
                 created_at=now,
             )
         )
         session.flush()
     evidence = Evidence(
-        case_id=case.id,
+        case_id=case_id,
         sha256=sha256,
         file_name=safe_download_name(file_name, mime_type),
         mime_type=mime_type,
         size=len(data),
-        captured_by_id=actor.user_id,
+        captured_by_id=captured_by_id,
         captured_at=captured_at,
-        uploaded_by_kind=str(actor.organisation_kind),
+        uploaded_by_kind=uploaded_by_kind,
+        capture_id=capture_id,
         created_at=now,
     )
     session.add(evidence)
     session.flush()
+    detail = {
+        "evidence_id": evidence.id,
+        "sha256": sha256,
+        "size": len(data),
+        "type": mime_type,
+        "uploaded_by": evidence.uploaded_by_kind,
+    }
+    if capture_id is not None:
+        detail["capture_id"] = capture_id
     record_event(
         session,
         action="evidence_added",
-        actor_id=actor.user_id,
-        case_id=case.id,
+        actor_id=captured_by_id,
+        case_id=case_id,
         at=now,
-        detail={
-            "evidence_id": evidence.id,
-            "sha256": sha256,
-            "size": len(data),
-            "type": mime_type,
-            "uploaded_by": evidence.uploaded_by_kind,
-        },
+        detail=detail,
     )
-    session.commit()
     return evidence
 
 

@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_events
+from casework.capture.schedule import capture_allowed, capture_job_row
 from casework.elections import load_calendar
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_, translator
@@ -45,8 +46,10 @@ from casework.transactions import rolls_back
 from casework.urls import analyse_url
 from casework.validation import clean_report
 from casework.workflow import Status
+from db.config import get_settings
 from db.engine import begin_write
 from db.models import (
+    CaptureJob,
     Case,
     CaseReport,
     CaseUrl,
@@ -1122,6 +1125,7 @@ class _Writer:
 
     def __init__(self, session: Session, actor: Actor, batch_id: int, now: datetime):
         self.session, self.actor, self.batch_id, self.now = session, actor, batch_id, now
+        self.settings = get_settings()
         self.connection = session.connection()
         self.calendar = load_calendar(session)
         query = select(Region.code, Region.time_zone).where(Region.level == "province")
@@ -1147,10 +1151,17 @@ class _Writer:
             details = self._insert_cases(leaders, [next(unused) for _ in leaders], joined)
             case_ids.update((row, case_id) for row, case_id, _ in details)
             events = [self._event(case_id, "case_filed", detail) for _, case_id, detail in details]
-            url_rows, report_rows = [], []
+            url_rows, report_rows, capture_rows = [], [], []
             for row in chunk:
                 item = by_row[row.row]
                 case_id = row.case_id or case_ids[row.same_as_row or row.row]
+                if row.outcome == NEW_CASE and capture_allowed(
+                    self.settings, item.values.get("platform_code")
+                ):
+                    # A new case's links are captured, as when it is filed by hand.
+                    capture_rows.extend(
+                        capture_job_row(case_id, url, self.now) for url, *_ in item.urls
+                    )
                 if row.case_id is not None and case_id not in announced:
                     announced.add(case_id)  # an existing case's event: once, complete
                     detail = {"import_batch": self.batch_id, "reports": added[case_id]}
@@ -1162,6 +1173,8 @@ class _Writer:
                 report_rows.append(self._report_row(case_id, item, row.outcome == NEW_CASE))
             if url_rows:
                 self.connection.execute(insert(CaseUrl.__table__), url_rows)
+            if capture_rows:
+                self.connection.execute(insert(CaptureJob.__table__), capture_rows)
             self.connection.execute(insert(CaseReport.__table__), report_rows)
             record_events(self.session, events)
         reindex(self.session, [*case_ids.values(), *added])

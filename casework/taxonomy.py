@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
+from casework.capture.outcomes import seed_capture_markers
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.legal_grounds import seed_legal_grounds
@@ -166,6 +167,7 @@ def seed_reference_data(session: Session) -> None:
                     additions=list(additions),
                 )
             )
+    seed_capture_markers(session)
     session.flush()
 
 

@@ -35,6 +35,9 @@ EVENT_LABELS["evidence_bundle_exported"] = N_("Evidence bundle exported")
 EVENT_LABELS["platform_key_registered"] = N_("Platform signing key registered")
 EVENT_LABELS["platform_key_revoked"] = N_("Platform signing key revoked")
 EVENT_LABELS.update(STATUTORY_EVENT_LABELS)
+EVENT_LABELS["capture_requested"] = N_("Capture requested")
+EVENT_LABELS["content_captured"] = N_("Content captured by Pantau")
+EVENT_LABELS["removal_checked"] = N_("Removal checked by Pantau")
 UNKNOWN_EVENT = N_("Other change")
 
 

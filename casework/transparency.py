@@ -15,6 +15,7 @@ from casework.analytics import figures
 from casework.analytics.breakdown import breakdown, response_summary, totals
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import ALL_PLATFORMS
+from casework.analytics.verification import RemovalChecks
 from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
 from casework.i18n import N_
@@ -98,8 +99,11 @@ def build_report(
     now: datetime,
     threshold: int,
     model: ReadModel | None = None,
+    removals: RemovalChecks | None = None,
 ) -> Report:
-    """The report's figures for the period and election in `filters`."""
+    """The report's figures for the period and election in `filters`; with `removals`
+    (`casework.analytics.verification.removal_checks` for the same filters), also the
+    removals Pantau verified against those merely reported."""
     if version not in (INTERNAL, PUBLIC, PLATFORM) or not may_read_report(actor, version):
         raise PermissionDenied()
     filters = filters.but(interval="day")
@@ -143,6 +147,24 @@ def build_report(
             {"figure": N_("Decisions contested"), "value": total["contested"], "kind": "count"},
         ],
     )
+    if removals is not None:
+        headline.rows += [
+            {
+                "figure": N_("Removals reported by platforms"),
+                "value": removals.reported,
+                "kind": "count",
+            },
+            {
+                "figure": N_("Removals verified gone by Pantau"),
+                "value": removals.verified_gone,
+                "kind": "count",
+            },
+            {
+                "figure": N_("Removed content found still reachable"),
+                "value": removals.still_reachable,
+                "kind": "count",
+            },
+        ]
     tables = [
         _platform_table(kw, sla),
         _decision_table(kw),

@@ -128,6 +128,61 @@ class Settings(BaseSettings):
         default=3600, ge=0, description="How often the audit chain is checkpointed; 0 = off."
     )
 
+    # --- capture: Pantau's own screenshots and web archives (casework.capture) ---
+    capture_enabled: bool = Field(
+        default=True, description="Capture each filed link and verify removals; false = off."
+    )
+    capture_off_platforms: list[str] = Field(
+        default_factory=list,
+        description='Platform codes never captured, as JSON (`["facebook"]`).',
+    )
+    capture_in_server: bool = Field(
+        default=False,
+        description="Run a capture worker inside the server (demo mode only); otherwise "
+        "start `python -m casework.capture`.",
+    )
+    chromium_path: str = Field(
+        default="/usr/bin/chromium", description="The Chromium the capture worker launches."
+    )
+    capture_proxy: str | None = Field(
+        default=None, description="Proxy for every capture (`http://proxy:3128`); unset = none."
+    )
+    capture_user_agent: str = Field(
+        default="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/140.0 Safari/537.36 Pantau-Capture/1",
+        description="The user agent captures announce.",
+    )
+    capture_timeout_seconds: float = Field(
+        default=30, gt=0, description="How long a page may take to load before it times out."
+    )
+    capture_max_attempts: int = Field(
+        default=3, ge=1, description="Attempts at a capture before its failure is recorded."
+    )
+    capture_host_interval_seconds: float = Field(
+        default=2, ge=0, description="Least time between two fetches from one host."
+    )
+    capture_poll_seconds: float = Field(
+        default=5, gt=0, description="How often an idle capture worker looks for jobs."
+    )
+    capture_verify_delay_hours: float = Field(
+        default=24, ge=0, description="Wait after a removal before checking it is gone."
+    )
+    capture_verify_decisions: list[str] = Field(
+        default_factory=lambda: [
+            "removed",
+            "geo_blocked",
+            "account_suspended",
+            "account_terminated",
+        ],
+        description="Decision types whose content is checked after the delay, as JSON.",
+    )
+    near_duplicate_distance: int = Field(
+        default=6,
+        ge=0,
+        le=64,
+        description="Largest perceptual-hash distance called near-identical.",
+    )
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _blank_means_default(cls, value: str | None) -> str:
@@ -147,6 +202,9 @@ class Settings(BaseSettings):
                 # A receiver on an internal address would let a token holder probe the
                 # deployment's own network from the server.
                 raise ValueError("PANTAU_WEBHOOK_ALLOW_INTERNAL must be false in production")
+            if self.capture_in_server:
+                # Chromium in the web server's process competes with every session.
+                raise ValueError("PANTAU_CAPTURE_IN_SERVER must be false in production")
             if not (self.signing_key_file or self.signing_key):
                 # A key generated on the fly would sign checkpoints nobody can check later.
                 raise ValueError(

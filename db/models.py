@@ -327,6 +327,8 @@ class EvidenceBlob(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     # A small JPEG/PNG preview of images, made once at upload.
     thumbnail: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    # The image's perceptual hash (imagehash's pHash, 16 hex digits), for near-duplicates.
+    perceptual_hash: str | None = Field(default=None, max_length=16, index=True)
     created_at: datetime = _created_at()
 
 
@@ -340,6 +342,8 @@ class Evidence(SQLModel, table=True):
     captured_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     captured_at: datetime | None = _ts(default=None)
     uploaded_by_kind: str = Field(default="supervisory", max_length=20)
+    # The capture that made this file (casework.capture); None for uploads.
+    capture_id: int | None = Field(default=None, foreign_key="capture.id", index=True)
     created_at: datetime = _created_at()
 
 
@@ -582,6 +586,74 @@ class EmailDomainRule(SQLModel, table=True):
     domain: str = Field(max_length=200, unique=True)
     organisation_id: int = Field(foreign_key="organisation.id")
     role: str = Field(max_length=20)
+    created_at: datetime = _created_at()
+
+
+# --- capture: the content as Pantau itself fetched it ---------------------------------
+
+
+class CaptureJob(SQLModel, table=True):
+    """One fetch to do: a capture of a case's link when the case is filed (or on demand),
+    or a verification after a removal. A worker claims it by moving `due_at` past its
+    lease, so a job whose worker died comes due again."""
+
+    __tablename__ = "capture_job"
+    __table_args__ = (Index("ix_capture_job_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = Field(default="capture", max_length=16)  # capture | verify
+    status: str = Field(default="pending", max_length=16)  # pending | done | failed
+    attempts: int = Field(default=0)
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    claimed_by: str | None = Field(default=None, max_length=80)
+    requested_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created_at()
+    finished_at: datetime | None = _ts(default=None)
+
+
+class Capture(SQLModel, table=True):
+    """What one fetch found, with the evidence it produced and the signed manifest of
+    their hashes. Written in one transaction with its evidence: all or nothing."""
+
+    __tablename__ = "capture"
+    __table_args__ = (Index("ix_capture_case_kind", "case_id", "kind", "captured_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = Field(default=None, foreign_key="capture_job.id", index=True)
+    case_id: int = Field(foreign_key="case_file.id")
+    kind: str = Field(default="capture", max_length=16)  # capture | verify
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    # captured | login_wall | region_block | not_found | unavailable | timeout | error;
+    # a verification reads still_reachable (captured) or gone (not_found, unavailable).
+    outcome: str = Field(max_length=24)
+    http_status: int | None = Field(default=None)
+    final_url: str | None = Field(default=None, sa_column=Column(Text))
+    title: str | None = Field(default=None, max_length=300)
+    canonical_url: str | None = Field(default=None, sa_column=Column(Text))
+    author_handle: str | None = Field(default=None, max_length=200)
+    page_metadata: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    user_agent: str = Field(default="", max_length=300)
+    proxy: str | None = Field(default=None, max_length=300)
+    captured_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    manifest_sha256: str | None = Field(default=None, max_length=64)
+    signature: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created_at()
+
+
+class CaptureMarker(SQLModel, table=True):
+    """Text that tells what a platform served instead of the content (a login wall, a
+    region block, its own "unavailable" page), per platform or for all (`platform_code`
+    empty). Data an administrator keeps, seeded with defaults."""
+
+    __tablename__ = "capture_marker"
+    id: int | None = Field(default=None, primary_key=True)
+    platform_code: str | None = Field(default=None, max_length=32, index=True)
+    outcome: str = Field(max_length=24)  # login_wall | region_block | unavailable
+    marker: str = Field(max_length=300)
     created_at: datetime = _created_at()
 
 

@@ -8,18 +8,18 @@ from casework import sla
 from casework.bulk import find_by_reference
 from casework.case_view import CaseView, load_case_view
 from casework.cases import ACTION_SERVICES, add_comment
-from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
 from casework.errors import CaseNotFound, DomainError
 from casework.evidence import may_add_evidence
-from casework.i18n import N_, format_date
-from casework.schemas import DecisionIn
+from casework.i18n import N_
 from casework.taxonomy import term_label, terms
 from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from db.engine import session_scope
 from pages import registry, ui
 from pages.bundle_panel import bundle_download
+from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
+from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_evidence, render_upload
 
 # What each action asks for: (keyword of the service, label message id, required).
@@ -73,6 +73,7 @@ def render() -> None:
     with left:
         _details(view, actor)
         render_evidence(view, actor)
+        render_captures(view, actor)
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
@@ -227,7 +228,7 @@ def _decisions(view: CaseView, actor) -> None:
             st.caption(
                 f"{ground}: {ui.plain(reference)} · {ui.format_time(decision.decided_at, actor)}"
             )
-            st.caption(ui.plain(" · ".join(_decision_details(decision))))
+            st.caption(ui.plain(" · ".join(decision_details(decision))))
             signer = view.decision_signers.get(decision.id)
             if signer:
                 st.caption(
@@ -238,27 +239,6 @@ def _decisions(view: CaseView, actor) -> None:
                 )
             if decision.explanation:
                 st.text(decision.explanation)
-
-
-def _decision_details(decision) -> list[str]:
-    """Scope, automation, end dates and the platform's PUID, as one line of facts."""
-    _ = ui.gettext()
-    language = ui.language()
-    scope = [
-        _("Every country (global)") if code == GLOBAL else country_name(code, language)
-        for code in scope_codes(decision.territorial_scope)
-    ]
-    details = [
-        f"{_('Territorial scope')}: {', '.join(scope)}",
-        _(AUTOMATION_LABELS.get(decision.automated_decision, AUTOMATION_LABELS["not_automated"])),
-    ]
-    for column, label in END_DATE_LABELS.items():
-        ends_on = getattr(decision, column)
-        if ends_on is not None:
-            details.append(f"{_(label)} {format_date(ends_on, language=language)}")
-    if decision.puid:
-        details.append(f"PUID {decision.puid}")
-    return details
 
 
 def _timeline(view: CaseView, actor) -> None:
@@ -334,7 +314,7 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
         label = _(ACTION_LABELS[action])
         with st.expander(label):
             if action == Action.RECORD_DECISION:
-                _decision_form(view, actor, version)
+                decision_form(view, actor, version, run_action=_run_action)
             elif action == Action.MERGE:
                 with st.form(f"case_action_{action}"):
                     target = st.text_input(_("Reference of the case to keep"), max_chars=32)
@@ -359,81 +339,6 @@ def _merge(view: CaseView, actor, reference: str, version: int) -> None:
         st.error(_("No case with that reference is available to you."))
         return
     _run_action(view, actor, Action.MERGE, version, into_case_id=match.id)
-
-
-AUTOMATION_LABELS = {
-    "not_automated": N_("Not automated"),
-    "partially": N_("Partially automated"),
-    "fully": N_("Fully automated"),
-}
-END_DATE_LABELS = {
-    "visibility_ends_on": N_("Content restriction ends on"),
-    "monetary_ends_on": N_("Monetary restriction ends on"),
-    "account_ends_on": N_("Account restriction ends on"),
-}
-
-
-def _decision_form(view: CaseView, actor, version: int) -> None:
-    _ = ui.gettext()
-    language = ui.language()
-    with session_scope() as session:
-        types = terms(session, "decision_type")
-    labels = {t.code: term_label(t, language) for t in types}
-    countries = [GLOBAL, *sorted(country_codes())]
-
-    def country_label(code: str) -> str:
-        if code == GLOBAL:
-            return _("Every country (global)")
-        return f"{country_name(code, language)} ({code})"
-
-    with st.form("case_decision_form"):
-        decisions = st.multiselect(_("Decision"), list(labels), format_func=labels.get)
-        ground = st.radio(
-            _("Ground"),
-            ["terms", "law"],
-            format_func=lambda g: _("Terms of service") if g == "terms" else _("Law"),
-            horizontal=True,
-        )
-        legal = st.text_input(_("Legal reference"), max_chars=500)
-        policy = st.text_input(_("Policy reference"), max_chars=500)
-        explanation = st.text_area(_("Explanation"), max_chars=10000)
-        st.caption(_("Required. At most 2,000 characters when the scope covers an EU/EEA country."))
-        facts = st.text_area(
-            _("Facts and circumstances (if not in the explanation)"), max_chars=10000
-        )
-        scope = st.multiselect(
-            _("Territorial scope"), countries, default=["ID"], format_func=country_label
-        )
-        ends = {
-            column: st.date_input(_(label), value=None, format="DD/MM/YYYY")
-            for column, label in END_DATE_LABELS.items()
-        }
-        detection = st.checkbox(_("Detected by automated means"))
-        automated = st.radio(
-            _("Decided by automated means"),
-            list(AUTOMATION_LABELS),
-            format_func=lambda a: _(AUTOMATION_LABELS[a]),
-            horizontal=True,
-        )
-        if st.form_submit_button(_("Record decision")):
-            _run_action(
-                view,
-                actor,
-                Action.RECORD_DECISION,
-                version,
-                decision=DecisionIn(
-                    decisions=decisions,
-                    ground=ground,
-                    legal_reference=legal,
-                    policy_reference=policy,
-                    explanation=explanation,
-                    facts=facts,
-                    territorial_scope=",".join(scope),
-                    automated_detection=detection,
-                    automated_decision=automated,
-                    **ends,
-                ),
-            )
 
 
 def _comment_form(view: CaseView, actor) -> None:

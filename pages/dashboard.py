@@ -10,7 +10,9 @@ import streamlit as st
 from casework.analytics import figures
 from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
+from casework.analytics.verification import removal_checks
 from casework.errors import DomainError
+from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from pages import dashboard_filters, registry, ui
@@ -35,6 +37,11 @@ def render() -> None:
         # every viewer in the same minute shares them (overdue counts move by the minute).
         now = utcnow().replace(second=0, microsecond=0)
         sections.headline(figures.headline(actor=actor, filters=filters, now=now, model=model))
+        with session_scope() as session:
+            removals = removal_checks(
+                session=session, actor=actor, filters=filters, settings=get_settings()
+            )
+        sections.removal_checks(removals)
         drill = "queue" in {spec.url_path for spec in registry.specs_for(actor.role)}
         tabs = st.tabs(
             [_("Volume"), _("Backlog"), _("Deadlines"), _("Outcomes"), _("Map"), _("Accounts")]

@@ -44,6 +44,22 @@ def headline(numbers: figures.Headline) -> None:
     )
 
 
+def removal_checks(checks) -> None:
+    """Removals Pantau verified against those the platforms merely reported."""
+    _ = ui.gettext()
+    st.caption(
+        _(
+            "Removals reported by platforms: {reported} · verified gone by Pantau: "
+            "{gone} · still reachable: {reachable} · not yet checked: {unchecked}"
+        ).format(
+            reported=ui.number(checks.reported),
+            gone=ui.number(checks.verified_gone),
+            reachable=ui.number(checks.still_reachable),
+            unchecked=ui.number(checks.unverified),
+        )
+    )
+
+
 def _platform_label(options: DashboardOptions):
     _ = ui.gettext()
     return lambda code: (

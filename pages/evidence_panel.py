@@ -30,11 +30,10 @@ def render_evidence(view, actor) -> None:
                     st.caption(item.mime_type)
             with columns[1]:
                 st.text(item.file_name)
-                by = (
-                    _("uploaded by the platform")
-                    if item.uploaded_by_kind == "platform"
-                    else _("uploaded by the supervisory body")
-                )
+                by = {
+                    "platform": _("uploaded by the platform"),
+                    "capture": _("captured by Pantau capture"),
+                }.get(item.uploaded_by_kind, _("uploaded by the supervisory body"))
                 st.caption(
                     f"{megabytes(item.size)} MB · {item.mime_type} · {by} · "
                     f"{ui.format_time(item.created_at, actor)}"

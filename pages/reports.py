@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from casework.analytics.filters import DashboardFilters
+from casework.analytics.verification import removal_checks
 from casework.dsa_export import eu_submission_zip, indonesian_record, may_export_decisions
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
@@ -102,12 +103,17 @@ def _report_section(actor) -> None:
         horizontal=True,
         key="report_language",
     )
+    with session_scope() as session:
+        removals = removal_checks(
+            session=session, actor=actor, filters=filters, settings=get_settings()
+        )
     report = build_report(
         actor=actor,
         filters=filters,
         version=version,
         now=utcnow(),
         threshold=get_settings().report_min_count,
+        removals=removals,
     )
     with session_scope() as session:
         anchor_report(report, session=session, now=report.generated_at)

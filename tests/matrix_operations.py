@@ -20,6 +20,8 @@ from casework.auth import (
     revoke_session,
     set_user_active,
 )
+from casework.capture.jobs import request_capture
+from casework.capture.views import case_captures
 from casework.case_view import load_case_view
 from casework.dsa_mappings import save_dsa_mapping
 from casework.elections import PhaseIn, add_election, save_phase_type
@@ -35,6 +37,7 @@ from casework.timeline import case_timeline
 from casework.workflow import Action
 from db.config import Settings
 from db.models import (
+    AuditEvent,
     Case,
     Comment,
     DsaMapping,
@@ -477,6 +480,21 @@ def _shows_the_case(world, view):
     assert (view.case_id, view.reference) == (world.case.id, world.case.reference)
 
 
+def _has_no_capture_yet(world, captures):
+    assert captures.captures == []  # the filing's capture waits for a worker
+    assert captures.pending >= 1
+
+
+def _request_capture(world: World, actor: Actor) -> None:
+    request_capture(session=world.session, actor=actor, case_id=world.case_id, settings=SETTINGS)
+    requested = world.session.exec(
+        select(AuditEvent.id).where(
+            AuditEvent.case_id == world.case_id, AuditEvent.action == "capture_requested"
+        )
+    ).all()
+    assert len(requested) == 1
+
+
 READ = (DECIDED, ESCALATED_DECIDED)  # a decided case: urls, a decision, a comment
 COMMENT = (SENT, ESCALATED)
 
@@ -492,6 +510,8 @@ OPERATIONS: dict[str, Op] = {
     "case_comments": Op(
         _reader(cases.case_comments, _has_the_shared_comment), *READ, _add_shared_comment
     ),
+    "case_captures": Op(_reader(case_captures, _has_no_capture_yet), *READ),
+    "request_capture": Op(_request_capture, *READ),
     "case_timeline": Op(_reader(case_timeline, _starts_with_filing), *READ),
     "load_case_view": Op(_reader(load_case_view, _shows_the_case), *READ),
     "list_cases": Op(_listed, *READ),

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from casework import cases
 from casework.actors import Actor
+from casework.capture.views import case_captures
 from casework.case_view import load_case_view
 from casework.errors import CaseNotFound, PermissionDenied
 from casework.queries import CaseFilters, list_cases
@@ -54,6 +55,7 @@ READERS: dict[str, Callable] = {
     "case_evidence": cases.case_evidence,
     "case_timeline": case_timeline,
     "load_case_view": load_case_view,
+    "case_captures": case_captures,
 }
 
 

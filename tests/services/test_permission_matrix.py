@@ -115,6 +115,9 @@ MATRIX = {
     "case_decisions":         (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
     "case_evidence":          (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
     "case_comments":          (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
+    # captures (issue 21): read like the case; asked for by the supervisory body only
+    "case_captures":          (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
+    "request_capture":        (OK,  OK, NF,   OK,  OK, NF,   NO,  NO,  NO,  NO,   NO,   NO,  NO),
     "case_timeline":          (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
     "load_case_view":         (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
     "list_cases":             (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
@@ -263,10 +266,12 @@ LOGGED_AS = {
             "case_comments",
             "case_timeline",
             "load_case_view",
+            "case_captures",
         )
     },
     "register_platform_key": {"register_platform_key"},
     "check_received_bundle": {"verify_evidence_bundle"},
+    "request_capture": {"request_capture"},
     "update_term": {"update_term", "edit_taxonomy"},
     "update_phase": {"update_phase", "edit_taxonomy", "edit_calendar"},
     "save_dsa_mapping": {"save_dsa_mapping", "edit_dsa_mapping"},

@@ -45,7 +45,9 @@ class EvidenceOut(BaseModel):
     mime_type: str
     size: int
     sha256: str
-    uploaded_by: str = Field(description="supervisory or platform")
+    uploaded_by: str = Field(
+        description="supervisory, platform, or capture (made by Pantau capture)"
+    )
     captured_at: datetime | None
     created_at: datetime
 

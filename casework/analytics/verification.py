@@ -1,0 +1,84 @@
+"""Removals verified against removals merely reported: of the cases whose platform
+recorded a removal or restriction (the decision types in `capture_verify_decisions`),
+how many Pantau's own check later found gone, and how many still reachable. Read from
+the operational database: verifications do not change the case row, so the read
+model's incremental refresh would not see them, and the figure touches only decided
+cases and their checks (a few rows per case)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, and_, cast, or_, true
+from sqlmodel import Session, select
+
+from casework.actors import Actor, case_scope
+from casework.analytics.filters import DashboardFilters
+from casework.analytics.scope import dashboard_scope
+from casework.analytics.sql import FILTER_COLUMNS
+from casework.capture.outcomes import Verdict, verdict_of
+from casework.capture.schedule import VERIFY
+from db.config import Settings
+from db.models import Capture, Case, Decision
+
+
+@dataclass(frozen=True)
+class RemovalChecks:
+    reported: int  # cases with a reported removal or restriction
+    verified_gone: int  # of those, the latest check found the content gone
+    still_reachable: int  # of those, the latest check found it still served
+
+    @property
+    def unverified(self) -> int:
+        return self.reported - self.verified_gone - self.still_reachable
+
+
+def _midnight(day, zone: str) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def removal_checks(
+    *, session: Session, actor: Actor, filters: DashboardFilters, settings: Settings
+) -> RemovalChecks:
+    """The cohort is the dashboard's (filed on the filter's local dates, every other
+    filter applied, inside the viewer's scope); observers see it whole, as a count."""
+    scope = dashboard_scope(actor)  # refuses roles without a dashboard
+    conditions = [case_scope(actor) if scope.case_rows else true()]
+    zone = actor.time_zone
+    if filters.date_from:
+        conditions.append(Case.created_at >= _midnight(filters.date_from, zone))
+    if filters.date_to:
+        conditions.append(Case.created_at < _midnight(filters.date_to + timedelta(days=1), zone))
+    for name, column in FILTER_COLUMNS:
+        values = getattr(filters, name)
+        if values:
+            conditions.append(getattr(Case, column).in_(values))
+    types = sorted(set(settings.capture_verify_decisions))
+    if not types:
+        return RemovalChecks(0, 0, 0)
+    # Decision types are a JSON list; its text form holds each type in quotes.
+    mentions = or_(*(cast(Decision.decisions, String).like(f'%"{kind}"%') for kind in types))
+    reported = (
+        select(Decision.case_id)
+        .join(Case, Case.id == Decision.case_id)
+        .where(Decision.issued_by == "platform", mentions, and_(*conditions))
+        .distinct()
+    )
+    reported_ids = set(session.exec(reported).all())
+    latest: dict[int, str] = {}
+    if reported_ids:
+        checks = session.exec(
+            select(Capture.case_id, Capture.outcome)
+            .where(Capture.kind == VERIFY, Capture.case_id.in_(reported.subquery().select()))
+            .order_by(Capture.captured_at, Capture.id)
+        )
+        for case_id, outcome in checks:
+            latest[case_id] = outcome
+    verdicts = [verdict_of(outcome) for outcome in latest.values()]
+    return RemovalChecks(
+        reported=len(reported_ids),
+        verified_gone=verdicts.count(Verdict.GONE),
+        still_reachable=verdicts.count(Verdict.STILL_REACHABLE),
+    )
