@@ -12,6 +12,7 @@ import pytest
 
 from casework.cases import ACTION_SERVICES
 from casework.roles import Role
+from casework.statutory.services import STATUTORY_SERVICES
 from casework.workflow import (
     ACTION_LABELS,
     AWAITING_PLATFORM,
@@ -204,9 +205,13 @@ def test_the_sla_clock_runs_while_the_platform_holds_the_case():
         ("new", "officer", ["start_review", "reject_case"]),
         ("new", "liaison", []),
         ("sent", "liaison", ["acknowledge", "record_decision"]),
-        ("sent", "lead", ["escalate_to_regulator"]),
-        ("sent", "officer", []),
-        ("escalated", "regulator", ["record_regulator_order"]),
+        ("sent", "lead", ["escalate_to_regulator", "request_komdigi"]),
+        ("sent", "officer", ["request_komdigi"]),
+        (
+            "escalated",
+            "regulator",
+            ["record_regulator_order", "komdigi_criteria_not_met", "komdigi_request_information"],
+        ),
         ("merged", "lead", []),
         ("decided", "admin", []),
         ("decided", "observer", []),
@@ -242,4 +247,10 @@ def test_the_label_tables_hold_nothing_but_statuses_and_actions():
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_action_has_a_service_of_the_same_name(action):
-    assert ACTION_SERVICES[Action(action)].__name__ == action
+    services = {**ACTION_SERVICES, **STATUTORY_SERVICES}
+    assert services[Action(action)].__name__ == action
+
+
+@pytest.mark.parametrize("action", STATUTORY_ACTIONS)
+def test_every_statutory_action_has_a_service_of_the_same_name(action):
+    assert STATUTORY_SERVICES[Action(action)].__name__ == action
