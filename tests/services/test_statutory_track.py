@@ -342,7 +342,7 @@ def test_komdigi_can_be_asked_from_review_and_can_find_the_request_short_of_its_
     assert case.status == "in_review"
 
 
-def test_with_the_hierarchy_on_a_regency_office_forwards_up_and_only_designated_national_staff_refer(
+def test_with_the_hierarchy_on_regional_offices_forward_up_and_designated_national_staff_refer(
     session,
 ):
     admin = make_actor(session, role=Role.ADMIN)
