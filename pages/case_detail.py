@@ -21,6 +21,7 @@ from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
 from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_evidence, render_upload
+from pages.statutory_panel import render_statutory
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -81,6 +82,7 @@ def render() -> None:
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
+        render_statutory(view.case_id, actor)
         if may_add_evidence(actor):
             render_upload(view, actor)
         _comment_form(view, actor)
