@@ -83,11 +83,12 @@ def render_statutory(case_id: int, actor) -> None:
             file_name=f"{view.reference}-{letter.id}.pdf",
             key=f"letter_pdf_{letter.id}",
         )
-    for action in [*view.stage_actions, *view.komdigi_actions]:
+    # The Komdigi channel's own actions are with the case's other actions.
+    for action in view.stage_actions:
         with st.expander(_(ACTION_LABELS[action])):
             _action_form(view, actor, action)
     if Action.KOMDIGI_CRITERIA_NOT_MET in view.komdigi_actions:
-        with st.expander(_(ACTION_LABELS[Action.RECORD_REGULATOR_ORDER])):
+        with st.expander(_("Order issued: letter number and date")):
             _order_form(view, actor)
     if actor.is_supervisory_caseworker:
         _exports(view, actor)
