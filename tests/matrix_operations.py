@@ -855,23 +855,6 @@ STATUTORY_OPERATIONS: dict[str, Op] = {
     "register_laporan": Op(
         _statutory(statutory_kajian.register_laporan, "in_kajian"), NEW, None, _as_laporan
     ),
-    "decline_registration": Op(
-        _statutory(statutory_kajian.decline_registration, "not_registered", reason="Kedaluwarsa."),
-        NEW,
-        None,
-        _as_laporan,
-    ),
-    "draft_kajian": Op(
-        _statutory(
-            statutory_kajian.draft_kajian,
-            "kajian_drafted",
-            facts="Fakta.",
-            analysis="Analisis unsur.",
-            conclusion="tidak_memenuhi",
-            violation_kind="bukan",
-        ),
-        NEW,
-    ),
     "approve_kajian": Op(_approve, NEW, None, _drafted),
     "forward_case": Op(_forward_to_gakkumdu, NEW, None, _approved),
     "request_komdigi": Op(
