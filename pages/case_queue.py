@@ -6,6 +6,8 @@ import streamlit as st
 
 from casework import sla
 from casework.queries import COUNT_CAP, display_names, list_cases
+from casework.statutory.queues import VIEWS as STATUTORY_VIEWS
+from casework.statutory.queues import statutory_queue
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
@@ -44,6 +46,8 @@ def render() -> None:
     lang = ui.language()
     st.title(_("Case queue"))
     ui.show_flash()
+    if actor.is_supervisory_caseworker:
+        _statutory_views(actor)
     sync_from_link(actor)
     filters, sort, descending = filter_bar(actor)
     publish_to_link(filters, sort, descending, actor)
@@ -133,6 +137,30 @@ def render() -> None:
     if nav[2].button(_("Next"), disabled=result.page >= result.page_count, key="queue_next"):
         st.session_state["queue_page"] = result.page + 1
         st.rerun()
+
+
+def _statutory_views(actor) -> None:
+    """The statutory track's queues (issue 17): kajian awaiting approval, registration
+    due, forwarding due, awaiting Komdigi."""
+    _ = ui.gettext()
+    with st.expander(_("Violation handling")):
+        view = st.segmented_control(
+            _("View"),
+            list(STATUTORY_VIEWS),
+            format_func=lambda v: _(STATUTORY_VIEWS[v]),
+            key="queue_statutory_view",
+        )
+        if not view:
+            return
+        with session_scope() as session:
+            rows = statutory_queue(session=session, actor=actor, view=view, limit=50)
+        if not rows:
+            st.caption(_("No cases match these filters."))
+        for case in rows:
+            if st.button(
+                f"{case.reference} · {case.title}"[:120], key=f"queue_statutory_{case.id}"
+            ):
+                _open(case)
 
 
 def _open(case) -> None:

@@ -53,3 +53,14 @@ def test_the_platform_liaison_never_sees_the_statutory_panel(demo_database):
     case = _laporan()
     at = _open("demo.liaison.tiktok", case.id)
     assert "Violation handling" not in [m.value.strip("*") for m in at.markdown]
+
+
+def test_the_queue_lists_a_laporan_whose_registration_is_due(demo_database):
+    from tests.pages.conftest import app_as, open_page
+
+    case = _laporan()
+    at = open_page(app_as("demo.officer"), "queue")
+    at.session_state["queue_statutory_view"] = "registration_due"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label.startswith(case.reference) for b in at.button)
