@@ -18,9 +18,11 @@ from pathlib import Path
 import anyio
 import streamlit as st
 from sqlmodel import Session
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from casework.analytics.sql import shared_read_model
+from casework.auth import purge_sign_in_throttles
 from casework.bootstrap import announce_first_run, prepare_database
 from casework.checkpoints import checkpoint_on_timer
 from casework.mailer import send_due_email
@@ -30,6 +32,7 @@ from casework.webhook_sender import deliver_due
 from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
+from web.headers import SecurityHeaders
 from web.health import routes as health_routes
 from web.keys import routes as key_routes
 from web.setup import routes as setup_routes
@@ -43,7 +46,11 @@ log = logging.getLogger("pantau")
 
 def _check_deadlines() -> int:
     with Session(get_engine()) as session:
-        return check_sla(session=session)
+        sent = check_sla(session=session)
+    with Session(get_engine()) as session:
+        # Housekeeping on the same timer: expired sign-in throttle rows go.
+        purge_sign_in_throttles(session=session)
+    return sent
 
 
 async def _deadline_watch(every: int) -> None:
@@ -60,9 +67,13 @@ async def _deadline_watch(every: int) -> None:
 
 def _send_outbox() -> None:
     settings = get_settings()
-    with Session(get_engine()) as session:
-        deliver_due(session=session, settings=settings)
-        send_due_email(session=session, settings=settings)
+    # Each outbox on its own: a failure in one must not hold up the other.
+    for send in (deliver_due, send_due_email):
+        try:
+            with Session(get_engine()) as session:
+                send(session=session, settings=settings)
+        except Exception:
+            log.exception("%s failed; trying again later", send.__name__)
 
 
 async def _outbox_watch(every: float) -> None:
@@ -164,6 +175,8 @@ async def lifespan(_app):
 app = st.App(
     str(ROOT / "pages" / "router.py"),
     lifespan=lifespan,
+    # Outermost, so Streamlit's pages and static files get the framing policy too.
+    middleware=[Middleware(SecurityHeaders)],
     routes=[
         *health_routes,
         *key_routes,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from casework.access import log_denied
@@ -117,6 +117,24 @@ def _new_session(
     return NewSession(token, user.id, expires_at, user.must_change_password)
 
 
+def _count_failure(
+    session: Session,
+    settings: Settings,
+    throttle: SignInThrottle | None,
+    key: str,
+    now: datetime,
+) -> bool:
+    """One more wrong password for `key`; whether it is now locked."""
+    throttle = throttle or SignInThrottle(username_key=key, failures=0)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    if throttle.failures >= settings.lockout_threshold:
+        throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        throttle.failures = 0
+    session.add(throttle)
+    return throttle.locked_until is not None and throttle.locked_until > now
+
+
 @rolls_back
 def sign_in_with_password(
     *,
@@ -159,22 +177,16 @@ def sign_in_with_password(
         and (settings.demo_mode or not user.is_demo)
     )
     if not allowed:
-        throttle = throttle or SignInThrottle(username_key=key, failures=0)
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        if throttle.failures >= settings.lockout_threshold:
-            throttle.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            throttle.failures = 0
-        session.add(throttle)
+        locked = _count_failure(session, settings, throttle, key, now)
         record_event(
             session,
             action="sign_in_failed",
             actor_id=user.id if user else None,
             at=now,
-            detail={"locked": throttle.locked_until is not None and throttle.locked_until > now},
+            detail={"locked": locked},
         )
         session.commit()
-        log.info("sign-in refused for a user name (%s failures)", throttle.failures)
+        log.info("sign-in refused for a user name")
         raise SignInFailed()
     if throttle is not None:
         session.delete(throttle)
@@ -259,6 +271,12 @@ def resolve_session(
 
 
 def _revoke(session: Session, *, reason: str, now: datetime, **where) -> int:
+    if "user_id" in where:
+        # A provider's sign-in lives in Streamlit's signed cookie, which the server cannot
+        # revoke: every one issued before now stops signing in (casework.identities).
+        session.execute(
+            update(User).where(User.id == where["user_id"]).values(sessions_valid_after=now)
+        )
     query = update(UserSession).where(UserSession.revoked_at.is_(None))
     for column, value in where.items():
         query = query.where(getattr(UserSession, column) == value)
@@ -282,6 +300,23 @@ def sign_out(*, session: Session, token: str | None, now: datetime | None = None
 
 
 @rolls_back
+def end_provider_sign_ins(*, session: Session, user_id: int, now: datetime | None = None) -> None:
+    """Sign-out of someone signed in through a provider (st.login): Streamlit's cookie
+    holding the identity stays valid until it expires, so a copy of it would sign in
+    again. Every provider sign-in of the user issued up to now stops counting."""
+    now = now or utcnow()
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is not None:
+        user.sessions_valid_after = now
+        session.add(user)
+        record_event(
+            session, action="signed_out", actor_id=user.id, at=now, detail={"method": "oidc"}
+        )
+    session.commit()
+
+
+@rolls_back
 def change_password(
     *,
     session: Session,
@@ -292,12 +327,32 @@ def change_password(
     keep_token: str | None = None,
     now: datetime | None = None,
 ) -> None:
-    """The signed-in user changes their password; their other sessions end."""
+    """The signed-in user changes their password; their other sessions end. Wrong
+    guesses at the current password count against the account like failed sign-ins
+    (the same row, the same threshold): a borrowed session cannot guess it."""
     now = now or utcnow()
     begin_write(session)
     user = session.get(User, actor.user_id)
-    if not _verify(user.password_hash, current or ""):
+    key = username_key(user.username)
+    throttle = session.get(SignInThrottle, key)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise SignInLocked(minutes=minutes)
+    if len(current or "") > MAX_PASSWORD or not _verify(user.password_hash, current or ""):
+        locked = _count_failure(session, settings, throttle, key, now)
+        record_event(
+            session,
+            action="password_change_failed",
+            actor_id=user.id,
+            at=now,
+            detail={"locked": locked},
+        )
+        session.commit()
+        if locked:
+            raise SignInLocked(minutes=settings.lockout_minutes)
         raise ValidationError({"current": N_("The current password is not correct.")})
+    if throttle is not None:
+        session.delete(throttle)
     check_password_policy(new or "", settings, field="new")
     if new == current:
         raise ValidationError({"new": N_("Choose a password different from the current one.")})
@@ -313,6 +368,26 @@ def change_password(
     session.execute(query.values(revoked_at=now, revoked_reason="password_changed"))
     record_event(session, action="password_changed", actor_id=user.id, at=now)
     session.commit()
+
+
+THROTTLE_KEPT = timedelta(hours=24)
+
+
+def purge_sign_in_throttles(*, session: Session, now: datetime | None = None) -> int:
+    """Forget throttle rows that no longer lock anyone and saw no failure for a day.
+    A row is written for every user name tried, existing or not, so without this a
+    spray of made-up names grows the table for ever. Returns how many went."""
+    now = now or utcnow()
+    begin_write(session)
+    removed = session.execute(
+        delete(SignInThrottle).where(
+            (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now),
+            (SignInThrottle.last_failure_at.is_(None))
+            | (SignInThrottle.last_failure_at < now - THROTTLE_KEPT),
+        )
+    ).rowcount
+    session.commit()
+    return removed
 
 
 def _require_admin(actor: Actor, action: str) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -28,6 +31,17 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MAX_ENTRIES = 5000
 MAX_UNPACKED = 2 * 1024**3
+MAX_MANIFEST = 16 * 1024**2
+MAX_SIGNATURE = 64 * 1024
+MAX_EVENT_LINE = 1024**2
+CHUNK = 1024**2
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Every name a bundle holds (casework.bundles.build_bundle): anything else, `../x` or
+# `/etc/x` among them, is reported, never trusted because the manifest lists it too.
+EXPECTED_NAME = re.compile(
+    r"^(?:README\.txt|manifest\.json|manifest\.sig|audit/events\.jsonl|evidence/[0-9a-f]{64}"
+    r"|cases/[A-Za-z0-9-]{1,32}/(?:case|timeline|evidence)\.json)$"
+)
 
 
 def _sha(data: bytes) -> str:
@@ -43,6 +57,9 @@ PROBLEM_HASH = N_("its content differs from the manifest (SHA-256 mismatch)")
 PROBLEM_EXTRA = N_("not listed in the manifest")
 PROBLEM_NAME = N_("an evidence file whose name is not its SHA-256")
 PROBLEM_EVENT = N_("an audit event whose hash does not match its content")
+PROBLEM_DAMAGED = N_("damaged: it cannot be unpacked, or its checksum fails")
+PROBLEM_UNEXPECTED = N_("a name a Pantau bundle never holds (a path outside it, say)")
+PROBLEM_UNREADABLE = N_("the bundle could not be checked completely")
 
 SIGNATURE_VALID = "valid"
 SIGNATURE_INVALID = "invalid"
@@ -73,47 +90,143 @@ class BundleReport:
 def verify_bundle(data: bytes, *, public_keys: dict[str, bytes] | None = None) -> BundleReport:
     """Check every file of a bundle against its manifest, every audit event's hash
     against its content, and, given `public_keys`, the manifest's signature. Needs no
-    database: runs anywhere Python does."""
+    database: runs anywhere Python does. Every problem, a damaged or hostile archive
+    included, is a finding in the report, never an exception; entries are hashed in
+    chunks, never held whole."""
     report = BundleReport()
+    try:
+        _verify(data, report, public_keys)
+    except Exception:  # a last resort: the report says so instead of a traceback
+        report.problems.append(("", PROBLEM_UNREADABLE))
+    return report
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _read_capped(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """An entry's bytes, at most `limit` (more: _Damaged), its checksum checked."""
+    try:
+        with archive.open(name) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise _Damaged() from None
+    if len(data) > limit:
+        raise _Damaged()
+    return data
+
+
+def _digest(archive: zipfile.ZipFile, name: str, limit: int) -> tuple[int, str]:
+    """(size, SHA-256) of an entry, read in chunks and never past `limit` bytes: the
+    header's size can lie, so the bytes are counted as they unpack."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise _Damaged()
+                digest.update(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        raise _Damaged() from None
+    return size, digest.hexdigest()
+
+
+def _listed_files(manifest: Any) -> dict[str, dict] | None:
+    """The manifest's files by name, or None when it is not of the bundle's shape:
+    {"files": [{"name": str, "size": int, "sha256": hex}, …], "cases": [str, …]}."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return None
+    cases = manifest.get("cases", [])
+    if not isinstance(cases, list) or not all(isinstance(c, str) for c in cases):
+        return None
+    listed: dict[str, dict] = {}
+    for entry in manifest["files"]:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("name"), str)
+            and isinstance(entry.get("size"), int)
+            and not isinstance(entry.get("size"), bool)
+            and isinstance(entry.get("sha256"), str)
+            and SHA256.match(entry["sha256"])
+        ):
+            return None
+        listed[entry["name"]] = entry
+    return listed
+
+
+def _verify(data: bytes, report: BundleReport, public_keys) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         report.problems.append(("", PROBLEM_NOT_ZIP))
-        return report
+        return
     if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries.values()) > MAX_UNPACKED:
         report.problems.append(("", PROBLEM_TOO_BIG))
-        return report
-    try:
-        raw_manifest = archive.read(MANIFEST)
-        manifest = json.loads(raw_manifest)
-        listed = {f["name"]: f for f in manifest["files"]}
-    except (KeyError, ValueError, TypeError):
+        return
+    listed = None
+    if MANIFEST in entries:
+        try:
+            raw_manifest = _read_capped(archive, MANIFEST, MAX_MANIFEST)
+            listed = _listed_files(json.loads(raw_manifest))
+        except (_Damaged, ValueError, RecursionError):
+            listed = None
+    if listed is None:
         report.problems.append((MANIFEST, PROBLEM_NO_MANIFEST))
-        return report
+        return
     report.manifest_sha256 = _sha(raw_manifest)
-    report.cases = list(manifest.get("cases", []))
+    report.cases = list(json.loads(raw_manifest).get("cases", []))
     _check_signature(report, archive, entries, raw_manifest, public_keys)
+    for name in sorted(listed):
+        if not EXPECTED_NAME.match(name):
+            report.problems.append((name, PROBLEM_UNEXPECTED))
+    budget = MAX_UNPACKED
+    sound = set()  # entries that match the manifest
     for name, entry in sorted(listed.items()):
         if name not in entries:
             report.problems.append((name, PROBLEM_MISSING))
             continue
-        content = archive.read(name)
+        if not EXPECTED_NAME.match(name):
+            continue  # reported above; never read
+        try:
+            size, sha = _digest(archive, name, min(budget, max(entry["size"], 0) + CHUNK))
+        except _Damaged:
+            report.problems.append((name, PROBLEM_DAMAGED))
+            continue
+        budget -= size
         report.files_checked += 1
-        if len(content) != entry.get("size"):
+        if size != entry["size"]:
             report.problems.append((name, PROBLEM_SIZE))
-        elif _sha(content) != entry.get("sha256"):
+        elif sha != entry["sha256"]:
             report.problems.append((name, PROBLEM_HASH))
-        elif name.startswith("evidence/") and name.removeprefix("evidence/") != _sha(content):
+        elif name.startswith("evidence/") and name.removeprefix("evidence/") != sha:
             report.problems.append((name, PROBLEM_NAME))
+        else:
+            sound.add(name)
     for name in sorted(set(entries) - set(listed) - {MANIFEST, SIGNATURE}):
         report.problems.append((name, PROBLEM_EXTRA))
-    if "audit/events.jsonl" in entries:
-        for line in archive.read("audit/events.jsonl").decode("utf-8", "replace").splitlines():
-            problem = _event_problem(line)
-            if problem:
-                report.problems.append((problem, PROBLEM_EVENT))
-    return report
+    # Events are read only from an excerpt that matches the manifest (a mismatch is
+    # already a problem, and its size is then known to be what the manifest says).
+    if "audit/events.jsonl" in sound:
+        _check_events(archive, report)
+
+
+def _check_events(archive: zipfile.ZipFile, report: BundleReport) -> None:
+    name = "audit/events.jsonl"
+    try:
+        with archive.open(name) as raw:
+            lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+            while line := lines.readline(MAX_EVENT_LINE):
+                if len(line) >= MAX_EVENT_LINE and not line.endswith("\n"):
+                    report.problems.append((name, PROBLEM_EVENT))
+                    return
+                problem = _event_problem(line) if line.strip() else None
+                if problem:
+                    report.problems.append((problem, PROBLEM_EVENT))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        report.problems.append((name, PROBLEM_DAMAGED))
 
 
 def _check_signature(report, archive, entries, raw_manifest, public_keys) -> None:
@@ -121,9 +234,9 @@ def _check_signature(report, archive, entries, raw_manifest, public_keys) -> Non
         report.signature = SIGNATURE_MISSING
         return
     try:
-        signature = json.loads(archive.read(SIGNATURE))
+        signature = json.loads(_read_capped(archive, SIGNATURE, MAX_SIGNATURE))
         report.signed_by_key = str(signature.get("key_id"))
-    except (ValueError, AttributeError):
+    except (_Damaged, ValueError, AttributeError, RecursionError):
         report.signature = SIGNATURE_INVALID
         return
     if public_keys is None:
@@ -179,7 +292,7 @@ def _event_problem(line: str) -> str | None:
             created_at=datetime.fromisoformat(event["created_at"]),
             prev_hash=event["prev_hash"],
         )
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, AttributeError, RecursionError):
         return "audit/events.jsonl"
     if recomputed != event.get("hash"):
         return f"audit/events.jsonl#{event.get('id')}"

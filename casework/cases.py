@@ -392,12 +392,21 @@ def reject_case(
     return case
 
 
+ACROSS_PLATFORMS = N_(
+    "Cases on different platforms cannot be merged: each platform sees only its own "
+    "conversation and evidence. Link them as related instead (file the report and link it)."
+)
+
+
 @rolls_back
 def merge_case(
     *, session: Session, actor: Actor, case_id: int, version: int, into_case_id: int, now=None
 ) -> Case:
     """Merge a duplicate into the surviving case: its URLs, evidence and comments move
-    over, the report count adds up, and both audit trails record it."""
+    over, the report count adds up, and both audit trails record it. Both cases must be
+    on the same platform: a merge across platforms would hand one platform's shared
+    conversation and evidence to the other's liaisons (issue 15), so it is refused with
+    "file and link as related" as the way to tie the two together."""
     if into_case_id == case_id:
         raise ValidationError({"into_case_id": N_("A case cannot be merged into itself.")})
     begin_write(session)
@@ -408,6 +417,9 @@ def merge_case(
         )
 
     def move(case: Case, at: datetime) -> None:
+        # Checked here, after the role check, so that who may not merge at all hears so.
+        if case.platform_code != survivor.platform_code:
+            raise ValidationError({"into_case_id": ACROSS_PLATFORMS})
         case.merged_into_id = survivor.id
         case.closed_at = at
         case.outcome = "merged"

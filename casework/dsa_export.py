@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -28,7 +27,9 @@ from casework.dsa_mappings import Mappings
 from casework.dsa_statements import DUPLICATE_PUID, build_statement, indonesian_statement
 from casework.dsa_values import BATCH_SIZE
 from casework.errors import PermissionDenied
+from casework.exports import ExportFile
 from casework.roles import OrgKind, Role
+from casework.spreadsheet import csv_bytes
 from db.models import Case, Decision, Organisation, Platform, Region
 
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -148,7 +149,17 @@ def eu_submission(
 def eu_submission_zip(*, gettext: Callable[[str], str], **kwargs) -> bytes:
     """The EU submission as a ZIP: `statements-001.json` … (each the body of one
     `POST /api/v1/statements`) and `held-back.csv` (one row per decision left out)."""
+    return _submission_zip(eu_submission(**kwargs), gettext)
+
+
+def eu_submission_file(*, gettext: Callable[[str], str], **kwargs) -> ExportFile:
+    """The EU submission's ZIP with the number of statements it holds, for the export
+    trail (casework.exports)."""
     submission = eu_submission(**kwargs)
+    return ExportFile(_submission_zip(submission, gettext), submission.statement_count)
+
+
+def _submission_zip(submission: EuSubmission, gettext: Callable[[str], str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, batch in enumerate(submission.batches, start=1):
@@ -160,14 +171,22 @@ def eu_submission_zip(*, gettext: Callable[[str], str], **kwargs) -> bytes:
     return buffer.getvalue()
 
 
-def _held_back_csv(rows: list[HeldBack], gettext: Callable[[str], str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([gettext("Case number"), gettext("Decision"), "puid", gettext("Held back")])
-    for row in rows:
-        reasons = " ".join(gettext(message).format(**values) for message, values in row.problems)
-        writer.writerow([row.case_reference, row.decision_id, row.puid, reasons])
-    return out.getvalue()
+def _held_back_csv(rows: list[HeldBack], gettext: Callable[[str], str]) -> bytes:
+    header = [gettext("Case number"), gettext("Decision"), "puid", gettext("Held back")]
+    return csv_bytes(
+        [
+            header,
+            *(
+                [
+                    row.case_reference,
+                    row.decision_id,
+                    row.puid,
+                    " ".join(gettext(message).format(**values) for message, values in row.problems),
+                ]
+                for row in rows
+            ),
+        ]
+    )
 
 
 def indonesian_statements(
@@ -196,6 +215,12 @@ def indonesian_statements(
 def indonesian_record(*, gettext: Callable[[str], str], **kwargs) -> bytes:
     """Pantau's statements-of-reasons record as one JSON document whose header says it
     is not for submission to the EU's database."""
+    return indonesian_record_file(gettext=gettext, **kwargs).data
+
+
+def indonesian_record_file(*, gettext: Callable[[str], str], **kwargs) -> ExportFile:
+    """The Indonesian record with the number of statements it holds."""
+    statements = list(indonesian_statements(**kwargs))
     document = {
         "header": {
             "title": gettext("Pantau statements of reasons: Indonesian record"),
@@ -207,6 +232,7 @@ def indonesian_record(*, gettext: Callable[[str], str], **kwargs) -> bytes:
                 "for that."
             ),
         },
-        "statements": list(indonesian_statements(**kwargs)),
+        "statements": statements,
     }
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    return ExportFile(data, len(statements))

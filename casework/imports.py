@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import TAXONOMY
 from casework.sla import PRIORITY_LABELS, Priority
+from casework.spreadsheet import csv_bytes
 from casework.transactions import rolls_back
 from casework.urls import analyse_url
 from casework.validation import clean_report
@@ -180,6 +182,9 @@ ZIP_BOMB = N_(
     "{ratio} times larger): it was not opened."
 )
 UNREADABLE_WORKBOOK = N_("The workbook could not be read. Save it again as .xlsx or CSV.")
+TOO_MANY_TEXTS = N_(
+    "The workbook holds more than {count} different texts: split it into smaller files."
+)
 UNREADABLE_CSV = N_("The CSV file could not be read near line {line}.")
 MISSING_COLUMNS = N_("Missing columns: {columns}.")
 DUPLICATE_COLUMN = N_("The column {column} appears more than once.")
@@ -296,13 +301,10 @@ def template_csv(language: str) -> bytes:
     """A CSV template: the headers in `language` and one example row. UTF-8 with a BOM,
     so that Excel shows accented letters; Indonesian templates use `;`, the separator
     Excel expects in an Indonesian locale (where the comma is the decimal mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if language != "en" else ",", lineterminator="\r\n")
-    writer.writerow([header(f, language) for f in FIELDS])
     example = _example_row(language)
     example["posted_at"] = EXAMPLE_POSTED_AT.strftime("%d/%m/%Y %H:%M")
-    writer.writerow([example[f] for f in FIELDS])
-    return buffer.getvalue().encode("utf-8-sig")
+    rows = [[header(f, language) for f in FIELDS], [example[f] for f in FIELDS]]
+    return csv_bytes(rows, delimiter=";" if language != "en" else ",")
 
 
 def template_xlsx(language: str) -> bytes:
@@ -345,6 +347,14 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_UNPACK_RATIO = 100
 MAX_ZIP_MEMBERS = 1000
+# Per part (issue 15): openpyxl reads the whole shared-strings table into memory before
+# any row limit applies, one Python object per entry, so that part is capped in bytes
+# and in entries, counted by streaming it before openpyxl sees the file.
+MAX_PART_BYTES = 128 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 48 * 1024 * 1024
+MAX_SHARED_STRINGS = 500_000
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_ENTRY_OPENINGS = (b"<si>", b"<si ", b":si>", b":si ")
 MAX_COLUMNS = 100
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"RIFF", b"\x1f\x8b", b"7z\xbc")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -413,6 +423,48 @@ def _check_workbook_zip(data: bytes) -> Problem | None:
             ZIP_BOMB,
             {"megabytes": MAX_UNPACKED_BYTES >> 20, "ratio": MAX_UNPACK_RATIO},
         )
+    for member in members:
+        cap = MAX_SHARED_STRINGS_BYTES if member.filename == SHARED_STRINGS else MAX_PART_BYTES
+        if member.file_size > cap:
+            return Problem(
+                None, None, ZIP_BOMB, {"megabytes": cap >> 20, "ratio": MAX_UNPACK_RATIO}
+            )
+    if any(member.filename == SHARED_STRINGS for member in members):
+        return _check_shared_strings(data)
+    return None
+
+
+def _check_shared_strings(data: bytes) -> Problem | None:
+    """Count the shared-strings table's entries as it streams (its `uniqueCount`
+    header may lie), stopping at the cap: a few milliseconds where openpyxl would build
+    every entry first."""
+    entries, tail = 0, b""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with archive.open(SHARED_STRINGS) as part:
+                read = 0
+                while chunk := part.read(1 << 20):
+                    read += len(chunk)
+                    if read > MAX_SHARED_STRINGS_BYTES:
+                        return Problem(
+                            None,
+                            None,
+                            ZIP_BOMB,
+                            {
+                                "megabytes": MAX_SHARED_STRINGS_BYTES >> 20,
+                                "ratio": MAX_UNPACK_RATIO,
+                            },
+                        )
+                    # An entry opens with `<si>` or `<si …>`, or with a namespace prefix
+                    # (`<x:si>`). The last 3 bytes carry over so that a tag split by a
+                    # chunk boundary counts once (a 4-byte pattern never fits in them).
+                    window = tail + chunk
+                    entries += sum(window.count(p) for p in _ENTRY_OPENINGS)
+                    tail = window[-3:]
+                    if entries > MAX_SHARED_STRINGS:
+                        return Problem(None, None, TOO_MANY_TEXTS, {"count": MAX_SHARED_STRINGS})
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        return Problem(None, None, UNREADABLE_WORKBOOK)
     return None
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from casework.i18n import N_, format_datetime, translator
 from casework.notifications import NOTIFICATION_TEXTS
+from casework.text import single_line
 from db.config import Settings
 from db.engine import begin_write
 from db.models import Notification, User
@@ -50,8 +51,9 @@ def _message(settings: Settings, user: User, subject: str, lines: list[str]) -> 
     gettext = translator(user.language)
     message = EmailMessage()
     message["From"] = settings.email_from
-    message["To"] = formataddr((user.display_name, user.email))
-    message["Subject"] = subject
+    # A name from a provider's claim once carried a CR/LF, which no header may hold.
+    message["To"] = formataddr((" ".join(single_line(user.display_name).split()), user.email))
+    message["Subject"] = " ".join(single_line(subject).split())
     message["Message-ID"] = make_msgid(domain="pantau")
     message.set_content("\n".join([*lines, "", "-- ", gettext(FOOTER)]) + "\n")
     return message
@@ -99,9 +101,24 @@ def due_messages(
     due = []
     for user, notes in by_user.values():
         if user.email_mode == "immediate":
-            due += [(immediate_message(settings, user, n), [n.id], None) for n in notes]
+            batches = [([n], None) for n in notes]
         elif user.email_digest_at is None or now - user.email_digest_at >= DIGEST_EVERY:
-            due.append((digest_message(settings, user, notes), [n.id for n in notes], user.id))
+            batches = [(notes, user.id)]
+        else:
+            continue
+        for batch, digest_user in batches:
+            # One message that cannot be built (a malformed address, say) is logged and
+            # left out; it must not stop everyone else's e-mail (issue 15, finding 8).
+            try:
+                if digest_user is None:
+                    message = immediate_message(settings, user, batch[0])
+                else:
+                    message = digest_message(settings, user, batch)
+            except Exception:
+                log.exception("the e-mail for user %s could not be built; skipped", user.id)
+                due.append((None, [n.id for n in batch], digest_user))
+                continue
+            due.append((message, [n.id for n in batch], digest_user))
     return due
 
 
@@ -123,9 +140,17 @@ def send_due_email(*, session: Session, settings: Settings, now: datetime | None
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password or "")
             for message, note_ids, digest_user in due:
-                smtp.send_message(message)
+                if message is not None:
+                    try:
+                        smtp.send_message(message)
+                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError):
+                        # This message's fault, not the server's: log it and go on.
+                        log.exception("an e-mail was refused; skipped")
+                        message = None
+                # Marked either way: a message that cannot go out would otherwise be
+                # retried, and fail, on every run for two days.
                 _mark_sent(session, note_ids, digest_user, now)
-                sent += 1
+                sent += message is not None
     except (OSError, smtplib.SMTPException):
         log.exception("sending e-mail failed after %s messages; the rest wait", sent)
     return sent

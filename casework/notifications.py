@@ -36,6 +36,10 @@ NOTIFICATION_TEXTS = {
     "case_escalated": N_("{reference} was escalated to the regulator."),
     "sla_at_risk": N_("The platform's deadline on {reference} is less than an hour away."),
     "sla_breached": N_("The platform missed its deadline on {reference}."),
+    "identity_linked": N_(
+        "Your account can now be signed in to through {provider}. "
+        "If you did not do this, tell an administrator at once."
+    ),
 }
 
 AT_RISK = timedelta(hours=1)

@@ -80,8 +80,8 @@ class OrganisationIn(BaseModel):
 
 class InvitationIn(BaseModel):
     """A new account an admin creates. With a temporary password it signs in locally
-    (and must change it); without one, a provider sign-in with the same verified
-    e-mail address claims it."""
+    (and must change it); without one, the first sign-in through `provider` with the
+    same verified e-mail address claims it."""
 
     username: str = ""
     display_name: str = ""
@@ -89,3 +89,4 @@ class InvitationIn(BaseModel):
     role: str = ""
     organisation_id: int | None = None
     temporary_password: str | None = None
+    provider: str | None = None  # the sign-in provider that may claim it (no password)

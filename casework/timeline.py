@@ -38,6 +38,7 @@ EVENT_LABELS.update(STATUTORY_EVENT_LABELS)
 EVENT_LABELS["capture_requested"] = N_("Capture requested")
 EVENT_LABELS["content_captured"] = N_("Content captured by Pantau")
 EVENT_LABELS["removal_checked"] = N_("Removal checked by Pantau")
+EVENT_LABELS["data_exported"] = N_("Data exported")
 UNKNOWN_EVENT = N_("Other change")
 
 

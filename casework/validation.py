@@ -31,6 +31,7 @@ from casework.legal_grounds import join_citations
 from casework.schemas import DecisionIn, ReportIn
 from casework.sla import Priority
 from casework.statutory.intake import clean_intake
+from casework.text import multi_line, single_line
 from casework.urls import MAX_URL_LENGTH, UrlInfo, analyse_url, platform_mismatch  # noqa: F401
 from db.models import CaseUrl, Platform, Region, TaxonomyTerm
 
@@ -44,7 +45,9 @@ MAX_URLS = 20
 
 
 def required_text(value: str | None, field: str, max_length: int) -> str:
-    text = (value or "").strip()
+    """Multi-line text someone must give (a reason, a comment): invisible control and
+    format characters dropped, newlines and tabs kept (casework.text)."""
+    text = multi_line(value).strip()
     if not text:
         raise ValidationError({field: REQUIRED})
     if len(text) > max_length:
@@ -53,7 +56,8 @@ def required_text(value: str | None, field: str, max_length: int) -> str:
 
 
 def _optional_text(value: str | None, max_length: int) -> str | None:
-    text = (value or "").strip()
+    """Single-line text, if any: on one line, without control or format characters."""
+    text = single_line(value).strip()
     return text[:max_length] or None
 
 
@@ -107,7 +111,8 @@ def clean_report(
 ) -> tuple[dict[str, Any], list[CaseUrl]]:
     """Check a report; raise one ValidationError listing every bad field."""
     errors: dict[str, str] = {}
-    title = (report.title or "").strip()
+    # A bidi override in a title reorders what the next reader sees (issue 15).
+    title = single_line(report.title).strip()
     if not title:
         errors["title"] = REQUIRED
     elif len(title) > 300:
@@ -163,7 +168,7 @@ def clean_report(
     cleaned = {
         **intake,
         "title": title,
-        "description": (report.description or "").strip(),
+        "description": multi_line(report.description).strip(),
         "platform_code": platform.code,
         # The handle the officer typed, else the first one the links carry.
         "account_handle": _optional_text(report.account_handle, 200)
@@ -258,8 +263,8 @@ def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
         errors.update(error.field_errors)
         scope = ""
     submittable = bool(eu_scope(scope))
-    explanation = (decision.explanation or "").strip()
-    facts = (decision.facts or "").strip()
+    explanation = multi_line(decision.explanation or "").strip()
+    facts = multi_line(decision.facts or "").strip()
     if not explanation:
         errors["explanation"] = REQUIRED
     elif len(explanation) > MAX_TEXT:

@@ -8,7 +8,7 @@ import logging
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import update
@@ -32,11 +32,27 @@ MAX_BACKOFF = timedelta(hours=1)
 FIRST_BACKOFF = timedelta(seconds=30)
 
 
-def _resolves_inside(host: str, port: int) -> bool:
-    """Whether any address `host` resolves to now is internal (checked before every
-    attempt: a public name can be pointed inside after registration)."""
+def _checked_address(host: str, port: int, *, allow_internal: bool) -> str | None:
+    """The address to connect to: `host` resolved once, before every attempt (a public
+    name can be pointed inside after registration), or None when any address it
+    resolves to is internal. The connection then goes to exactly this address: a
+    second lookup by the HTTP client could answer differently (DNS rebinding)."""
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return any(internal_address(info[4][0]) for info in infos)
+    addresses = [info[4][0].split("%", 1)[0] for info in infos]
+    if not addresses or (not allow_internal and any(internal_address(a) for a in addresses)):
+        return None
+    return addresses[0]
+
+
+def _pinned(url: str, address: str) -> tuple[str, str]:
+    """(`url` with its host replaced by `address`, the Host header it had)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    literal = f"[{address}]" if ":" in address else address
+    suffix = f":{parts.port}" if parts.port else ""
+    named = f"[{host}]" if ":" in host else host
+    pinned = urlunsplit((parts.scheme, literal + suffix, parts.path or "/", parts.query, ""))
+    return pinned, named + suffix
 
 
 @dataclass(frozen=True)
@@ -57,10 +73,14 @@ def _attempt(
     parts = urlsplit(endpoint.url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        if not settings.webhook_allow_internal and _resolves_inside(parts.hostname, port):
-            return Outcome(False, error="refused: the address resolves inside the network")
+        address = _checked_address(
+            parts.hostname, port, allow_internal=settings.webhook_allow_internal
+        )
     except OSError as error:
         return Outcome(False, error=f"name lookup failed: {error}"[:300])
+    if address is None:
+        return Outcome(False, error="refused: the address resolves inside the network")
+    url, host_header = _pinned(endpoint.url, address)
     body = delivery.body.encode()
     headers = {
         "Content-Type": "application/json",
@@ -69,11 +89,14 @@ def _attempt(
         "Pantau-Delivery": str(delivery.id),
         SIGNATURE_HEADER: sign(endpoint.secret, int(now.timestamp()), body),
         ED25519_HEADER: sign_ed25519(int(now.timestamp()), body),
+        "Host": host_header,
     }
+    # TLS still names (SNI) and verifies the certificate of the registered name.
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
     try:
         # Redirects are not followed: a receiver cannot bounce a signed body elsewhere.
         with httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as c:
-            response = c.post(endpoint.url, content=body, headers=headers)
+            response = c.post(url, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as error:
         return Outcome(False, error=f"{type(error).__name__}: {error}"[:300])
     if 200 <= response.status_code < 300:

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 import uuid
 from datetime import datetime
@@ -60,6 +61,7 @@ MAX_URL = 2000
 
 NEEDS_HTTPS = N_("Give a full https:// address.")
 INTERNAL_TARGET = N_("This address points inside the server's own network.")
+NUMERIC_HOST = N_("Write the receiver's host as a name, or as an IP address in its usual form.")
 
 
 # --- signing ---------------------------------------------------------------------------
@@ -117,6 +119,23 @@ def _loopback_host(host: str) -> bool:
         return False
 
 
+_NUMERIC_LABEL = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
+
+
+def _legacy_ipv4(host: str) -> bool:
+    """Whether `host` is an IPv4 address in a form other than four dotted decimals
+    (`0x7f000001`, `2130706433`, `127.1`, `0177.0.0.1`): resolvers and browsers read
+    these as addresses, so a check that sees a name is fooled. A host whose last label
+    is a number is read that way by URL parsers too."""
+    try:
+        ipaddress.IPv4Address(host)
+        return False  # the canonical form: checked as an address
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return bool(labels) and _NUMERIC_LABEL.match(labels[-1]) is not None
+
+
 def target_problem(url: str, *, allow_internal: bool) -> str | None:
     """Why `url` may not receive webhooks (a message id), or None. https only; no
     credentials in the address; no internal address unless the setting allows it (and
@@ -129,6 +148,8 @@ def target_problem(url: str, *, allow_internal: bool) -> str | None:
         return NEEDS_HTTPS
     if not host or parts.username or parts.password or len(url) > MAX_URL:
         return NEEDS_HTTPS
+    if _legacy_ipv4(host):
+        return NUMERIC_HOST
     if parts.scheme != "https" and not (
         parts.scheme == "http" and allow_internal and _loopback_host(host)
     ):

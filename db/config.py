@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     api_rate_per_minute: int = Field(
         default=120, ge=1, description="Requests per minute per API token (per replica)."
     )
+    api_body_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest API request body (evidence uploads have their own limit).",
+    )
     api_rate_burst: int = Field(
         default=30, ge=1, description="Requests an API token may make at once before pacing."
     )

@@ -161,6 +161,12 @@ class User(SQLModel, table=True):
     oidc_issuer: str | None = Field(default=None, max_length=300)
     oidc_subject: str | None = Field(default=None, max_length=300)
     oidc_provider: str | None = Field(default=None, max_length=64)
+    # The one provider an admin invited this account to sign in through: only its first
+    # sign-in with the account's verified e-mail address may claim the account.
+    invited_provider: str | None = Field(default=None, max_length=64)
+    # Provider sign-ins (st.login cookies) issued before this instant no longer sign in:
+    # set at sign-out and deactivation, since the cookie itself cannot be revoked.
+    sessions_valid_after: datetime | None = _ts(default=None)
     email_verified: bool = Field(default=False)
     is_demo: bool = Field(default=False)
     # Designated national staff: with the hierarchy rule on, only they refer to platforms
@@ -586,6 +592,9 @@ class EmailDomainRule(SQLModel, table=True):
     domain: str = Field(max_length=200, unique=True)
     organisation_id: int = Field(foreign_key="organisation.id")
     role: str = Field(max_length=20)
+    # The sign-in providers allowed to assert addresses of `domain`; an identity from any
+    # other provider is neither placed by the rule nor linked to an account of the domain.
+    providers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _created_at()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
+from casework.providers import configured_providers
 from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
 from casework.schemas import OrganisationIn
 from db.engine import session_scope
@@ -188,6 +189,7 @@ def _rules(actor, rules, organisations) -> None:
                     _("Domain"): rule.domain,
                     _("Organisation"): organisation.name,
                     _("Role"): _(ROLE_LABELS[rule.role]),
+                    _("Sign-in providers"): ", ".join(rule.providers or []),
                 }
                 for rule, organisation in rules
             ],
@@ -220,6 +222,15 @@ def _rules(actor, rules, organisations) -> None:
         key="orgs_rule_role",
     )
     _field_error("rule", "role")
+    # The domain is bound to these providers: no other may speak for its addresses.
+    providers = [p.name for p in configured_providers(st.secrets)]
+    chosen = st.multiselect(
+        _("Sign-in providers"),
+        providers,
+        key="orgs_rule_providers",
+        help=_("Only these providers may assert e-mail addresses of this domain."),
+    )
+    _field_error("rule", "providers")
     if st.button(_("Save rule"), type="primary", key="orgs_rule_submit"):
         domain = st.session_state.get("orgs_rule_domain") or ""
         _attempt(
@@ -230,6 +241,7 @@ def _rules(actor, rules, organisations) -> None:
                 domain=domain,
                 organisation_id=organisation_id or 0,
                 role=role or "",
+                providers=chosen,
             ),
             _("The rule for {domain} is saved.").format(domain=ui.plain(domain.strip())),
             clear="orgs_rule_",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from casework import admin
 from casework.i18n import N_
+from casework.providers import configured_providers
 from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
 from casework.schemas import InvitationIn
 from db.config import get_settings
@@ -347,6 +348,15 @@ def _invite(actor, organisations) -> None:
             _("Temporary password"), type="password", key="users_invite_password", max_chars=1024
         )
         _field_error("invite", "temporary_password")
+    else:
+        st.selectbox(
+            _("Sign-in provider"),
+            [p.name for p in configured_providers(st.secrets)],
+            index=None,
+            placeholder=_("Choose…"),
+            key="users_invite_provider",
+        )
+        _field_error("invite", "provider")
     if st.button(_("Invite"), type="primary", key="users_invite_submit"):
         state = st.session_state
         invitation = InvitationIn(
@@ -358,6 +368,7 @@ def _invite(actor, organisations) -> None:
             temporary_password=(state.get("users_invite_password") or None)
             if method == PASSWORD
             else None,
+            provider=None if method == PASSWORD else state.get("users_invite_provider"),
         )
         name = invitation.display_name.strip()
         _attempt(

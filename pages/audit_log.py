@@ -17,6 +17,7 @@ from casework.audit_log import (
     list_audit_events,
     recent_checkpoints,
 )
+from casework.exports import ExportFile, csv_records
 from casework.signing import keys_url
 from casework.timeline import event_label
 from casework.workflow import STATUS_LABELS, Status
@@ -94,20 +95,17 @@ def render() -> None:
         st.session_state["audit_page"] = page + 1
         st.rerun()
 
-    def export() -> bytes:
-        with session_scope() as session:
-            return audit_csv(
-                session=session,
-                actor=actor,
-                filters=filters,
-                gettext=_,
-                language=ui.language(),
-                zone=zone,
-            )
+    language = ui.language()
+
+    def build(session, fresh) -> ExportFile:
+        data = audit_csv(
+            session=session, actor=fresh, filters=filters, gettext=_, language=language, zone=zone
+        )
+        return ExportFile(data, csv_records(data))
 
     st.download_button(
         _("Export these events (CSV)"),
-        export,
+        ui.deferred_export(actor, "audit_log_csv", build, filters=filters),
         file_name=f"pantau-audit-{date.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",

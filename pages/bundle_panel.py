@@ -103,8 +103,10 @@ def verify_bundle_panel(actor) -> None:
             icon=":material/gpp_bad:",
         )
     if report.manifest_sha256:
-        st.caption(
+        # The case references come from the uploaded manifest: plain text, never
+        # markdown (a `![](https://…)` there loaded an outside image, issue 15).
+        st.text(
             _("Manifest SHA-256: {digest}").format(digest=report.manifest_sha256)
             + " · "
-            + _("Cases: {cases}").format(cases=ui.plain(", ".join(map(str, report.cases))) or "—")
+            + _("Cases: {cases}").format(cases=", ".join(map(str, report.cases)) or "—")
         )

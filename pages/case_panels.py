@@ -11,6 +11,7 @@ from casework import sla
 from casework.assignment import assign_case, assignable_users, set_priority
 from casework.case_view import CaseView
 from casework.errors import DomainError, StaleVersion
+from casework.exports import ExportFile, csv_records
 from casework.history_export import history_csv
 from casework.workflow import OPEN_STATUSES
 from db.engine import session_scope
@@ -95,10 +96,17 @@ def run_on_case(case_id: int, work: Callable[..., None], *, done: str) -> None:
 def history_download(view: CaseView, actor) -> None:
     """The case's record and timeline as a file, in the viewer's language and zone."""
     _ = ui.gettext()
-    data = history_csv(view, gettext=_, language=ui.language(), zone=actor.time_zone)
+    language = ui.language()
+
+    def build(_session, fresh) -> ExportFile:
+        data = history_csv(view, gettext=_, language=language, zone=fresh.time_zone)
+        return ExportFile(data, csv_records(data))
+
     st.download_button(
         _("Download the case history (CSV)"),
-        data=data,
+        data=ui.deferred_export(
+            actor, "case_history_csv", build, filters={"case": view.reference}, case_id=view.case_id
+        ),
         file_name=f"{view.reference}-history.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pandas as pd
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import streamlit as st
 
@@ -16,7 +15,9 @@ from casework.analytics.filters import queue_params
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import read_province_geojson
 from casework.analytics.scope import ALL_PLATFORMS, dashboard_scope
+from casework.exports import ExportFile
 from casework.i18n import N_
+from casework.spreadsheet import frame_csv, table_csv
 from db.config import get_settings
 from pages import charts, registry, ui
 from pages.dashboard_filters import KEY
@@ -33,9 +34,14 @@ STAGE_LABELS = {
 def headline(numbers: figures.Headline) -> None:
     _ = ui.gettext()
     cells = st.columns(5)
-    cells[0].metric(_("Open"), ui.number(numbers.open))
-    cells[1].metric(_("Overdue"), ui.number(numbers.overdue))
-    cells[2].metric(_("Referred this week"), ui.number(numbers.referred_this_week))
+
+    # None: a count of 1 to k-1 that an aggregate-only reader does not see.
+    def count(value):
+        return "—" if value is None else ui.number(value)
+
+    cells[0].metric(_("Open"), count(numbers.open))
+    cells[1].metric(_("Overdue"), count(numbers.overdue))
+    cells[2].metric(_("Referred this week"), count(numbers.referred_this_week))
     median = numbers.median_hours_to_decision
     cells[3].metric(_("Median hours to decision"), "—" if median is None else ui.hours(median))
     share = numbers.share_actioned
@@ -84,7 +90,7 @@ def _figure(section: str, basis: tuple, options, build, *extra):
 def _csv_button(frame: pd.DataFrame, name: str, key: str, basis: tuple | None = None) -> None:
     _ = ui.gettext()
     cache_key = ("csv", name, basis) if basis else ("csv", charts.frame_key(frame))
-    data = charts.remembered(cache_key, lambda: frame.to_csv(index=False).encode("utf-8"))
+    data = charts.remembered(cache_key, lambda: frame_csv(frame))
     st.download_button(
         _("Chart data (CSV)"),
         data,
@@ -442,21 +448,21 @@ def case_exports(actor, filters, model) -> None:
     _ = ui.gettext()
     st.subheader(_("Export the filtered cases"))
 
-    def as_csv() -> bytes:
-        buffer = io.BytesIO()
-        pa_csv.write_csv(figures.case_rows(actor=actor, filters=filters, model=model), buffer)
-        return buffer.getvalue()
+    def as_csv(_session, fresh) -> ExportFile:
+        table = figures.case_rows(actor=fresh, filters=filters, model=model)
+        return ExportFile(table_csv(table), table.num_rows)
 
-    def as_parquet() -> bytes:
+    def as_parquet(_session, fresh) -> ExportFile:
+        table = figures.case_rows(actor=fresh, filters=filters, model=model)
         buffer = io.BytesIO()
-        pq.write_table(figures.case_rows(actor=actor, filters=filters, model=model), buffer)
-        return buffer.getvalue()
+        pq.write_table(table, buffer)
+        return ExportFile(buffer.getvalue(), table.num_rows)
 
     stamp = date.today().isoformat()
     cells = st.columns(2)
     cells[0].download_button(
         _("Cases (CSV)"),
-        as_csv,
+        ui.deferred_export(actor, "dashboard_cases_csv", as_csv, filters=filters),
         file_name=f"pantau-cases-{stamp}.csv",
         mime="text/csv",
         key=KEY + "export_csv",
@@ -464,7 +470,7 @@ def case_exports(actor, filters, model) -> None:
     )
     cells[1].download_button(
         _("Cases (Parquet)"),
-        as_parquet,
+        ui.deferred_export(actor, "dashboard_cases_parquet", as_parquet, filters=filters),
         file_name=f"pantau-cases-{stamp}.parquet",
         mime="application/vnd.apache.parquet",
         key=KEY + "export_parquet",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from casework.errors import DomainError
 from casework.evidence import evidence_file, evidence_thumbnail, megabytes
+from casework.exports import ExportFile
 from db.config import get_settings
 from db.engine import session_scope
 from pages import ui
@@ -41,7 +42,13 @@ def render_evidence(view, actor) -> None:
                 st.code(f"SHA-256 {item.sha256}", language=None)
                 st.download_button(
                     _("Download"),
-                    data=_loader(actor, item.id),
+                    data=ui.deferred_export(
+                        actor,
+                        "evidence",
+                        _file_of(item.id),
+                        filters={"evidence_id": item.id},
+                        case_id=view.case_id,
+                    ),
                     file_name=item.file_name,
                     mime=item.mime_type,
                     key=f"evidence_download_{item.id}",
@@ -54,13 +61,13 @@ def _thumbnail(actor, evidence_id: int) -> bytes | None:
         return evidence_thumbnail(session=session, actor=actor, evidence_id=evidence_id)
 
 
-def _loader(actor, evidence_id: int):
+def _file_of(evidence_id: int):
     # Deferred: the bytes are read only when someone clicks, not on every rerun.
-    def load() -> bytes:
-        with session_scope() as session:
-            return evidence_file(session=session, actor=actor, evidence_id=evidence_id)[2]
+    def build(session, fresh) -> ExportFile:
+        data = evidence_file(session=session, actor=fresh, evidence_id=evidence_id)[2]
+        return ExportFile(data, 1)
 
-    return load
+    return build
 
 
 def render_upload(view, actor) -> None:

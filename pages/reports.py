@@ -10,7 +10,8 @@ import streamlit as st
 
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.verification import removal_checks
-from casework.dsa_export import eu_submission_zip, indonesian_record, may_export_decisions
+from casework.dsa_export import eu_submission_file, indonesian_record_file, may_export_decisions
+from casework.exports import ExportFile
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from casework.report_render import (
     cell,
@@ -149,10 +150,26 @@ def _report_section(actor) -> None:
     file_gettext = translator(language)
     files = {"gettext": file_gettext, "language": language, "labels": file_labels}
     stem = f"pantau-report-{version}-{language}-{date.today().isoformat()}"
+    rows = sum(len(table.rows) for table in [report.headline, *report.tables])
+    audit = {"version": version, "language": language, "period": filters}
+
+    def rendered(render):
+        # The report was computed for the actor of this run; deferred_export hands the
+        # file over only if that is still who they are (same account, same scope).
+        def build(_session, _fresh):
+            return ExportFile(render(), rows)
+
+        return build
+
     buttons = st.columns(3)
     buttons[0].download_button(
         _("Report (HTML)"),
-        lambda: report_html(report, zone=actor.time_zone, **files),
+        ui.deferred_export(
+            actor,
+            "report_html",
+            rendered(lambda: report_html(report, zone=actor.time_zone, **files)),
+            filters=audit,
+        ),
         file_name=f"{stem}.html",
         mime="text/html",
         icon=":material/download:",
@@ -160,7 +177,12 @@ def _report_section(actor) -> None:
     )
     buttons[1].download_button(
         _("Report (PDF)"),
-        lambda: report_pdf(report, zone=actor.time_zone, **files),
+        ui.deferred_export(
+            actor,
+            "report_pdf",
+            rendered(lambda: report_pdf(report, zone=actor.time_zone, **files)),
+            filters=audit,
+        ),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         icon=":material/download:",
@@ -168,7 +190,9 @@ def _report_section(actor) -> None:
     )
     buttons[2].download_button(
         _("Tables (CSV, zipped)"),
-        lambda: report_csv_zip(report, **files),
+        ui.deferred_export(
+            actor, "report_csv", rendered(lambda: report_csv_zip(report, **files)), filters=audit
+        ),
         file_name=f"{stem}-csv.zip",
         mime="application/zip",
         icon=":material/download:",
@@ -200,16 +224,17 @@ def _decisions_section(actor) -> None:
     )
     gettext = ui.gettext()
 
-    def eu_export() -> bytes:
-        with session_scope() as session:
-            return eu_submission_zip(
-                session=session, actor=actor, platform_code=platform_code, gettext=gettext
-            )
+    def eu_export(session, fresh):
+        return eu_submission_file(
+            session=session, actor=fresh, platform_code=platform_code, gettext=gettext
+        )
 
     if platform_code:
         st.download_button(
             _("EU submission (ZIP)"),
-            eu_export,
+            ui.deferred_export(
+                actor, "dsa_eu_submission", eu_export, filters={"platform": platform_code}
+            ),
             file_name=f"dsa-eu-submission-{platform_code}-{date.today().isoformat()}.zip",
             mime="application/zip",
             icon=":material/download:",
@@ -224,13 +249,12 @@ def _decisions_section(actor) -> None:
         )
     )
 
-    def indonesian_export() -> bytes:
-        with session_scope() as session:
-            return indonesian_record(session=session, actor=actor, gettext=gettext)
+    def indonesian_export(session, fresh):
+        return indonesian_record_file(session=session, actor=fresh, gettext=gettext)
 
     st.download_button(
         _("Indonesian record (JSON)"),
-        indonesian_export,
+        ui.deferred_export(actor, "statements_of_reasons", indonesian_export),
         file_name=f"pantau-statements-of-reasons-{date.today().isoformat()}.json",
         mime="application/json",
         icon=":material/download:",

@@ -44,6 +44,9 @@ def _sidebar(actor) -> None:
         )
         if ui.provider_signed_in() and not st.context.cookies.get(ui.SESSION_COOKIE):
             if st.button(_("Sign out"), icon=":material/logout:", key="router_sign_out"):
+                # The cookie st.logout clears would still sign in if copied: end it on
+                # the server first.
+                ui.end_provider_sign_in(actor)
                 st.logout()
         else:
             # The sign-out route revokes the session on the server, then clears the cookie.

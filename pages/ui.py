@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -12,8 +13,9 @@ import streamlit as st
 from casework import i18n
 from casework.accounts import save_language
 from casework.actors import Actor
-from casework.auth import SESSION_COOKIE, resolve_session
+from casework.auth import SESSION_COOKIE, end_provider_sign_ins, resolve_session
 from casework.errors import DomainError, PermissionDenied, ValidationError
+from casework.exports import ExportFile, export
 from casework.identities import resolve_identity
 from casework.notifications import unread_count
 from db.config import get_settings
@@ -66,6 +68,13 @@ def resolve_actor() -> Actor | None:
     if outcome.pending:
         st.session_state[PENDING_IDENTITY_KEY] = outcome.user_id
     return outcome.actor
+
+
+def end_provider_sign_in(actor: Actor) -> None:
+    """Sign-out of a provider sign-in: every st.login cookie of the user issued until
+    now stops signing in (casework.auth.end_provider_sign_ins)."""
+    with session_scope() as session:
+        end_provider_sign_ins(session=session, user_id=actor.user_id)
 
 
 def provider_signed_in() -> bool:
@@ -197,6 +206,34 @@ def same_tab_link(label: str, href: str, *, primary: bool = True) -> None:
     st.html(
         f'<a href="{html.escape(href)}" style="{_LINK_STYLE}{colours}">{html.escape(label)}</a>'
     )
+
+
+def deferred_export(
+    actor: Actor,
+    kind: str,
+    build: Callable[..., ExportFile],  # (session, fresh actor) → the file
+    *,
+    filters=None,
+    case_id: int | None = None,
+) -> Callable[[], bytes]:
+    """A download button's deferred builder. Streamlit calls it when the button is
+    clicked, perhaps long after the page was drawn with `actor`: the service resolves
+    the actor again, refuses a deactivated or re-scoped one, builds with the fresh
+    actor and records the export in the audit trail. Use it for every download of
+    case data."""
+
+    def build_now() -> bytes:
+        with session_scope() as session:
+            return export(
+                session=session,
+                actor=actor,
+                kind=kind,
+                build=build,
+                filters=filters,
+                case_id=case_id,
+            )
+
+    return build_now
 
 
 def unread_badge(actor: Actor | None) -> str | None:

@@ -219,6 +219,32 @@ def _lifecycle(action: Action, target: str, needs: tuple[str, ...]) -> Callable:
     return run
 
 
+def _prepare_other_platform_survivor(world: World) -> None:
+    """A TikTok case in the same province: a merge into it would cross platforms."""
+    survivor = make_case(
+        world.session,
+        actor=world.desk.officer,
+        platform_code="tiktok",
+        urls=["https://www.tiktok.com/@akun.contoh/video/7312345678901234567"],
+        province_code=world.province,
+        regency_code=REGENCY[world.province],
+    )
+    path = ESCALATED if world.case.escalated_at else NEW
+    world.survivor = reach(world.session, world.desk, survivor, path)
+
+
+def _merge_across_platforms(world: World, actor: Actor) -> None:
+    cases.merge_case(
+        session=world.session,
+        actor=actor,
+        case_id=world.case_id,
+        version=world.case.version,
+        into_case_id=world.survivor.id,
+        now=world.at(A.MERGE),
+    )
+    raise AssertionError("a merge across platforms went through")
+
+
 def _lifecycle_ops() -> dict[str, Op]:
     ops = {}
     for action, (path, escalated_path, target, needs) in LIFECYCLE.items():
@@ -500,6 +526,12 @@ COMMENT = (SENT, ESCALATED)
 
 OPERATIONS: dict[str, Op] = {
     **_lifecycle_ops(),
+    "merge_across_platforms": Op(
+        _merge_across_platforms,
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+        _prepare_other_platform_survivor,
+    ),
     "file_report": Op(_file_report),
     "comment_shared": Op(_comment("shared"), *COMMENT),
     "comment_internal": Op(_comment("internal"), *COMMENT),
@@ -672,6 +704,7 @@ def _set_domain_rule(world: World, actor: Actor) -> None:
         domain="jabar.bawaslu.go.id",
         organisation_id=world.office_id,
         role="officer",
+        providers=["bawaslu"],
         now=CAMPAIGN_NOW,
     )
     assert _domain_rules(world)["jabar.bawaslu.go.id"] == world.office_id

@@ -27,8 +27,8 @@ class Receiver:
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[Receiver]:
-    """An HTTP server on a free loopback port, stopped afterwards."""
+def webhook_receiver(host: str = "127.0.0.1", port: int = 0) -> Iterator[Receiver]:
+    """An HTTP server on a free loopback port (or `host`:`port`), stopped afterwards."""
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -47,8 +47,8 @@ def webhook_receiver() -> Iterator[Receiver]:
         def log_message(self, *args):  # keep the test output quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/pantau"
+    server = ThreadingHTTPServer((host, port), Handler)
+    receiver.url = f"http://{host}:{server.server_address[1]}/hooks/pantau"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

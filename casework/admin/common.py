@@ -38,10 +38,12 @@ def require_admin(actor: Actor | None, action: str) -> None:
 
 
 def end_sessions(session: Session, *, user_ids: Iterable[int], reason: str, now: datetime) -> int:
-    """Revoke every open session of `user_ids` inside the caller's transaction."""
+    """Revoke every open session of `user_ids` inside the caller's transaction, and
+    every provider sign-in made before `now` (their cookies cannot be revoked)."""
     ids = list(user_ids)
     if not ids:
         return 0
+    session.execute(update(User).where(User.id.in_(ids)).values(sessions_valid_after=now))
     return session.execute(
         update(UserSession)
         .where(UserSession.user_id.in_(ids), UserSession.revoked_at.is_(None))

@@ -58,10 +58,13 @@ def set_email_domain_rule(
     domain: str,
     organisation_id: int,
     role: str,
+    providers: Sequence[str] = (),
     now: datetime | None = None,
 ) -> EmailDomainRule:
-    """Every new identity with a verified e-mail address at `domain` waits for approval
-    in `organisation_id` with `role` (replacing the domain's rule if it has one)."""
+    """Every new identity with a verified e-mail address at `domain`, signed in through
+    one of `providers`, waits for approval in `organisation_id` with `role` (replacing
+    the domain's rule if it has one). The rule also binds the domain: no other provider
+    may assert its addresses, to be placed or to claim an invited account."""
     require_admin(actor, "set_email_domain_rule")
     now = now or utcnow()
     errors: dict[str, str] = {}
@@ -77,12 +80,23 @@ def set_email_domain_rule(
             errors["role"] = N_("A rule cannot make anyone an administrator.")
     except ValidationError as error:
         errors.update(error.field_errors)
+    chosen = sorted({str(name).strip()[:64] for name in providers if str(name).strip()})
+    if not chosen:
+        errors["providers"] = N_("Choose at least one sign-in provider for this domain.")
     if errors:
         raise ValidationError(errors)
     rule = session.exec(select(EmailDomainRule).where(EmailDomainRule.domain == domain)).first()
-    before = None if rule is None else {"organisation_id": rule.organisation_id, "role": rule.role}
+    before = (
+        None
+        if rule is None
+        else {
+            "organisation_id": rule.organisation_id,
+            "role": rule.role,
+            "providers": rule.providers,
+        }
+    )
     rule = rule or EmailDomainRule(domain=domain, organisation_id=organisation.id, role=checked)
-    rule.organisation_id, rule.role = organisation.id, checked.value
+    rule.organisation_id, rule.role, rule.providers = organisation.id, checked.value, chosen
     session.add(rule)
     record_event(
         session,
@@ -92,7 +106,11 @@ def set_email_domain_rule(
         detail={
             "domain": domain,
             "before": before,
-            "after": {"organisation_id": organisation.id, "role": checked.value},
+            "after": {
+                "organisation_id": organisation.id,
+                "role": checked.value,
+                "providers": chosen,
+            },
         },
     )
     session.commit()

@@ -23,7 +23,9 @@ from casework.auth import check_password_policy, hash_password, username_key
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.places import office_time_zone
+from casework.roles import Role
 from casework.schemas import InvitationIn
+from casework.text import single_line
 from casework.transactions import rolls_back
 from db.config import Settings
 from db.engine import begin_write
@@ -104,8 +106,9 @@ def invite_user(
     now: datetime | None = None,
 ) -> User:
     """Create an account. With a temporary password it signs in locally and must change
-    the password first; without one, the first provider sign-in with the same verified
-    e-mail address claims it."""
+    the password first; without one, the first sign-in through `invitation.provider`
+    with the same verified e-mail address claims it. Administrators and leads are never
+    claimed by e-mail: they get a password, or approve a provider identity instead."""
     require_admin(actor, "invite_user")
     now = now or utcnow()
     errors: dict[str, str] = {}
@@ -115,7 +118,7 @@ def invite_user(
         errors["username"] = REQUIRED
     elif not _USERNAME.match(username):
         errors["username"] = N_("Use 2 to 120 letters, digits, dots, hyphens, underscores or @.")
-    display_name = " ".join((invitation.display_name or "").split())
+    display_name = " ".join(single_line(invitation.display_name).split())
     if not display_name:
         errors["display_name"] = REQUIRED
     elif len(display_name) > 200:
@@ -132,8 +135,17 @@ def invite_user(
         except ValidationError as error:
             errors.update(error.field_errors)
             params.update(error.params)
-    elif not email and "email" not in errors:
-        errors["email"] = N_("Without a temporary password, an e-mail address is needed.")
+    provider = (invitation.provider or "").strip()[:64] or None
+    if not password:
+        if not email and "email" not in errors:
+            errors["email"] = N_("Without a temporary password, an e-mail address is needed.")
+        if not provider:
+            errors["provider"] = N_("Choose the sign-in provider this account will use.")
+        elif invitation.role in (Role.ADMIN, Role.LEAD):
+            errors["role"] = N_(
+                "An administrator or a lead is not claimed by e-mail: give a temporary "
+                "password, or approve their provider sign-in when it waits."
+            )
     begin_write(session)
     try:
         organisation, role = placement(
@@ -162,6 +174,7 @@ def invite_user(
         must_change_password=bool(password),
         password_changed_at=now if password else None,
         approved=True,
+        invited_provider=None if password else provider,
         created_at=now,
         time_zone=office_time_zone(session, organisation.region_code),
     )
@@ -177,6 +190,7 @@ def invite_user(
             "role": role.value,
             "organisation_id": organisation.id,
             "method": "password" if password else "provider",
+            "provider": None if password else provider,
         },
     )
     session.commit()

@@ -10,6 +10,7 @@ import pandas as pd
 from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.filters import DashboardFilters
+from casework.analytics.suppression import small_rows_dropped
 from db.read_model import ReadModel
 
 BACKLOG_STAGES = ("in_review", "sent", "acknowledged", "escalated", "decided")
@@ -100,4 +101,5 @@ def _backlog(ctx: sql.Context, filters: DashboardFilters, today) -> pd.DataFrame
         LEFT JOIN daily ON daily.stage = st.stage AND daily.day = days.day
         ORDER BY days.day, st.position
     """  # noqa: S608
-    return ctx.frame(query, [*where.params, start, start, end, start, end, start, end])
+    frame = ctx.frame(query, [*where.params, start, start, end, start, end, start, end])
+    return small_rows_dropped(frame, ctx.scope, count="cases")

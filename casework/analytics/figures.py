@@ -35,6 +35,11 @@ from casework.analytics.sql import (
     shared_read_model,
     text,
 )
+from casework.analytics.suppression import (
+    resting_on_enough,
+    small_count,
+    small_rows_dropped,
+)
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [
@@ -58,14 +63,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Headline:
-    open: int
-    overdue: int
-    referred_this_week: int
+    # Counts are None for an aggregate-only reader when 1 to k-1 (casework.analytics.suppression).
+    open: int | None
+    overdue: int | None
+    referred_this_week: int | None
     median_hours_to_decision: float | None
     # Of the cases the platform has decided, those whose latest decision did more than
     # "no action".
     share_actioned: float | None
-    decided: int
+    decided: int | None
 
 
 def headline(
@@ -104,13 +110,17 @@ def _headline(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> Hea
     open_, overdue, referred, median_hours, decided, actioned, with_decision = ctx.row(
         query, params
     )
+    scope = ctx.scope
+    median_hours = None if median_hours is None else float(median_hours)
     return Headline(
-        open=open_,
-        overdue=overdue,
-        referred_this_week=referred,
-        median_hours_to_decision=None if median_hours is None else float(median_hours),
-        share_actioned=actioned / with_decision if with_decision else None,
-        decided=decided,
+        open=small_count(open_, scope),
+        overdue=small_count(overdue, scope),
+        referred_this_week=small_count(referred, scope),
+        median_hours_to_decision=resting_on_enough(median_hours, decided, scope),
+        share_actioned=resting_on_enough(
+            actioned / with_decision if with_decision else None, with_decision, scope
+        ),
+        decided=small_count(decided, scope),
     )
 
 
@@ -142,7 +152,7 @@ def _volume(ctx: sql.Context, filters: DashboardFilters, by: str) -> pd.DataFram
         f"SELECT bucket, {text('code')} AS key, cases FROM ({' UNION ALL '.join(parts)}) "
         "ORDER BY bucket, key"
     )
-    return ctx.frame(query, params)
+    return small_rows_dropped(ctx.frame(query, params), ctx.scope, count="cases", key="key")
 
 
 _SETTLED = (
@@ -175,7 +185,8 @@ def _sla_compliance(ctx: sql.Context, filters: DashboardFilters, now: datetime) 
         f"in_time / measured AS share FROM ({' UNION ALL '.join(parts)}) "
         "ORDER BY platform, priority"
     )
-    return ctx.frame(query, params)
+    frame = ctx.frame(query, params)
+    return small_rows_dropped(frame, ctx.scope, count="measured", key="platform")
 
 
 def response_times(
@@ -207,7 +218,8 @@ def _response_times(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFrame
         "q[2] AS p90_hours "
         f"FROM ({' UNION ALL '.join(parts)}) ORDER BY bucket, platform, measure"
     )
-    return ctx.frame(query, params)
+    frame = ctx.frame(query, params)
+    return small_rows_dropped(frame, ctx.scope, count="cases", key="platform")
 
 
 def outcomes(
@@ -240,7 +252,8 @@ def _outcomes(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFrame:
         )
         GROUP BY ALL ORDER BY platform, category, decision_type
     """
-    return ctx.frame(query, params)
+    frame = ctx.frame(query, params)
+    return small_rows_dropped(frame, ctx.scope, count="cases", key="platform")
 
 
 def province_counts(
@@ -268,7 +281,7 @@ def _province_counts(ctx: sql.Context, filters: DashboardFilters, now: datetime)
     """
     frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *OVERDUE_STATUSES, *where.params])
     frame["share_actioned"] = (frame["actioned"] / frame["decided"]).where(frame["decided"] > 0)
-    return frame
+    return small_rows_dropped(frame, ctx.scope, count="cases")
 
 
 def top_accounts(
@@ -324,7 +337,7 @@ def _account_classes(ctx: sql.Context, filters: DashboardFilters) -> pd.DataFram
           FROM cases WHERE {where.sql} GROUP BY ALL
         ) ORDER BY cases DESC, account_class
     """
-    return ctx.frame(query, where.params)
+    return small_rows_dropped(ctx.frame(query, where.params), ctx.scope, count="cases")
 
 
 EXPORT_COLUMNS = (

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from casework.actors import Actor
+from casework.analytics import suppression
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import ALL_PLATFORMS, Scope, dashboard_scope
 from casework.workflow import OPEN_STATUSES, Status
@@ -179,7 +180,8 @@ class Context:
         on: the figure, the scope, the filters, the zone, `extra` (the figure's other
         arguments) and the data version. Frames are copied, so a caller may change its
         own."""
-        value = self.model.cached((name, self.scope, filters, self.zone, extra), compute)
+        key = (name, self.scope, filters, self.zone, extra, suppression.threshold())
+        value = self.model.cached(key, compute)
         return value.copy() if isinstance(value, pd.DataFrame) else value
 
 

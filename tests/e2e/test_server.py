@@ -65,3 +65,12 @@ def test_an_officer_signs_in_from_the_demo_list_and_sees_the_queue(server, page)
     page.get_by_role("heading", name="Antrean kasus").wait_for()
     page.get_by_text("kasus", exact=False).first.wait_for()
     assert page.get_by_role("heading", name="Pantau").count() == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/signin", "/healthz", "/api/v1/openapi.json"])
+def test_no_page_of_the_server_may_be_framed_by_another_site(server, path):
+    response = httpx.get(f"{server}{path}", timeout=10)
+
+    assert response.headers.get("x-frame-options") in ("DENY", "SAMEORIGIN")
+    policy = response.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in policy or "frame-ancestors 'self'" in policy

@@ -4,6 +4,8 @@ other end see afterwards."""
 
 from __future__ import annotations
 
+import time
+
 from sqlmodel import Session, select
 
 from casework import admin
@@ -160,7 +162,11 @@ def test_a_role_change_through_the_page_applies_on_the_users_next_run(demo_datab
     admin_at.button(key="users_manage_submit").click().run()
     assert not admin_at.exception
 
+    # The change ends the sign-in made under the old role (issue 15, finding 7)…
     at.run()
+    assert _titles(at) == ["Pantau"]
+    # …and the next sign-in opens with the new role's pages.
+    at = app_as(None, user={**mover, "iat": int(time.time()) + 1}).run()
     assert _titles(at) == ["Dashboard"]
     assert _titles(open_page(at, "queue")) != ["Case queue"]
 
@@ -231,7 +237,10 @@ def test_the_admin_adds_a_regional_office_through_the_page(demo_database):
 
 def test_a_domain_rule_set_through_the_page_places_the_next_identity(demo_database):
     national = _organisation("Bawaslu RI")
-    at = open_page(app_as("demo.admin").run(), "organisations")
+    at = app_as("demo.admin")
+    # The identities of these tests come through a provider named "oidc".
+    at.secrets["auth"] = {"oidc": {"client_id": "pantau", "client_secret": "secret"}}
+    at = open_page(at.run(), "organisations")
     at.text_input(key="orgs_rule_domain").input("not a domain").run()
     at.selectbox(key="orgs_rule_organisation").set_value(national.id).run()
     at.selectbox(key="orgs_rule_role").set_value(Role.OFFICER).run()
@@ -240,6 +249,7 @@ def test_a_domain_rule_set_through_the_page_places_the_next_identity(demo_databa
     assert at.text_input(key="orgs_rule_domain").value == "not a domain"
 
     at.text_input(key="orgs_rule_domain").input("@Bawaslu.go.id").run()
+    at.multiselect(key="orgs_rule_providers").set_value(["oidc"]).run()
     at.button(key="orgs_rule_submit").click().run()
     assert not at.exception
     with _db() as session:

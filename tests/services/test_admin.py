@@ -130,7 +130,12 @@ SERVICES = {
     ),
     "email_domain_rules": lambda s, a, ctx: admin.email_domain_rules(session=s, actor=a),
     "set_email_domain_rule": lambda s, a, ctx: admin.set_email_domain_rule(
-        session=s, actor=a, domain="bawaslu.go.id", organisation_id=ctx["office"].id, role="officer"
+        session=s,
+        actor=a,
+        domain="bawaslu.go.id",
+        organisation_id=ctx["office"].id,
+        role="officer",
+        providers=["bawaslu"],
     ),
     "delete_email_domain_rule": lambda s, a, ctx: admin.delete_email_domain_rule(
         session=s, actor=a, domain="mafindo.or.id"
@@ -164,6 +169,7 @@ def ctx(session, office, boss, settings):
     admin.set_email_domain_rule(
         session=session,
         actor=boss,
+        providers=["bawaslu"],
         domain="mafindo.or.id",
         organisation_id=partner.id,
         role=Role.OBSERVER,
@@ -242,13 +248,13 @@ def test_an_account_invited_without_a_password_is_claimed_by_a_verified_provider
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None, role=Role.LEAD),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
 
     outcome = sign_in(session, "sso-rina", "RINA@bawaslu.go.id")
 
     assert outcome.user_id == user.id and not outcome.pending
-    assert outcome.actor.role == Role.LEAD
+    assert outcome.actor.role == Role.OFFICER
     session.refresh(user)
     assert (user.oidc_issuer, user.oidc_subject, user.oidc_provider) == (
         ISSUER,
@@ -623,6 +629,7 @@ def test_a_domain_rule_places_a_new_verified_identity_pending_approval(session, 
     admin.set_email_domain_rule(
         session=session,
         actor=boss,
+        providers=["bawaslu"],
         domain=" @Bawaslu.GO.id. ",
         organisation_id=office.id,
         role="officer",
@@ -645,6 +652,7 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
         admin.set_email_domain_rule(
             session=session,
             actor=boss,
+            providers=["bawaslu"],
             domain="bawaslu.go.id",
             organisation_id=organisation.id,
             role=role,
@@ -670,7 +678,12 @@ def test_setting_a_domains_rule_again_replaces_it(session, boss, office):
 def test_a_bad_domain_rule_is_refused(session, boss, office, domain, role, field):
     with pytest.raises(ValidationError) as refused:
         admin.set_email_domain_rule(
-            session=session, actor=boss, domain=domain, organisation_id=office.id, role=role
+            session=session,
+            actor=boss,
+            providers=["bawaslu"],
+            domain=domain,
+            organisation_id=office.id,
+            role=role,
         )
 
     assert field in refused.value.field_errors
@@ -681,6 +694,7 @@ def test_a_deleted_rule_places_nobody_any_more(session, boss, office):
     admin.set_email_domain_rule(
         session=session,
         actor=boss,
+        providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",
@@ -701,10 +715,15 @@ def test_an_unverified_e_mail_neither_links_an_account_nor_matches_a_rule(
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
     admin.set_email_domain_rule(
-        session=session, actor=boss, domain="bawaslu.go.id", organisation_id=office.id, role="lead"
+        session=session,
+        actor=boss,
+        providers=["bawaslu"],
+        domain="bawaslu.go.id",
+        organisation_id=office.id,
+        role="lead",
     )
 
     outcome = sign_in(session, "sso-unverified", "rina@bawaslu.go.id", verified=False)
@@ -722,6 +741,7 @@ def test_only_a_true_email_verified_claim_counts(session, boss, office, verified
     admin.set_email_domain_rule(
         session=session,
         actor=boss,
+        providers=["bawaslu"],
         domain="bawaslu.go.id",
         organisation_id=office.id,
         role="officer",
@@ -759,7 +779,7 @@ def test_a_second_identity_cannot_take_over_a_linked_account(session, boss, offi
         session=session,
         actor=boss,
         settings=settings,
-        invitation=invitation(office, temporary_password=None),
+        invitation=invitation(office, temporary_password=None, provider="bawaslu"),
     )
     assert sign_in(session, "first-sub", "rina@bawaslu.go.id").user_id == invited.id
 

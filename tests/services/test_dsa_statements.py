@@ -247,7 +247,7 @@ def test_the_zip_holds_post_ready_batches_and_a_translated_report(session, desk)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == ["held-back.csv", "statements-001.json"]
         batch = json.loads(archive.read("statements-001.json"))
-        rows = list(csv.reader(io.StringIO(archive.read("held-back.csv").decode())))
+        rows = list(csv.reader(io.StringIO(archive.read("held-back.csv").decode("utf-8-sig"))))
     assert check_batch(batch) == []
     assert rows[0][0] == "Case number"
     assert _english(NO_RESTRICTION) in rows[1][3]

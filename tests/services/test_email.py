@@ -145,3 +145,30 @@ def test_an_unknown_email_mode_is_refused(session):
             email_mode="hourly",
         )
     assert set(refused.value.field_errors) == {"email_mode"}
+
+
+def test_a_line_break_in_a_name_or_a_bad_address_skips_one_message_not_the_outbox(session, mailbox):
+    from db.models import Notification
+
+    desk = make_desk(session)
+    poisoned = {
+        desk.officer.user_id: ("Rina\r\nBcc: semua@evil.example", "rina@example.go.id"),
+        desk.lead.user_id: ("Lead", "lead@example.go.id\r\nBcc: x@evil.example"),
+        desk.liaison.user_id: ("Liaison", "liaison@example.go.id"),
+    }
+    for user_id, (name, address) in poisoned.items():
+        user = session.get(User, user_id)
+        user.display_name, user.email, user.email_mode = name, address, "immediate"
+        session.add(user)
+        session.add(Notification(user_id=user_id, kind="case_assigned", params={"reference": "X"}))
+    session.commit()
+
+    sent = send_due_email(session=session, settings=_settings(mailbox))
+
+    assert sent == 2
+    addressed = sorted(message["To"] for message in mailbox.messages)
+    assert addressed[1] == "Liaison <liaison@example.go.id>"
+    assert addressed[0].endswith("<rina@example.go.id>") and "\n" not in addressed[0]
+    assert all(message["Bcc"] is None for message in mailbox.messages)
+    session.expire_all()
+    assert session.exec(select(Notification).where(Notification.emailed_at.is_(None))).all() == []

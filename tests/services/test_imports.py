@@ -880,3 +880,28 @@ def test_an_imported_row_may_be_a_laporan_and_is_held_to_what_a_laporan_needs(se
         "Budi",
         "2024-01-09",
     )
+
+
+def test_a_workbook_of_many_small_shared_strings_is_refused_before_openpyxl_reads_it():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["judul"])
+    plain = io.BytesIO()
+    book.save(plain)
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    # Distinct texts: the file passes the unpack-ratio check, as the audit's did.
+    entries = "".join(f"<si><t>{i:x}</t></si>" for i in range(600_000))
+    table = f'<sst xmlns="{namespace}">{entries}</sst>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in source.namelist():
+                if name != "xl/sharedStrings.xml":
+                    archive.writestr(name, source.read(name))
+            archive.writestr("xl/sharedStrings.xml", table)
+    assert len(buffer.getvalue()) < 5_000_000
+
+    sheet = parse_upload("laporan.xlsx", buffer.getvalue())
+
+    assert [e.message for e in sheet.errors] == [imports.TOO_MANY_TEXTS]

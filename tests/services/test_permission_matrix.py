@@ -94,6 +94,9 @@ MATRIX = {
     "refer_to_platform":      (OK,  OK, NF,   OK,  OK, NF,   NF,  NF,  NO,  NF,   NF,   NF,  NF),
     "reject_case":            (OK,  OK, NF,   OK,  OK, NF,   NF,  NF,  NO,  NF,   NF,   NF,  NF),
     "merge_case":             (NO,  NO, NF,   OK,  OK, NF,   NF,  NF,  NO,  NF,   NF,   NF,  NF),
+    # never across platforms, whoever asks: one platform would read the other's
+    # conversation (issue 15); leads hear "link them as related instead"
+    "merge_across_platforms": (NO,  NO, NF,   BAD, BAD, NF,   NF,  NF,  NO,  NF,   NF,   NF,  NF),
     "acknowledge":            (NO,  NO, NF,   NO,  NO, NF,   OK,  NF,  NO,  NF,   NF,   NF,  NF),
     "request_information":    (NO,  NO, NF,   NO,  NO, NF,   OK,  NF,  NO,  NF,   NF,   NF,  NF),
     "provide_information":    (OK,  OK, NF,   OK,  OK, NF,   NO,  NF,  NO,  NF,   NF,   NF,  NF),
@@ -265,6 +268,7 @@ def test_every_service_of_casework_admin_has_a_row_in_the_matrix():
 LOGGED_AS = {
     **{str(action): {str(action)} for action in LIFECYCLE},
     **{name: {name} for name in STATUTORY_OPERATIONS},
+    "merge_across_platforms": {"merge_case"},
     "file_report": {"file_report"},
     "comment_shared": {"add_comment"},
     "comment_internal": {"add_comment"},

@@ -15,6 +15,7 @@ from casework.analytics.figures import shared_read_model
 from db.config import Settings, get_settings
 from db.engine import get_engine
 from web.api import aggregates, cases, elections, errors, keys
+from web.api.body_limit import BodyLimit
 from web.api.deps import TokenBuckets
 from web.api.docs import reference_response
 
@@ -22,6 +23,16 @@ DESCRIPTION = (
     "Cases referred to a platform, and the supervisory body's own, for the tools of the "
     "organisations that work them. Authenticate with `Authorization: Bearer <token>`."
 )
+
+
+def _body_cap(settings: Settings) -> Callable[[dict], int]:
+    def cap(scope: dict) -> int:
+        # Evidence streams to its own limit (the route counts it again as it reads).
+        if scope.get("method") == "POST" and scope.get("path", "").endswith("/evidence"):
+            return settings.evidence_max_bytes
+        return settings.api_body_max_bytes
+
+    return cap
 
 
 def create_api(
@@ -48,6 +59,8 @@ def create_api(
         per_minute=settings.api_rate_per_minute, burst=settings.api_rate_burst
     )
     errors.install(api)
+    # Outermost: a body over the cap is refused before anything reads or parses it.
+    api.add_middleware(BodyLimit, limit=_body_cap(settings))
     api.include_router(cases.router)
     api.include_router(aggregates.router)
     api.include_router(keys.router)

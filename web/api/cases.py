@@ -15,6 +15,7 @@ from casework.api_tokens import TokenHolder
 from casework.case_view import load_case_record
 from casework.errors import ValidationError
 from casework.evidence import add_evidence
+from casework.exports import record_list_read
 from casework.i18n import N_
 from casework.places import resolve_region
 from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
@@ -64,19 +65,29 @@ def list_cases(
     """The cases this token may see (a platform's: those referred to its platforms),
     oldest change first. Follow `next_cursor` until it is null; keep the last
     `updated_at` to ask for `updated_since` next time."""
+    filters = CaseFilters(
+        statuses=tuple(status),
+        platforms=tuple(platform),
+        categories=tuple(category),
+        provinces=tuple(resolve_region(session, p, level="province") or p for p in province),
+        priorities=tuple(priority),
+    )
+    since = utc(updated_since, "updated_since")
     page = cases_changed_since(
         session=session,
         actor=found.actor,
-        filters=CaseFilters(
-            statuses=tuple(status),
-            platforms=tuple(platform),
-            categories=tuple(category),
-            provinces=tuple(resolve_region(session, p, level="province") or p for p in province),
-            priorities=tuple(priority),
-        ),
-        updated_since=utc(updated_since, "updated_since"),
+        filters=filters,
+        updated_since=since,
         after=decode_cursor(cursor),
         limit=limit,
+    )
+    # Every page a tool reads is an export of case data: it leaves a trace like a download.
+    record_list_read(
+        session=session,
+        actor=found.actor,
+        kind="api_case_list",
+        filters={"filters": filters, "updated_since": since, "cursor": bool(cursor)},
+        rows=len(page.rows),
     )
     return m.CaseList(
         items=[summary(row) for row in page.rows], next_cursor=encode_cursor(page.next_after)

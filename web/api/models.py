@@ -153,12 +153,15 @@ class Figure(BaseModel):
 
 
 class Headline(BaseModel):
-    open: int
-    overdue: int
-    referred_this_week: int
+    """Counts of 1 to `PANTAU_REPORT_MIN_COUNT` - 1 are null for an aggregate-only
+    reader (observers), and so are a median or share resting on fewer cases."""
+
+    open: int | None
+    overdue: int | None
+    referred_this_week: int | None
     median_hours_to_decision: float | None
     share_actioned: float | None
-    decided: int
+    decided: int | None
 
 
 # --- input ------------------------------------------------------------------------------

@@ -128,6 +128,13 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, case_id = raw.split("|")
-        return datetime.fromisoformat(at).astimezone(UTC), int(case_id)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        # A forged cursor at the edge of the calendar overflows in the conversion, and an
+        # id past 2^63 overflows in the database: both are a bad cursor, not a 500.
+        moment, number = datetime.fromisoformat(at), int(case_id)
+        if moment.tzinfo is None or not 2000 <= moment.year <= 2100:
+            raise ValueError(at)
+        if not 0 <= number < 2**63:
+            raise ValueError(case_id)
+        return moment.astimezone(UTC), number
+    except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error) as error:
         raise ValidationError({"cursor": BAD_CURSOR}) from error
