@@ -19,6 +19,7 @@ from casework.i18n import N_, Translatable
 from casework.roles import OrgKind
 from casework.statutory.rules import rule
 from casework.statutory.stages import STAGE_LABELS, Stage, find_stage_transition
+from casework.text import multi_line
 from casework.workflow import Action
 from db.engine import begin_write
 from db.models import Case, Organisation, User
@@ -128,7 +129,7 @@ def handling_office(session: Session, case: Case) -> Organisation:
 
 
 def clean_text(value: str | None, field: str, *, required: bool, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
+    text = multi_line(value).strip()
     if required and not text:
         raise ValidationError({field: N_("This field is required.")})
     if len(text) > limit:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from casework.i18n import N_
 from casework.statutory.stages import IntakeType, initial_stage
+from casework.text import single_line
 
 TERLAPOR_STATUSES = ("peserta", "tim_kampanye", "asn", "kepala_desa", "penyelenggara", "other")
 TERLAPOR_STATUS_LABELS = {
@@ -33,7 +34,7 @@ def intake_type_for_source(source: str | None) -> IntakeType:
 
 
 def _text(value: str | None, field: str, errors: dict, *, required: bool) -> str | None:
-    text = (value or "").strip()
+    text = single_line(value).strip()
     if required and not text:
         errors[field] = REQUIRED
     elif field in LIMITS and len(text) > LIMITS[field]:

@@ -1,7 +1,7 @@
 """the statutory track: temuan/laporan, kajian, forwarding, numbered letters (issue 17)
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0008
 Create Date: 2026-12-02 10:52:05.347783
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import db.types
 
 
 revision: str = '0016'
-down_revision: Union[str, None] = '0011'
+down_revision: Union[str, None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
