@@ -23,6 +23,7 @@ from casework.taxonomy import (
 from db.engine import session_scope
 from pages import admin_law, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
+from pages.statutory_admin import statutory_tab
 
 
 def render() -> None:
@@ -41,6 +42,7 @@ def render() -> None:
             _("Platforms"),
             _("Regions"),
             _("DSA mappings"),
+            _("Violation handling"),
         ]
     )
     with tabs[0]:
@@ -61,6 +63,8 @@ def render() -> None:
         _regions(actor)
     with tabs[8]:
         render_dsa_mappings(actor)
+    with tabs[9]:
+        statutory_tab(actor)
 
 
 def _report(errors: list[str]) -> None:

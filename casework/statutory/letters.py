@@ -326,3 +326,26 @@ def text_pdf(title: str, blocks: list[tuple[str, str]]) -> bytes:
 def letter_pdf(letter: Letter) -> bytes:
     """The letter as a PDF."""
     return text_pdf(letter.number, [("", letter.body)])
+
+
+def office_settings(session: Session) -> list[dict]:
+    """Each supervisory office with its numbering scheme and signatory (defaults shown
+    where the office has none)."""
+    offices = session.exec(
+        select(Organisation)
+        .where(Organisation.kind == OrgKind.SUPERVISORY, Organisation.active)
+        .order_by(Organisation.name)
+    ).all()
+    rows = []
+    for office in offices:
+        setting = session.get(OfficeLetterSetting, office.id)
+        rows.append(
+            {
+                "organisation_id": office.id,
+                "office": office.name,
+                "pattern": setting.pattern if setting else DEFAULT_PATTERN,
+                "office_code": setting.office_code if setting else (office.region_code or "RI"),
+                "signatory": setting.signatory if setting else "",
+            }
+        )
+    return rows

@@ -71,3 +71,8 @@ def set_rule(*, session: Session, actor: Actor, key: str, value: Any, note: str 
         actor_id=actor.user_id,
         detail={"key": key, "before": before, "after": value},
     )
+
+
+def all_rules(session: Session) -> dict[str, Any]:
+    """Every rule with its current value (the admin's, else the default)."""
+    return {key: rule(session, key) for key in DEFAULTS}

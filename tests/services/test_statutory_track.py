@@ -376,3 +376,24 @@ def test_with_the_hierarchy_on_regional_offices_forward_up_and_designated_nation
     )
     assert reload(session, case).status == "escalated"
     assert _events(session, case.id).count("forward_up") == 2
+
+
+def test_only_an_administrator_changes_a_rule_and_the_change_is_audited(session):
+    admin = make_actor(session, role=Role.ADMIN)
+    lead = make_actor(session, role=Role.LEAD)
+    with pytest.raises(PermissionDenied):
+        set_rule(session=session, actor=lead, key="regulatory_hours", value=12)
+    with pytest.raises(ValidationError):
+        set_rule(session=session, actor=admin, key="regulatory_hours", value="twelve")
+    set_rule(session=session, actor=admin, key="regulatory_hours", value=12, note="MoU baru")
+    session.commit()
+    from casework.statutory.letters import office_settings
+    from casework.statutory.rules import all_rules
+
+    assert all_rules(session)["regulatory_hours"] == 12
+    assert "statutory_rules_changed" in [
+        e.action for e in session.exec(select(AuditEvent).where(AuditEvent.case_id.is_(None)))
+    ]
+    office = make_organisation(session, kind=OrgKind.SUPERVISORY, region_code="32")
+    row = next(r for r in office_settings(session) if r["organisation_id"] == office.id)
+    assert (row["pattern"], row["office_code"]) == ("{seq}/PM.00.02/{office}/{month}/{year}", "32")
