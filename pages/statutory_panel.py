@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from casework.errors import DomainError
+from casework.exports import ExportFile
 from casework.i18n import N_
 from casework.legal_grounds import grounds
 from casework.statutory.exports import berkas, status_announcement
@@ -17,7 +18,7 @@ from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS
 from casework.statutory.letters import letter_docx, letter_pdf
 from casework.statutory.services import STATUTORY_SERVICES
 from casework.statutory.stages import INTAKE_TYPE_LABELS, STAGE_LABELS
-from casework.statutory.view import statutory_view
+from casework.statutory.view import case_letter, statutory_view
 from casework.workflow import ACTION_LABELS, Action
 from db.engine import session_scope
 from pages import ui
@@ -71,18 +72,22 @@ def render_statutory(case_id: int, actor) -> None:
         )
     for letter in view.letters:
         columns = st.columns(2)
-        columns[0].download_button(
-            f"{letter.number} (DOCX)",
-            data=letter_docx(letter),
-            file_name=f"{view.reference}-{letter.id}.docx",
-            key=f"letter_docx_{letter.id}",
-        )
-        columns[1].download_button(
-            f"{letter.number} (PDF)",
-            data=letter_pdf(letter),
-            file_name=f"{view.reference}-{letter.id}.pdf",
-            key=f"letter_pdf_{letter.id}",
-        )
+        for column, (fmt, render) in zip(
+            columns, (("docx", letter_docx), ("pdf", letter_pdf)), strict=True
+        ):
+            column.download_button(
+                _("Letter {number} ({format})").format(number=letter.number, format=fmt.upper()),
+                data=ui.deferred_export(
+                    actor,
+                    f"letter_{fmt}",
+                    _letter_builder(letter.id, render),
+                    filters={"letter": letter.number},
+                    case_id=view.case_id,
+                ),
+                file_name=f"{view.reference}-{letter.id}.{fmt}",
+                key=f"letter_{fmt}_{letter.id}",
+                on_click="ignore",
+            )
     # The Komdigi channel's own actions are with the case's other actions.
     for action in view.stage_actions:
         with st.expander(_(ACTION_LABELS[action])):
@@ -203,46 +208,45 @@ def _order_form(view, actor) -> None:
             )
 
 
+def _letter_builder(letter_id: int, render):
+    def build(session, fresh) -> ExportFile:
+        return ExportFile(render(case_letter(session=session, actor=fresh, letter_id=letter_id)), 1)
+
+    return build
+
+
 def _exports(view, actor) -> None:
     _ = ui.gettext()
     language = ui.language()
-    if view.intake_type == "laporan" and st.button(
-        _("Prepare the status announcement"), key=f"announce_{view.case_id}"
-    ):
-        try:
-            with session_scope() as session:
-                st.session_state[f"announce_pdf_{view.case_id}"] = status_announcement(
-                    session=session, actor=actor, case_id=view.case_id, language=language
-                )
-            with session_scope() as session:
-                st.session_state[f"announce_csv_{view.case_id}"] = status_announcement(
-                    session=session, actor=actor, case_id=view.case_id, fmt="csv", language=language
-                )
-        except DomainError as error:
-            ui.show_error(error)
-    if f"announce_pdf_{view.case_id}" in st.session_state:
+    case_id = view.case_id
+    if view.intake_type == "laporan":
         columns = st.columns(2)
-        columns[0].download_button(
-            _("Status announcement (PDF)"),
-            data=st.session_state[f"announce_pdf_{view.case_id}"],
-            file_name=f"{view.reference}-pengumuman.pdf",
-            key=f"announce_pdf_dl_{view.case_id}",
-        )
-        columns[1].download_button(
-            _("Status announcement (CSV)"),
-            data=st.session_state[f"announce_csv_{view.case_id}"],
-            file_name=f"{view.reference}-pengumuman.csv",
-            key=f"announce_csv_dl_{view.case_id}",
-        )
-    if st.button(_("Prepare the case file for Gakkumdu"), key=f"berkas_{view.case_id}"):
-        try:
-            with session_scope() as session:
-                data = berkas(session=session, actor=actor, case_id=view.case_id, language=language)
-            st.download_button(
-                _("Case file for Gakkumdu (PDF)"),
-                data=data,
-                file_name=f"{view.reference}-berkas.pdf",
-                key=f"berkas_dl_{view.case_id}",
+        for column, fmt in zip(columns, ("pdf", "csv"), strict=True):
+
+            def build(session, fresh, fmt=fmt) -> ExportFile:
+                data = status_announcement(
+                    session=session, actor=fresh, case_id=case_id, fmt=fmt, language=language
+                )
+                return ExportFile(data, 1)
+
+            column.download_button(
+                _("Status announcement (PDF)") if fmt == "pdf" else _("Status announcement (CSV)"),
+                data=ui.deferred_export(
+                    actor, f"status_announcement_{fmt}", build, case_id=case_id
+                ),
+                file_name=f"{view.reference}-pengumuman.{fmt}",
+                key=f"announce_{fmt}_{case_id}",
+                on_click="ignore",
             )
-        except DomainError as error:
-            ui.show_error(error)
+
+    def build_berkas(session, fresh) -> ExportFile:
+        data = berkas(session=session, actor=fresh, case_id=case_id, language=language)
+        return ExportFile(data, 1)
+
+    st.download_button(
+        _("Case file for Gakkumdu (PDF)"),
+        data=ui.deferred_export(actor, "berkas_pdf", build_berkas, case_id=case_id),
+        file_name=f"{view.reference}-berkas.pdf",
+        key=f"berkas_{case_id}",
+        on_click="ignore",
+    )

@@ -4,9 +4,6 @@ case file for Sentra Gakkumdu that references the case's evidence bundle."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlmodel import Session, select
 
 from casework.access import log_denied
@@ -16,6 +13,7 @@ from casework.bundles import build_bundle
 from casework.cases import children_of, load_case
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_, format_date, format_datetime, translator
+from casework.spreadsheet import csv_bytes
 from casework.statutory.forwarding import BODY_LABELS, RESPONSE_LABELS, case_forwardings
 from casework.statutory.intake import TERLAPOR_STATUS_LABELS
 from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS, case_kajian
@@ -98,11 +96,7 @@ def status_announcement(
     )
     session.commit()
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_("Field"), _("Value")])
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
+        return csv_bytes([[_("Field"), _("Value")], *rows])
     title = _("Status announcement of report {reference}").format(reference=case.reference)
     return text_pdf(title, [("", "\n".join(f"{label}: {value}" for label, value in rows))])
 
