@@ -64,3 +64,43 @@ def test_the_queue_lists_a_laporan_whose_registration_is_due(demo_database):
     at.run()
     assert not at.exception, at.exception
     assert any(b.label.startswith(case.reference) for b in at.button)
+
+
+def test_a_forwarded_case_shows_its_letter_and_the_exports(demo_database):
+    from casework.statutory.forwarding import forward_case
+    from casework.statutory.kajian import approve_kajian, draft_kajian
+
+    filed = _laporan()
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        people = {u.username: u.id for u in session.exec(select(User).where(User.is_demo))}
+        officer = actor_for(session, people["demo.officer"])
+        lead = actor_for(session, people["demo.lead"])
+        case = session.get(Case, filed.id)
+        from casework.statutory.kajian import register_laporan
+
+        case = register_laporan(
+            session=session, actor=officer, case_id=case.id, version=case.version
+        )
+        draft_kajian(
+            session=session,
+            actor=officer,
+            case_id=case.id,
+            version=case.version,
+            facts="Fakta.",
+            analysis="Analisis.",
+            conclusion="memenuhi",
+            violation_kind="pidana_pemilu",
+        )
+        case = session.get(Case, case.id)
+        session.refresh(case)
+        approve_kajian(session=session, actor=lead, case_id=case.id, version=case.version)
+        session.refresh(case)
+        forward_case(
+            session=session, actor=officer, case_id=case.id, version=case.version, body="gakkumdu"
+        )
+    at = _open("demo.officer", case.id)
+    assert not at.exception, at.exception
+    labels = [d.label for d in at.get("download_button")]
+    assert any(label.startswith("Letter ") for label in labels)
+    assert "Case file for Gakkumdu (PDF)" in labels
+    assert "Status announcement (CSV)" in labels
