@@ -339,7 +339,11 @@ def start_review(*, session: Session, actor: Actor, case_id: int, version: int, 
 def refer_to_platform(
     *, session: Session, actor: Actor, case_id: int, version: int, note: str = "", now=None
 ) -> Case:
-    """Send the case to its platform; the SLA clock starts."""
+    """Send the case to its platform; the SLA clock starts. With the hierarchy rule on,
+    only designated national staff refer (issue 17)."""
+    from casework.statutory.flow import check_may_refer
+
+    check_may_refer(session, actor, "refer_to_platform", case_id)
     note = (note or "").strip()[:MAX_REASON]
 
     def start_clock(case: Case, at: datetime) -> None:

@@ -23,6 +23,7 @@ from casework.taxonomy import (
 from db.engine import session_scope
 from pages import admin_law, clock_rules_panel, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
+from pages.statutory_admin import statutory_tab
 
 
 def render() -> None:
@@ -43,6 +44,7 @@ def render() -> None:
             _("DSA mappings"),
             _("Deadline rules"),
             _("Holidays"),
+            _("Violation handling"),
         ]
     )
     with tabs[0]:
@@ -67,6 +69,8 @@ def render() -> None:
         clock_rules_panel.rules_tab(actor)
     with tabs[10]:
         clock_rules_panel.holidays_tab(actor)
+    with tabs[11]:
+        statutory_tab(actor)
 
 
 def _report(errors: list[str]) -> None:

@@ -11,6 +11,7 @@ from casework.cases import ACTION_SERVICES, add_comment
 from casework.errors import CaseNotFound, DomainError
 from casework.evidence import may_add_evidence
 from casework.i18n import N_
+from casework.statutory.services import STATUTORY_SERVICES
 from casework.taxonomy import term_label, terms
 from casework.timeline import event_label
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -22,6 +23,7 @@ from pages.case_panels import history_download, run_on_case, work_panel
 from pages.clock_panel import render_clocks
 from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_evidence, render_upload
+from pages.statutory_panel import render_statutory
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -34,6 +36,10 @@ ACTION_INPUTS = {
     Action.RECORD_REGULATOR_ORDER: ("order", N_("The order issued"), True),
     Action.CLOSE: ("note", N_("Closing note (optional)"), False),
     Action.REOPEN: ("reason", N_("Why reopen?"), True),
+    # Komdigi as a channel (issue 17); their services live in casework.statutory.
+    Action.REQUEST_KOMDIGI: ("recommendation", N_("Recommendation"), False),
+    Action.KOMDIGI_CRITERIA_NOT_MET: ("reason", N_("Reason"), True),
+    Action.KOMDIGI_REQUEST_INFORMATION: ("question", N_("Your question to the officer"), True),
 }
 
 
@@ -83,6 +89,7 @@ def render() -> None:
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
+        render_statutory(view.case_id, actor)
         if may_add_evidence(actor):
             render_upload(view, actor)
         _comment_form(view, actor)
@@ -296,7 +303,7 @@ def _entries(view: CaseView, actor) -> None:
 
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
     _ = ui.gettext()
-    service = ACTION_SERVICES[action]
+    service = ACTION_SERVICES.get(action) or STATUTORY_SERVICES[action]
 
     def work(session) -> None:
         service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)

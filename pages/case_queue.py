@@ -7,6 +7,8 @@ import streamlit as st
 from casework import sla
 from casework.clocks.engine import OWNER_LABELS, Owner
 from casework.queries import COUNT_CAP, display_names, list_cases, next_clocks
+from casework.statutory.queues import VIEWS as STATUTORY_VIEWS
+from casework.statutory.queues import statutory_queue
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
 from db.config import get_settings
@@ -45,6 +47,8 @@ def render() -> None:
     lang = ui.language()
     st.title(_("Case queue"))
     ui.show_flash()
+    if actor.is_supervisory_caseworker:
+        _statutory_views(actor)
     sync_from_link(actor)
     filters, sort, descending = filter_bar(actor)
     publish_to_link(filters, sort, descending, actor)
@@ -144,6 +148,28 @@ def _next_clock(clock, actor, _) -> str:
         return "—"
     owner = _(OWNER_LABELS[Owner(clock.owner)])
     return f"{owner} · {ui.format_time(clock.due_at, actor)}"
+def _statutory_views(actor) -> None:
+    """The statutory track's queues (issue 17): kajian awaiting approval, registration
+    due, forwarding due, awaiting Komdigi."""
+    _ = ui.gettext()
+    with st.expander(_("Violation handling")):
+        view = st.segmented_control(
+            _("View"),
+            list(STATUTORY_VIEWS),
+            format_func=lambda v: _(STATUTORY_VIEWS[v]),
+            key="queue_statutory_view",
+        )
+        if not view:
+            return
+        with session_scope() as session:
+            rows = statutory_queue(session=session, actor=actor, view=view, limit=50)
+        if not rows:
+            st.caption(_("No cases match these filters."))
+        for case in rows:
+            if st.button(
+                f"{case.reference} · {case.title}"[:120], key=f"queue_statutory_{case.id}"
+            ):
+                _open(case)
 
 
 def _open(case) -> None:

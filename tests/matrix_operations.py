@@ -841,3 +841,115 @@ def build_world(session: Session, operation: str, *, province: str, history: str
     if op.prepare is not None:
         op.prepare(world)
     return world
+
+
+# --- the statutory track (issue 17) ---------------------------------------------------
+# The case is filed as a temuan (own patrol) and taken along the stage table with the
+# real services by the desk; a laporan is the same case with its intake type set.
+
+from casework.statutory import forwarding as statutory_forwarding  # noqa: E402
+from casework.statutory import kajian as statutory_kajian  # noqa: E402
+from db.models import Forwarding, Kajian  # noqa: E402
+
+
+def _as_laporan(world: World) -> None:
+    world.case.intake_type, world.case.statutory_stage = "laporan", "awaiting_registration"
+    world.session.add(world.case)
+    world.session.commit()
+    world.case = reload(world.session, world.case)
+
+
+def _drafted(world: World) -> None:
+    statutory_kajian.draft_kajian(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        facts="Fakta.",
+        analysis="Analisis unsur.",
+        conclusion="memenuhi",
+        violation_kind="pidana_pemilu",
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _approved(world: World) -> None:
+    _drafted(world)
+    statutory_kajian.approve_kajian(
+        session=world.session,
+        actor=world.desk.lead,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _with_komdigi(world: World) -> None:
+    statutory_forwarding.request_komdigi(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _statutory(service, target_stage: str | None = None, target_status: str | None = None, **extra):
+    def run(world: World, actor: Actor) -> None:
+        before = world.case.version
+        service(
+            session=world.session,
+            actor=actor,
+            case_id=world.case_id,
+            version=world.case.version,
+            now=world.at(),
+            **extra,
+        )
+        stored = reload(world.session, world.case)
+        assert stored.version == before + 1
+        if target_stage is not None:
+            assert stored.statutory_stage == target_stage
+        if target_status is not None:
+            assert stored.status == target_status
+
+    return run
+
+
+def _forward_to_gakkumdu(world: World, actor: Actor) -> None:
+    _statutory(statutory_forwarding.forward_case, "forwarded", body="gakkumdu")(world, actor)
+    row = world.session.exec(select(Forwarding).where(Forwarding.case_id == world.case.id)).one()
+    assert (row.body, row.created_by_id) == ("gakkumdu", actor.user_id)
+
+
+def _approve(world: World, actor: Actor) -> None:
+    _statutory(statutory_kajian.approve_kajian, "kajian_approved")(world, actor)
+    row = world.session.exec(select(Kajian).where(Kajian.case_id == world.case.id)).one()
+    assert row.approved_by_id == actor.user_id
+
+
+STATUTORY_OPERATIONS: dict[str, Op] = {
+    "register_laporan": Op(
+        _statutory(statutory_kajian.register_laporan, "in_kajian"), NEW, None, _as_laporan
+    ),
+    "approve_kajian": Op(_approve, NEW, None, _drafted),
+    "forward_case": Op(_forward_to_gakkumdu, NEW, None, _approved),
+    "request_komdigi": Op(
+        _statutory(statutory_forwarding.request_komdigi, target_status="escalated"),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+    ),
+    "komdigi_criteria_not_met": Op(
+        _statutory(
+            statutory_forwarding.komdigi_criteria_not_met,
+            target_status="in_review",
+            reason="Bukan konten terlarang.",
+        ),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+        _with_komdigi,
+    ),
+}
+OPERATIONS.update(STATUTORY_OPERATIONS)

@@ -17,7 +17,7 @@ from casework.clocks.calendar import HolidayCalendar
 from db.models import Case, CaseClock, ClockRule, Election, Holiday, Platform, Region
 
 # Detail keys whose value qualifies an action as an event: `forward_case:gakkumdu`.
-QUALIFIERS = ("addressee", "violation_type", "conclusion", "kind")
+QUALIFIERS = ("body", "violation_kind", "violation_type", "conclusion", "kind")
 
 
 def rule_of(row: ClockRule) -> engine.Rule:
@@ -170,7 +170,7 @@ def drive(
             is_urgent = urgent
         elif rule.kind == engine.Kind.REGULATORY:
             # Urgency of Komdigi's order is Komdigi's call (mendesak), not the phase's.
-            is_urgent = bool((detail or {}).get("mendesak"))
+            is_urgent = bool((detail or {}).get("mendesak") or (detail or {}).get("urgent"))
         else:
             is_urgent = case.priority == "urgent"
         amount = None

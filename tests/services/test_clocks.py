@@ -230,7 +230,7 @@ def test_the_gakkumdu_clock_starts_on_a_criminal_finding_and_stops_when_forwarde
     service.drive(session, case, "approve_kajian", found, detail={"violation_type": "pidana"})
     clock = _clocks(session, case)["gakkumdu_forwarding"]
     assert clock.owner == "gakkumdu" and clock.due_at == found + 24 * H
-    service.drive(session, case, "forward_case", found + 30 * H, detail={"addressee": "gakkumdu"})
+    service.drive(session, case, "forward_case", found + 30 * H, detail={"body": "gakkumdu"})
     clock = _clocks(session, case)["gakkumdu_forwarding"]
     assert clock.outcome == "met" and service.is_breached(clock, found + 40 * H)
 

@@ -1,7 +1,7 @@
 """deadlines: clock rules, the holiday calendar, clocks per case (issue 18)
 
 Revision ID: 0017
-Revises: 0008
+Revises: 0016
 Create Date: 2026-12-02 11:00:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import db.types
 
 
 revision: str = '0017'
-down_revision: Union[str, None] = '0008'
+down_revision: Union[str, None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
