@@ -345,3 +345,43 @@ def test_clock_compliance_per_rule_and_owner_matches_plain_python(session, desk)
     durations = figures.platform_durations(session=session, actor=desk.lead)
     assert [(d.platform, d.kind, d.measured) for d in durations] == [("tiktok", "agreed", 1)]
     assert durations[0].median_hours == pytest.approx(10 / 60)
+
+
+def test_registering_a_laporan_through_the_statutory_service_starts_the_decision_clock(
+    session, desk
+):
+    from datetime import date
+
+    from casework.cases import start_review
+    from casework.statutory.kajian import register_laporan
+
+    case = make_case(
+        session,
+        actor=desk.officer,
+        intake_type="laporan",
+        source="public_complaint",
+        reporter_name="Siti Aminah",
+        reporter_contact="siti@example.org",
+        terlapor_name="Budi Santoso",
+        terlapor_status="tim_kampanye",
+        incident_at=CAMPAIGN_NOW - timedelta(days=1),
+        incident_place="Kabupaten Bogor",
+        known_since=date(2024, 1, 9),
+    )
+    at = CAMPAIGN_NOW + H
+    case = start_review(
+        session=session, actor=desk.officer, case_id=case.id, version=case.version, now=at
+    )
+    register_laporan(
+        session=session, actor=desk.officer, case_id=case.id, version=case.version, now=at
+    )
+    decision = _clocks(session, case)["decision"]
+    # 10 January 2024 10:00 WIB + 7 days: the end of 17 January, in Bogor's WIB.
+    assert decision.owner == "supervisory"
+    assert decision.due_at == datetime(2024, 1, 17, 23, 59, 59, tzinfo=ZoneInfo("Asia/Jakarta"))
+    event = session.exec(
+        select(AuditEvent.detail).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "register_laporan"
+        )
+    ).one()
+    assert [c["rule"] for c in event["clocks"]] == ["decision"]
