@@ -140,7 +140,7 @@ def _clock_text(view: CaseView, actor) -> str:
     state = _(sla.CLOCK_LABELS[clock.state])
     parts = [state]
     if clock.due_at is not None and clock.state not in (sla.ClockState.MET, sla.ClockState.MISSED):
-        parts.append(ui.format_time(clock.due_at, actor))
+        parts.append(ui.format_case_time(clock.due_at, view.time_zone, actor))
     left = ui.time_left(clock)
     if left:
         colour = (
@@ -170,7 +170,7 @@ def _action_panel(view: CaseView, actor, *, version: int, actions: list[Action])
             latest = view.decisions[-1]
             st.caption(
                 _("The platform's decision of {when}").format(
-                    when=ui.format_time(latest.decided_at, actor)
+                    when=ui.format_case_time(latest.decided_at, view.time_zone, actor)
                 )
             )
             st.text(", ".join(_decision_labels().get(c, c) for c in latest.decisions))
@@ -245,7 +245,7 @@ def _details(view: CaseView, actor) -> None:
             st.dataframe(
                 [
                     {
-                        _("Received"): ui.format_time(r.received_at, actor),
+                        _("Received"): ui.format_case_time(r.received_at, view.time_zone, actor),
                         _("Source"): sources.get(r.source, r.source),
                         _("Reporter"): " · ".join(
                             x for x in (r.reporter_name, r.reporter_contact) if x
@@ -288,9 +288,8 @@ def _decisions(view: CaseView, actor) -> None:
             st.write(", ".join(labels.get(code, code) for code in decision.decisions))
             ground = _("Law") if decision.ground == "law" else _("Terms of service")
             reference = decision.legal_reference or decision.policy_reference or ""
-            st.caption(
-                f"{ground}: {ui.plain(reference)} · {ui.format_time(decision.decided_at, actor)}"
-            )
+            decided = ui.format_case_time(decision.decided_at, view.time_zone, actor)
+            st.caption(f"{ground}: {ui.plain(reference)} · {decided}")
             st.caption(ui.plain(" · ".join(decision_details(decision))))
             signer = view.decision_signers.get(decision.id)
             if signer:
@@ -332,7 +331,7 @@ def _entries(view: CaseView, actor) -> None:
     with session_scope() as session:
         labels = detail_labels(session, ui.language())
     for entry in reversed(view.timeline):
-        when = ui.format_time(entry.at, actor)
+        when = ui.format_case_time(entry.at, view.time_zone, actor)
         with st.container(border=True):
             if entry.kind == "comment":
                 marker = _("Internal") if entry.visibility == "internal" else _("Shared")

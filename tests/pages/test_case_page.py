@@ -246,3 +246,13 @@ def test_the_case_page_shows_no_raw_codes(demo_database):
     codes = {"own_patrol", "public_complaint", "new", "in_review", "urgent", "normal"}
     assert not codes & set(shown)
     assert not any(code in text for text in shown for code in ("own_patrol", "in_review"))
+
+
+def test_a_makassar_cases_timeline_reads_in_wita_with_the_viewers_wib_beside_it(demo_database):
+    # demo.officer reads in WIB; a case of South Sulawesi (73) lives in WITA.
+    case = _case(province_code="73")
+    assert case is not None, "the demo seeds cases in South Sulawesi"
+    at = _open_case("demo.officer", case.id)
+    assert not at.exception, at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "WITA (" in shown and "WIB)" in shown
