@@ -27,9 +27,9 @@ from casework.bootstrap import announce_first_run, prepare_database
 from casework.checkpoints import checkpoint_on_timer
 from casework.mailer import send_due_email
 from casework.notifications import check_sla
+from casework.settings import get_settings
 from casework.signing import installation_key
 from casework.webhook_sender import deliver_due
-from db.config import get_settings
 from db.engine import get_engine
 from web.api import create_api
 from web.headers import SecurityHeaders

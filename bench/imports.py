@@ -38,8 +38,8 @@ from casework.cases import file_report
 from casework.imports import FIELDS, commit_import, header, parse_upload, validate_rows
 from casework.roles import OrgKind, Role
 from casework.schemas import ReportIn
+from casework.settings import get_settings
 from casework.taxonomy import seed_reference_data
-from db.config import get_settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import Case, CaseReport, Organisation, User

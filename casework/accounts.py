@@ -7,12 +7,12 @@ from sqlmodel import Session, select
 from casework.actors import Actor, actor_for
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import LANGUAGES, N_, TIME_ZONES
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, User
 
 
-@rolls_back
+@service
 def update_preferences(
     *,
     session: Session,
@@ -40,11 +40,10 @@ def update_preferences(
     if email_mode is not None:
         user.email_mode = email_mode
     session.add(user)
-    session.commit()
     return actor_for(session, actor.user_id)
 
 
-@rolls_back
+@service
 def save_language(*, session: Session, user_id: int, language: str) -> None:
     """Remember `language` as the account's one choice: the sidebar, the sign-in page
     and "My account" all save it here, so that a reload, a new tab and the sign-out
@@ -58,7 +57,6 @@ def save_language(*, session: Session, user_id: int, language: str) -> None:
     if user.language != language:
         user.language = language
         session.add(user)
-    session.commit()
 
 
 def saved_language(*, session: Session, user_id: int) -> str | None:
@@ -74,12 +72,9 @@ def email_settings(*, session: Session, actor: Actor) -> tuple[str | None, str]:
 
 def list_users(*, session: Session, actor: Actor) -> list[tuple[User, Organisation]]:
     """Every account with its organisation (admins only)."""
-    from casework.access import log_denied
-    from casework.roles import OrgKind, Role
+    from casework.permissions import is_supervisory_admin, require
 
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "list_users")
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, "list_users")
     return list(
         session.exec(
             select(User, Organisation)

@@ -8,6 +8,7 @@ from sqlalchemy import and_, false, func, or_
 from sqlmodel import Session, select
 
 from casework.errors import PermissionDenied
+from casework.permissions import may_see_internal, works_cases  # noqa: F401  (re-exported)
 from casework.roles import OrgKind, Role
 from db.models import Case, Organisation, Platform, User
 
@@ -31,10 +32,7 @@ class Actor:
 
     @property
     def is_supervisory_caseworker(self) -> bool:
-        return self.organisation_kind == OrgKind.SUPERVISORY and self.role in (
-            Role.OFFICER,
-            Role.LEAD,
-        )
+        return works_cases(self)
 
     @property
     def is_national(self) -> bool:
@@ -103,11 +101,3 @@ def case_scope(actor: Actor, *, indexed: bool = True):
         return Case.escalated_at.is_not(None)
     # Observers and admins read aggregates and settings, never single cases.
     return false()
-
-
-def may_see_internal(actor: Actor) -> bool:
-    """Internal comments and the reporter's identity stay inside the supervisory body."""
-    return actor.organisation_kind == OrgKind.SUPERVISORY and actor.role in (
-        Role.OFFICER,
-        Role.LEAD,
-    )

@@ -24,7 +24,7 @@ from casework.audit import record_event
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import ApiToken, Organisation, User
 from db.types import utcnow
@@ -85,7 +85,7 @@ def _new_token() -> tuple[str, str]:
     return prefix, f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
 
 
-@rolls_back
+@service
 def create_api_token(
     *,
     session: Session,
@@ -156,11 +156,10 @@ def create_api_token(
             "scopes": chosen,
         },
     )
-    session.commit()
     return row, token
 
 
-@rolls_back
+@service
 def revoke_api_token(
     *, session: Session, actor: Actor, token_id: int, now: datetime | None = None
 ) -> ApiToken:
@@ -184,7 +183,6 @@ def revoke_api_token(
             at=now,
             detail={"token_id": row.id, "prefix": row.prefix},
         )
-    session.commit()
     return row
 
 

@@ -12,13 +12,14 @@ from casework import sla
 from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope
 from casework.audit import record_event
-from casework.cases import load_case
+from casework.case_access import load_case
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_users
+from casework.permissions import may_assign, require
 from casework.roles import OrgKind, Role
 from casework.taxonomy import sla_policy
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.workflow import OPEN_STATUSES, STATUS_LABELS, Status
 from db.engine import begin_write
 from db.models import Case, Organisation, User
@@ -28,9 +29,7 @@ CASEWORKERS = (Role.OFFICER, Role.LEAD)
 
 
 def _load_open(session: Session, actor: Actor, case_id: int, version: int, attempted: str) -> Case:
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, attempted, case_id=case_id)
-        raise PermissionDenied()
+    require(actor, may_assign, attempted, case_id=case_id)
     begin_write(session)
     case = load_case(session=session, actor=actor, case_id=case_id, attempted=attempted)
     if case.version != version:
@@ -53,7 +52,7 @@ def assignable_users(*, session: Session, actor: Actor) -> list[User]:
     """The officers and leads `actor` may hand work to: anyone in the supervisory body
     for a national lead, their own office for a regional lead, only themselves for an
     officer."""
-    if not actor.is_supervisory_caseworker:
+    if not may_assign(actor):
         return []
     query = select(User).where(User.active, User.role.in_(CASEWORKERS)).order_by(User.display_name)
     if actor.role == Role.OFFICER:
@@ -68,7 +67,7 @@ def assignable_users(*, session: Session, actor: Actor) -> list[User]:
     return list(session.exec(query))
 
 
-@rolls_back
+@service
 def assign_case(
     *,
     session: Session,
@@ -108,11 +107,10 @@ def assign_case(
     )
     if assignee_id is not None and assignee_id != actor.user_id:
         notify_users(session, {assignee_id}, case, kind="case_assigned")
-    session.commit()
     return case
 
 
-@rolls_back
+@service
 def set_priority(
     *,
     session: Session,
@@ -149,5 +147,4 @@ def set_priority(
         at=now,
         detail=detail,
     )
-    session.commit()
     return case

@@ -13,14 +13,13 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import ChainReport, verify_chain
 from casework.checkpoints import CheckpointView, latest_checkpoints
-from casework.errors import PermissionDenied
 from casework.event_kinds import describe, event_label
 from casework.i18n import format_datetime
-from casework.roles import OrgKind, Role
+from casework.permissions import may_read_audit, require
+from casework.roles import Role
 from casework.spreadsheet import csv_bytes
 from casework.taxonomy import platforms, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
@@ -51,21 +50,12 @@ class AuditRow:
     hash: str
 
 
-def may_read_audit(actor: Actor) -> bool:
-    return actor.organisation_kind == OrgKind.SUPERVISORY and actor.role in (
-        Role.LEAD,
-        Role.ADMIN,
-    )
-
-
 def _reads_everything(actor: Actor) -> bool:
     return actor.role == Role.ADMIN or actor.is_national
 
 
 def _require(actor: Actor, attempted: str) -> None:
-    if not may_read_audit(actor):
-        log_denied(actor, attempted)
-        raise PermissionDenied()
+    require(actor, may_read_audit, attempted)
 
 
 def _query(actor: Actor, filters: AuditFilters):

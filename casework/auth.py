@@ -17,14 +17,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
-from db.config import Settings
+from casework.permissions import is_supervisory_admin, require
+from casework.settings import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import SignInThrottle, User, UserSession
 from db.types import utcnow
@@ -135,7 +134,7 @@ def _count_failure(
     return throttle.locked_until is not None and throttle.locked_until > now
 
 
-@rolls_back
+@service
 def sign_in_with_password(
     *,
     session: Session,
@@ -283,7 +282,7 @@ def _revoke(session: Session, *, reason: str, now: datetime, **where) -> int:
     return session.execute(query.values(revoked_at=now, revoked_reason=reason)).rowcount
 
 
-@rolls_back
+@service
 def sign_out(*, session: Session, token: str | None, now: datetime | None = None) -> None:
     """End the session behind `token` on the server (the cookie alone is worthless after)."""
     if not token or len(token) > 200:
@@ -296,10 +295,9 @@ def sign_out(*, session: Session, token: str | None, now: datetime | None = None
     if row is not None and row.revoked_at is None:
         _revoke(session, reason="signed_out", now=now, id=row.id)
         record_event(session, action="signed_out", actor_id=row.user_id, at=now)
-    session.commit()
 
 
-@rolls_back
+@service
 def end_provider_sign_ins(*, session: Session, user_id: int, now: datetime | None = None) -> None:
     """Sign-out of someone signed in through a provider (st.login): Streamlit's cookie
     holding the identity stays valid until it expires, so a copy of it would sign in
@@ -313,10 +311,9 @@ def end_provider_sign_ins(*, session: Session, user_id: int, now: datetime | Non
         record_event(
             session, action="signed_out", actor_id=user.id, at=now, detail={"method": "oidc"}
         )
-    session.commit()
 
 
-@rolls_back
+@service
 def change_password(
     *,
     session: Session,
@@ -367,7 +364,6 @@ def change_password(
         query = query.where(UserSession.token_hash != token_hash(keep_token))
     session.execute(query.values(revoked_at=now, revoked_reason="password_changed"))
     record_event(session, action="password_changed", actor_id=user.id, at=now)
-    session.commit()
 
 
 THROTTLE_KEPT = timedelta(hours=24)
@@ -391,12 +387,10 @@ def purge_sign_in_throttles(*, session: Session, now: datetime | None = None) ->
 
 
 def _require_admin(actor: Actor, action: str) -> None:
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, action)
 
 
-@rolls_back
+@service
 def admin_reset_password(
     *,
     session: Session,
@@ -427,10 +421,9 @@ def admin_reset_password(
         at=now,
         detail={"user_id": user.id},
     )
-    session.commit()
 
 
-@rolls_back
+@service
 def set_user_active(
     *, session: Session, actor: Actor, user_id: int, active: bool, now: datetime | None = None
 ) -> None:
@@ -454,7 +447,6 @@ def set_user_active(
         at=now,
         detail={"user_id": user.id},
     )
-    session.commit()
 
 
 def active_sessions(
@@ -473,7 +465,7 @@ def active_sessions(
     )
 
 
-@rolls_back
+@service
 def revoke_session(
     *, session: Session, actor: Actor, session_id: int, now: datetime | None = None
 ) -> None:
@@ -491,4 +483,3 @@ def revoke_session(
             at=now,
             detail={"user_id": row.user_id},
         )
-    session.commit()

@@ -23,6 +23,7 @@ from casework.errors import (
     ValidationError,
 )
 from casework.i18n import N_, Translatable
+from casework.permissions import works_cases
 from casework.roles import Role
 from casework.workflow import ACTION_LABELS, AWAITING_PLATFORM, TRANSITIONS, Action, Status
 from db.models import Case
@@ -103,7 +104,7 @@ def next_step_for(action: BulkAction, status: str, role: Role) -> tuple[str, dic
 
 def bulk_actions_for(actor: Actor) -> list[BulkAction]:
     """What `actor` may apply in bulk; merging stays with leads, as one by one."""
-    if not actor.is_supervisory_caseworker:
+    if not works_cases(actor):
         return []
     actions = list(BulkAction)
     if actor.role != Role.LEAD:

@@ -18,12 +18,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import event_hash
-from casework.errors import PermissionDenied
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
+from casework.permissions import may_verify_bundles, require
 from casework.signing import public_keyring, verify_bytes
 from db.models import AuditEvent
 
@@ -258,13 +256,7 @@ def check_received_bundle(*, session: Session, actor: Actor, data: bytes) -> Rec
     look its manifest's SHA-256 up among the exports recorded in the audit trail: a
     bundle this Pantau never issued says so, however intact it looks."""
     # The audit page's readers and the caseworkers who receive bundles back.
-    if actor.organisation_kind != OrgKind.SUPERVISORY or actor.role not in (
-        Role.OFFICER,
-        Role.LEAD,
-        Role.ADMIN,
-    ):
-        log_denied(actor, "verify_evidence_bundle")
-        raise PermissionDenied()
+    require(actor, may_verify_bundles, "verify_evidence_bundle")
     report = verify_bundle(data, public_keys=public_keyring())
     issued = False
     if report.manifest_sha256:

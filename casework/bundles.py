@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.bundle_verification import (  # noqa: F401 - the checking half, re-exported
@@ -46,8 +45,9 @@ from casework.bundle_verification import (  # noqa: F401 - the checking half, re
     verify_bundle,
 )
 from casework.case_view import load_case_view
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.permissions import may_bundle, require
 from casework.schemas import DECISION_FIELDS
 from casework.signing import keys_url, sign_bytes
 from db.engine import begin_write
@@ -169,9 +169,7 @@ def build_bundle(
 ) -> tuple[bytes, str]:
     """The bundle of `case_ids` (all in the actor's scope) and its manifest's SHA-256.
     The export is recorded in the audit trail."""
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, "export_evidence_bundle")
-        raise PermissionDenied()
+    require(actor, may_bundle, "export_evidence_bundle")
     ids = list(dict.fromkeys(case_ids))
     if not ids:
         raise ValidationError({"cases": N_("Select at least one case.")})

@@ -10,14 +10,15 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
-from casework.cases import children_of, get_case
+from casework.case_access import children_of, get_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
 from casework.elections import phase_labels
 from casework.next_step import NextStep, next_step
+from casework.permissions import may_add_evidence, may_assign, may_bundle
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
-from casework.workflow import Action, allowed_actions
+from casework.workflow import OPEN_STATUSES, Action, allowed_actions
 from db.models import (
     Case,
     CaseReport,
@@ -77,6 +78,10 @@ class CaseView:
     reports: list[CaseReport]  # every report with its reporter; empty outside the body
     # {decision id: platform name} for decisions whose platform signature was verified
     decision_signers: dict[int, str] = field(default_factory=dict)
+    # Decided here, as `actions` is, so that the page does not decide again.
+    may_assign: bool = False  # assignment and priority: caseworkers, on an open case
+    may_bundle: bool = False  # an evidence bundle of this case
+    may_add_evidence: bool = False
     # The zone of the case's province (its times are shown in it), and the phase's label.
     time_zone: str = "Asia/Jakarta"
     phase_label: str | None = None
@@ -170,6 +175,9 @@ def load_case_view(
         if case.phase
         else None,
         actions=actions,
+        may_assign=may_assign(actor) and case.status in OPEN_STATUSES,
+        may_bundle=may_bundle(actor),
+        may_add_evidence=may_add_evidence(actor),
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)
@@ -203,7 +211,7 @@ def load_case_record(
     *, session: Session, actor: Actor, case_id: int, now: datetime | None = None
 ) -> CaseRecord:
     """One case for `actor` with its parts, or CaseNotFound; the scope is checked once."""
-    from casework.cases import comments_visible_to
+    from casework.case_access import comments_visible_to
 
     case: Case = get_case(session=session, actor=actor, case_id=case_id)
     return CaseRecord(

@@ -202,8 +202,8 @@ def check_published_checkpoint(
 def _main(argv: list[str] | None = None) -> int:
     import argparse
 
+    from casework.settings import get_settings
     from casework.signing import load_public_keys, public_keyring
-    from db.config import get_settings
     from db.engine import build_engine
 
     parser = argparse.ArgumentParser(

@@ -23,6 +23,7 @@ from casework.actors import Actor
 from casework.audit import record_event
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
+from casework.permissions import is_supervisory_admin
 from casework.roles import OrgKind, Role
 from casework.schemas import DECISION_FIELDS, DecisionIn
 from casework.signing import (
@@ -32,7 +33,7 @@ from casework.signing import (
     public_key_from_text,
     verify_bytes,
 )
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.validation import TOO_LONG
 from db.engine import begin_write
 from db.models import Decision, Organisation, PlatformKey
@@ -119,12 +120,12 @@ def decision_signers(session: Session, decisions: list[Decision]) -> dict[int, s
 def _may_manage(actor: Actor, organisation: Organisation | None) -> bool:
     if organisation is None or organisation.kind != OrgKind.PLATFORM:
         return actor.role == Role.ADMIN  # the refusal below names the field
-    if actor.role == Role.ADMIN and actor.organisation_kind == OrgKind.SUPERVISORY:
+    if is_supervisory_admin(actor):
         return True
     return actor.organisation_kind == OrgKind.PLATFORM and actor.organisation_id == organisation.id
 
 
-@rolls_back
+@service
 def register_platform_key(
     *,
     session: Session,
@@ -179,11 +180,10 @@ def register_platform_key(
         at=now,
         detail={"organisation_id": organisation.id, "key_id": row.key_id},
     )
-    session.commit()
     return row
 
 
-@rolls_back
+@service
 def revoke_platform_key(
     *, session: Session, actor: Actor, key_id: str, now: datetime | None = None
 ) -> PlatformKey:
@@ -204,7 +204,6 @@ def revoke_platform_key(
         at=now,
         detail={"organisation_id": row.organisation_id, "key_id": row.key_id},
     )
-    session.commit()
     return row
 
 

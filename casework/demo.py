@@ -20,7 +20,6 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.audit import record_events
-from casework.cases import REFERENCE_ZONE
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
     CATEGORY_WEIGHTS,
@@ -35,6 +34,7 @@ from casework.demo_content import (
     SOURCE_WEIGHTS,
     TITLES,
 )
+from casework.filing import REFERENCE_ZONE
 from casework.references import format_reference
 from casework.roles import OrgKind, Role
 from casework.workflow import Action, Status, find_transition

@@ -28,18 +28,11 @@ from casework.dsa_statements import DUPLICATE_PUID, build_statement, indonesian_
 from casework.dsa_values import BATCH_SIZE
 from casework.errors import PermissionDenied
 from casework.exports import ExportFile
-from casework.roles import OrgKind, Role
+from casework.permissions import may_export_decisions  # noqa: F401  (re-exported)
 from casework.spreadsheet import csv_bytes
 from db.models import Case, Decision, Organisation, Platform, Region
 
 DEFAULT_ZONE = "Asia/Jakarta"
-
-
-def may_export_decisions(actor: Actor) -> bool:
-    """Liaisons (their platforms' decisions) and the supervisory body's caseworkers."""
-    return actor.role == Role.LIAISON or (
-        actor.organisation_kind == OrgKind.SUPERVISORY and actor.role in (Role.OFFICER, Role.LEAD)
-    )
 
 
 @dataclass

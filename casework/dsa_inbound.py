@@ -29,7 +29,7 @@ from casework.dsa_values import (
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.schemas import DecisionIn
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.models import Case, Region
 from db.types import utcnow
 
@@ -179,7 +179,7 @@ _PANTAU_TO_DSA = {
 }
 
 
-@rolls_back
+@service
 def record_statement_of_reasons(
     *,
     session: Session,

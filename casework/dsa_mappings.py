@@ -13,7 +13,7 @@ from casework.audit import record_event
 from casework.dsa_values import ADDITIONS, MAPPABLE, OTHER_VALUES
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import DsaMapping, TaxonomyTerm
 
@@ -51,7 +51,7 @@ def mapping_rows(session: Session) -> list[DsaMapping]:
     return list(session.exec(select(DsaMapping).order_by(DsaMapping.kind, DsaMapping.code)))
 
 
-@rolls_back
+@service
 def save_dsa_mapping(
     *,
     session: Session,
@@ -99,11 +99,10 @@ def save_dsa_mapping(
             "after": {"value": dsa_value, "additions": additions},
         },
     )
-    session.commit()
     return row
 
 
-@rolls_back
+@service
 def remove_dsa_mapping(*, session: Session, actor: Actor, kind: str, code: str) -> None:
     """Remove a mapping: the code's statements are then held back (admins only)."""
     require_admin(actor, "edit_dsa_mapping")
@@ -118,4 +117,3 @@ def remove_dsa_mapping(*, session: Session, actor: Actor, kind: str, code: str) 
         detail={"kind": kind, "code": code, "before": {"value": row.dsa_value}, "after": None},
     )
     session.delete(row)
-    session.commit()

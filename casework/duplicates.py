@@ -11,15 +11,17 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor, case_scope
 from casework.audit import record_event
-from casework.cases import file_report, get_case, load_case
-from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
+from casework.case_access import get_case, load_case
+from casework.cases import file_report
+from casework.errors import InvalidTransition, StaleVersion, ValidationError
+from casework.filing import report_row
 from casework.i18n import N_, Translatable
+from casework.permissions import require, works_cases
 from casework.schemas import ReportIn
 from casework.search import reindex
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.urls import analyse_url, case_key, link_key
 from casework.validation import clean_additional_report, url_rows
 from casework.workflow import OPEN_STATUSES, STATUS_LABELS, Status
@@ -116,7 +118,7 @@ def find_duplicates(
     return list(matches.values())
 
 
-@rolls_back
+@service
 def add_report_to_case(
     *,
     session: Session,
@@ -129,9 +131,7 @@ def add_report_to_case(
     """Record another report of a case's content: its reporter, source, reporting office
     and link are kept as a report of their own, links the case lacks join it, and the
     case counts one report more. A merged case takes no reports; its survivor does."""
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, "add_report_to_case", case_id=case_id)
-        raise PermissionDenied()
+    require(actor, works_cases, "add_report_to_case", case_id=case_id)
     now = now or utcnow()
     begin_write(session)
     case = load_case(session=session, actor=actor, case_id=case_id, attempted="add_report")
@@ -151,13 +151,9 @@ def add_report_to_case(
     session.add(case)
     _flush(session)
     entry = CaseReport(
-        case_id=case.id,
-        reporting_organisation_id=actor.organisation_id,
-        created_by_id=actor.user_id,
-        url=infos[0].url if infos else None,
-        received_at=now,
-        created_at=now,
-        **cleaned,
+        **report_row(
+            case_id=case.id, actor=actor, at=now, url=infos[0].url if infos else None, **cleaned
+        )
     )
     session.add(entry)
     for row in new_urls:
@@ -176,11 +172,10 @@ def add_report_to_case(
         at=now,
         detail={"report_id": entry.id, "source": entry.source, "links_added": len(new_urls)},
     )
-    _commit(session)
     return case
 
 
-@rolls_back
+@service
 def file_and_link(
     *,
     session: Session,
@@ -190,11 +185,9 @@ def file_and_link(
     now: datetime | None = None,
 ) -> Case:
     """File `report` as a new case although it matches `related_case_id`, and link the
-    two as related both ways, each link in its case's audit trail. The filing commits
-    on its own (it is `file_report`), so the related case is checked before it."""
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, "file_and_link", case_id=related_case_id)
-        raise PermissionDenied()
+    two as related both ways, each link in its case's audit trail. One unit of work:
+    the filing and the links commit together or not at all."""
+    require(actor, works_cases, "file_and_link", case_id=related_case_id)
     now = now or utcnow()
     begin_write(session)
     related = load_case(
@@ -209,7 +202,6 @@ def file_and_link(
             }
         )
     case = file_report(session=session, actor=actor, report=report, now=now)
-    begin_write(session)
     for this, other in ((case, related), (related, case)):
         session.add(
             CaseLink(case_id=this.id, other_case_id=other.id, kind="related", created_at=now)
@@ -222,7 +214,6 @@ def file_and_link(
             at=now,
             detail={"related": other.reference, "kind": "related"},
         )
-    session.commit()
     return case
 
 

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from casework import sla
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
+from casework.permissions import may_edit_reference_data, require
 from casework.seed_taxonomy import ELECTION_KINDS
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Election, ElectionPhase, PhaseType, Region
 
@@ -152,9 +151,7 @@ def phase_labels(session: Session, language: str) -> dict[str, str]:
 
 
 def _require_admin(actor: Actor, action: str) -> None:
-    if actor.role not in (Role.LEAD, Role.ADMIN) or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, may_edit_reference_data, action)
 
 
 def _clean_code(code: str, errors: dict, field: str = "code") -> str:
@@ -164,7 +161,7 @@ def _clean_code(code: str, errors: dict, field: str = "code") -> str:
     return code
 
 
-@rolls_back
+@service
 def save_phase_type(
     *,
     session: Session,
@@ -202,7 +199,6 @@ def save_phase_type(
             "after": {"label_id": row.label_id, "urgent": row.urgent},
         },
     )
-    session.commit()
     return row
 
 
@@ -213,7 +209,7 @@ class PhaseIn:
     ends_on: date | None
 
 
-@rolls_back
+@service
 def add_election(
     *,
     session: Session,
@@ -302,5 +298,4 @@ def add_election(
             },
         },
     )
-    session.commit()
     return election

@@ -17,15 +17,16 @@ from sqlmodel import Session, select
 
 from casework.access import log_denied
 from casework.actors import Actor, case_scope
+from casework.archives import ArchiveLimits, NotAnArchive, unpacks_too_much
 from casework.audit import record_event
 from casework.capture.similar import perceptual_hash
-from casework.cases import load_case
+from casework.case_access import load_case
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.permissions import may_add_evidence  # noqa: F401  (re-exported)
+from casework.settings import Settings
+from casework.uow import service
 from casework.workflow import Status
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Case, Evidence, EvidenceBlob
 from db.types import utcnow
@@ -37,8 +38,6 @@ MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_RATIO = 100
 MAX_UNPACKED_BYTES = 200 * MEGABYTE
 UNPACKED_PER_ALLOWED_BYTE = 50
-# Tiny entries compress absurdly well (a run of spaces in an XML part) and are harmless.
-RATIO_CHECK_FLOOR = 64 * 1024
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,20 +204,13 @@ def zip_bomb(data: bytes, *, max_unpacked: int) -> bool:
     """Whether a ZIP-based document would unpack to too much: more than `max_unpacked`
     bytes in all, an entry compressed more than 100:1, or more than 1,000 entries. Reads
     the central directory only; no entry is decompressed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except Exception:
-        return True
-    if len(entries) > MAX_ZIP_ENTRIES:
-        return True
-    if sum(entry.file_size for entry in entries) > max_unpacked:
-        return True
-    return any(
-        entry.file_size > RATIO_CHECK_FLOOR
-        and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1)
-        for entry in entries
+    limits = ArchiveLimits(
+        max_entries=MAX_ZIP_ENTRIES, max_unpacked=max_unpacked, max_ratio=MAX_ZIP_RATIO
     )
+    try:
+        return unpacks_too_much(data, limits)
+    except NotAnArchive:
+        return True
 
 
 def image_thumbnail(data: bytes, mime_type: str) -> bytes | None:
@@ -333,14 +325,6 @@ def safe_download_name(name: str | None, mime_type: str) -> str:
 # --- services --------------------------------------------------------------------------
 
 
-def may_add_evidence(actor: Actor) -> bool:
-    """Whether the actor's role may attach evidence at all; the case's scope is checked
-    when they do."""
-    return actor.is_supervisory_caseworker or (
-        actor.role == Role.LIAISON and actor.organisation_kind == OrgKind.PLATFORM
-    )
-
-
 def _lock_digest(session: Session, sha256: str) -> None:
     """Serialise uploads of the same bytes on PostgreSQL, so two at once cannot both
     insert the blob or both attach it to one case. SQLite's write lock already does."""
@@ -349,7 +333,7 @@ def _lock_digest(session: Session, sha256: str) -> None:
         session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-@rolls_back
+@service
 def add_evidence(
     *,
     session: Session,
@@ -397,7 +381,6 @@ def add_evidence(
         uploaded_by_kind=str(actor.organisation_kind),
         now=now,
     )
-    session.commit()
     return evidence
 
 

@@ -24,7 +24,7 @@ from casework.access import log_denied
 from casework.actors import Actor, actor_for
 from casework.audit import record_event
 from casework.errors import PermissionDenied
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import User
 
@@ -101,7 +101,7 @@ def record_export(
     )
 
 
-@rolls_back
+@service
 def export(
     *,
     session: Session,
@@ -127,11 +127,10 @@ def export(
         case_id=case_id,
         at=now,
     )
-    session.commit()
     return made.data
 
 
-@rolls_back
+@service
 def record_list_read(
     *,
     session: Session,
@@ -146,7 +145,6 @@ def record_list_read(
     session.rollback()
     begin_write(session)
     record_export(session, actor=actor, kind=kind, filters=filters, rows=rows, at=now)
-    session.commit()
 
 
 def csv_records(data: bytes) -> int:

@@ -27,8 +27,8 @@ from casework.auth import check_password_policy, hash_password, username_key
 from casework.errors import DomainError, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
-from db.config import Settings
+from casework.settings import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, SetupCode, User
 from db.types import utcnow
@@ -190,7 +190,7 @@ def _create(
     return FirstAdmin(user.id, user.username, created=True)
 
 
-@rolls_back
+@service
 def create_admin(
     *,
     session: Session,
@@ -218,11 +218,10 @@ def create_admin(
         method="command",
         now=now,
     )
-    session.commit()
     return outcome
 
 
-@rolls_back
+@service
 def complete_first_run(
     *,
     session: Session,
@@ -259,5 +258,4 @@ def complete_first_run(
     if not outcome.created:  # an admin of that name, deactivated: not for this page
         raise ValidationError({"username": N_("This user name is taken.")})
     session.execute(update(SetupCode).where(SetupCode.used_at.is_(None)).values(used_at=now))
-    session.commit()
     return outcome

@@ -24,7 +24,7 @@ from casework.errors import PermissionDenied
 from casework.places import office_time_zone
 from casework.roles import OrgKind, Role
 from casework.text import single_line
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import EmailDomainRule, Notification, Organisation, User
 from db.types import utcnow
@@ -69,7 +69,7 @@ def _unassigned(session: Session) -> Organisation:
     return organisation
 
 
-@rolls_back
+@service
 def resolve_identity(
     *, session: Session, provider: str, claims: Mapping[str, Any], now: datetime | None = None
 ) -> IdentityOutcome:

@@ -32,23 +32,25 @@ from sqlmodel import Session, select
 
 from casework.access import log_denied
 from casework.actors import Actor
+from casework.archives import ArchiveLimits, NotAnArchive, entries_of, unpacks_too_much
 from casework.audit import record_events
 from casework.capture.schedule import capture_allowed, capture_job_row
-from casework.elections import load_calendar
 from casework.errors import PermissionDenied, ValidationError
+from casework.filing import Calendar, reference_year, report_row
 from casework.i18n import N_, translator
+from casework.permissions import require, works_cases
 from casework.places import alias_index
 from casework.references import reserve_references
 from casework.schemas import ReportIn
 from casework.search import reindex
 from casework.seed_taxonomy import PLATFORMS, TAXONOMY
+from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.spreadsheet import csv_bytes
-from casework.transactions import rolls_back
+from casework.uow import service
 from casework.urls import analyse_url, link_key
 from casework.validation import clean_report
 from casework.workflow import Status
-from db.config import get_settings
 from db.engine import begin_write
 from db.models import (
     CaptureJob,
@@ -406,6 +408,13 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_UNPACK_RATIO = 100
 MAX_ZIP_MEMBERS = 1000
+# A workbook's ratio is judged as a whole: its sheets are XML that compresses well.
+WORKBOOK_LIMITS = ArchiveLimits(
+    max_entries=MAX_ZIP_MEMBERS,
+    max_unpacked=MAX_UNPACKED_BYTES,
+    max_ratio=MAX_UNPACK_RATIO,
+    ratio_per_entry=False,
+)
 # Per part (issue 15): openpyxl reads the whole shared-strings table into memory before
 # any row limit applies, one Python object per entry, so that part is capped in bytes
 # and in entries, counted by streaming it before openpyxl sees the file.
@@ -464,18 +473,12 @@ def _check_workbook_zip(data: bytes) -> Problem | None:
     # Refuse before openpyxl unpacks anything. Python's zip reader stops each member at
     # its declared size, so checking the declared sizes bounds what can be unpacked.
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+        members = entries_of(data)
+    except NotAnArchive:
         return Problem(None, None, NOT_A_WORKBOOK)
     if not any(member.filename == "xl/workbook.xml" for member in members):
         return Problem(None, None, NOT_A_WORKBOOK)
-    unpacked = sum(member.file_size for member in members)
-    if (
-        len(members) > MAX_ZIP_MEMBERS
-        or unpacked > MAX_UNPACKED_BYTES
-        or unpacked > MAX_UNPACK_RATIO * len(data)
-    ):
+    if unpacks_too_much(data, WORKBOOK_LIMITS, members):
         return Problem(
             None,
             None,
@@ -1142,9 +1145,7 @@ def _classify(session: Session, office_id: int, prepared: list[_Prepared]) -> li
 
 
 def _require_importer(actor: Actor, action: str) -> None:
-    if not actor.is_supervisory_caseworker:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, works_cases, action)
 
 
 def validate_rows(
@@ -1194,11 +1195,8 @@ def validate_rows(
 
 # --- writing -------------------------------------------------------------------------------
 
-# References carry the year as the national office counts it (WIB), as filing does.
-REFERENCE_ZONE = ZoneInfo("Asia/Jakarta")
 
-
-@rolls_back
+@service
 def commit_import(
     *,
     session: Session,
@@ -1251,7 +1249,6 @@ def commit_import(
     batch.cases_created = len(references)
     batch.reports_added = sum(1 for row in rows if row.outcome == ADDED_REPORT)
     session.add(batch)
-    session.commit()
     return ImportResult(
         batch.id, len(references), batch.reports_added, unchanged, skipped, references
     )
@@ -1268,9 +1265,7 @@ class _Writer:
         self.session, self.actor, self.batch_id, self.now = session, actor, batch_id, now
         self.settings = get_settings()
         self.connection = session.connection()
-        self.calendar = load_calendar(session)
-        query = select(Region.code, Region.time_zone).where(Region.level == "province")
-        self.zones = dict(session.execute(query).all())
+        self.calendar = Calendar(session, provinces=True)
 
     def write(self, prepared: list[_Prepared], rows: list[RowPlan]) -> list[str]:
         """Write every row that is not unchanged; returns the new cases' references."""
@@ -1281,7 +1276,7 @@ class _Writer:
         joined = Counter(row.same_as_row for row in written if row.same_as_row is not None)
         added = Counter(row.case_id for row in written if row.case_id is not None)
         leader_count = sum(1 for row in written if row.outcome == NEW_CASE)
-        year = self.now.astimezone(REFERENCE_ZONE).year
+        year = reference_year(self.now)
         references = reserve_references(self.session, year, leader_count)
         unused = iter(references)
         known_urls = self._existing_urls(list(added))
@@ -1342,14 +1337,15 @@ class _Writer:
         now, rows = self.now, []
         for item, reference in zip(leaders, references, strict=True):
             values = dict(item.values)
-            zone = self.zones.get(values["province_code"] or "", "Asia/Jakarta")
-            province, regency = values["province_code"], values.get("regency_code")
-            if values["priority"] is None:
-                values["priority"] = self.calendar.priority_for(
-                    values["posted_at"], zone, province, regency
-                ).value
-            local_day = (values["posted_at"] or now).astimezone(ZoneInfo(zone)).date()
-            phase = self.calendar.phase_for(local_day, province, regency)
+            values.update(
+                self.calendar.place(
+                    posted_at=values["posted_at"],
+                    province_code=values["province_code"],
+                    regency_code=values.get("regency_code"),
+                    priority=values["priority"],
+                    now=now,
+                )
+            )
             values.update(
                 reference=reference,
                 status=Status.NEW.value,
@@ -1358,8 +1354,6 @@ class _Writer:
                 created_by_id=self.actor.user_id,
                 report_count=1 + joined.get(item.row, 0),
                 content_key=item.key,
-                election_code=phase.election_code if phase else None,
-                phase=phase.phase if phase else None,
                 first_seen_at=values.get("first_seen_at") or now,
                 created_at=now,
                 updated_at=now,
@@ -1413,16 +1407,14 @@ class _Writer:
         values = item.values
         # A further report keeps what its reporter wrote; the first one is the case itself.
         note = "\n\n".join(t for t in (values["title"], values["description"]) if t)
-        return {
-            "case_id": case_id,
-            "source": values["source"],
-            "reporter_name": values["reporter_name"],
-            "reporter_contact": values["reporter_contact"],
-            "reporting_organisation_id": self.actor.organisation_id,
-            "created_by_id": self.actor.user_id,
-            "url": item.urls[0][0],
-            "note": None if first else note,
-            "import_batch_id": self.batch_id,
-            "received_at": self.now,
-            "created_at": self.now,
-        }
+        return report_row(
+            case_id=case_id,
+            actor=self.actor,
+            at=self.now,
+            source=values["source"],
+            reporter_name=values["reporter_name"],
+            reporter_contact=values["reporter_contact"],
+            url=item.urls[0][0],
+            note=None if first else note,
+            import_batch_id=self.batch_id,
+        )

@@ -8,15 +8,14 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.elections import load_calendar
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
+from casework.permissions import may_edit_reference_data, require
 from casework.seed_taxonomy import LEGAL_GROUNDS, REGIMES
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import LegalGround, TaxonomyTerm
 
@@ -97,12 +96,10 @@ def split_citations(text: str | None) -> list[str]:
 
 
 def _require_editor(actor: Actor) -> None:
-    if actor.role not in (Role.LEAD, Role.ADMIN) or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "edit_legal_ground")
-        raise PermissionDenied()
+    require(actor, may_edit_reference_data, "edit_legal_ground")
 
 
-@rolls_back
+@service
 def save_legal_ground(
     *,
     session: Session,
@@ -167,7 +164,6 @@ def save_legal_ground(
             "after": _snapshot(row),
         },
     )
-    session.commit()
     return row
 
 

@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from casework.i18n import N_, format_datetime, translator
 from casework.notifications import NOTIFICATION_TEXTS
+from casework.settings import Settings
 from casework.text import single_line
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Notification, User
 from db.types import utcnow

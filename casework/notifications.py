@@ -216,9 +216,9 @@ def check_sla(*, session: Session, now: datetime | None = None) -> int:
             session.flush()
             notify_users(session, leads_for(session, case), case, kind=f"sla_{kind}")
             if kind == "at_risk":
-                from casework.webhooks import case_event
+                from casework.webhooks import Event, case_event
 
-                case_event(session, case, "case.sla_at_risk", at=now)
+                case_event(session, case, Event.SLA_AT_RISK, at=now)
             session.commit()
             sent += 1
         except IntegrityError:

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
-from casework.cases import trimmed_for
+from casework.case_access import trimmed_for
 from casework.i18n import N_
 from casework.roles import Role
 from casework.search import matching_case_ids

@@ -6,13 +6,13 @@ import re
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.permissions import is_supervisory_admin, require
+from casework.roles import OrgKind
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, Platform, Region
 
@@ -21,12 +21,10 @@ PLATFORM_CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
 
 def _require_admin(actor: Actor, action: str) -> None:
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, action)
 
 
-@rolls_back
+@service
 def save_region(
     *, session: Session, actor: Actor, code: str, name: str, province_code: str | None = None
 ) -> Region:
@@ -67,11 +65,10 @@ def save_region(
         actor_id=actor.user_id,
         detail={"code": code, "before": before, "after": name},
     )
-    session.commit()
     return region
 
 
-@rolls_back
+@service
 def save_platform(
     *,
     session: Session,
@@ -111,5 +108,4 @@ def save_platform(
         actor_id=actor.user_id,
         detail={"code": code, "before": before, "after": {"name": name, "active": active}},
     )
-    session.commit()
     return platform

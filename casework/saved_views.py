@@ -19,7 +19,7 @@ from casework.actors import Actor
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.queries import SORTABLE, CaseFilters, View
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import SavedView
 from db.types import utcnow
@@ -111,7 +111,7 @@ def list_saved_views(*, session: Session, actor: Actor) -> list[SavedView]:
     )
 
 
-@rolls_back
+@service
 def save_view(
     *,
     session: Session,
@@ -152,7 +152,7 @@ def save_view(
     return existing
 
 
-@rolls_back
+@service
 def delete_view(*, session: Session, actor: Actor, view_id: int) -> None:
     """Delete one of the actor's own views; another user's view is not theirs to touch."""
     begin_write(session)
@@ -160,4 +160,3 @@ def delete_view(*, session: Session, actor: Actor, view_id: int) -> None:
     if view is None or view.user_id != actor.user_id:
         raise PermissionDenied()
     session.delete(view)
-    session.commit()

@@ -6,6 +6,21 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from db.models import Case, Comment, Decision, max_length
+
+# The longest text of each field a form or an API call hands over, read from where each
+# is declared once (the table's field): the service checks, the widgets and the API
+# schema all use these.
+REPORT_LIMITS = {
+    field: max_length(Case, field)
+    for field in ("title", "description", "account_handle", "reporter_name", "reporter_contact")
+}
+DECISION_LIMITS = {
+    field: max_length(Decision, field)
+    for field in ("legal_reference", "policy_reference", "explanation", "facts", "puid")
+}
+COMMENT_LIMIT = max_length(Comment, "body")
+
 
 class ReportIn(BaseModel):
     """A new report as an officer files it."""

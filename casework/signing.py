@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from db.config import PROJECT_ROOT, Settings, get_settings
+from casework.settings import PROJECT_ROOT, Settings, get_settings
 
 ALGORITHM = "Ed25519"
 DEVELOPMENT_KEY_FILE = PROJECT_ROOT / "data" / "signing-key.pem"

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.capture.outcomes import seed_capture_markers
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.legal_grounds import seed_legal_grounds
+from casework.permissions import is_supervisory_admin, may_edit_reference_data, require
 from casework.places import seed_region_aliases
-from casework.roles import OrgKind, Role
+from casework.roles import OrgKind
 from casework.seed_taxonomy import (
     DSA_MAPPINGS,
     ELECTION_SCOPES,
@@ -28,7 +28,7 @@ from casework.seed_taxonomy import (
     province_time_zone,
 )
 from casework.sla import SlaPolicy
-from casework.transactions import rolls_back
+from casework.uow import service
 from db.engine import begin_write
 from db.models import (
     DsaMapping,
@@ -259,16 +259,12 @@ def phase_on(
 
 # --- admin edits -----------------------------------------------------------------------
 
-_TAXONOMY_EDITORS = frozenset({Role.LEAD, Role.ADMIN})
-
 
 def _require_editor(actor: Actor) -> None:
-    if actor.role not in _TAXONOMY_EDITORS or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "edit_taxonomy")
-        raise PermissionDenied()
+    require(actor, may_edit_reference_data, "edit_taxonomy")
 
 
-@rolls_back
+@service
 def update_term(
     *,
     session: Session,
@@ -324,11 +320,10 @@ def update_term(
             "note": term.change_note,
         },
     )
-    session.commit()
     return term
 
 
-@rolls_back
+@service
 def update_phase(
     *, session: Session, actor: Actor, phase_id: int, starts_on: date, ends_on: date
 ) -> ElectionPhase:
@@ -354,19 +349,16 @@ def update_phase(
             "after": {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
         },
     )
-    session.commit()
     return phase
 
 
-@rolls_back
+@service
 def update_platform_sla(
     *, session: Session, actor: Actor, platform_code: str, urgent_hours: float, normal_hours: float
 ) -> Platform:
     """Set a platform agreement's deadlines (admins only)."""
     # A platform's own admin must never loosen its own deadlines.
-    if actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, "update_platform_sla", platform=platform_code)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, "update_platform_sla", platform=platform_code)
     errors = {}
     if not 0 < urgent_hours <= 720:
         errors["urgent_hours"] = N_("Enter a number of hours between 0 and 720.")
@@ -393,5 +385,4 @@ def update_platform_sla(
             "after": {"urgent": urgent_hours, "normal": normal_hours},
         },
     )
-    session.commit()
     return platform

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from casework import event_kinds
 from casework.actors import Actor, may_see_internal
-from casework.cases import comments_visible_to, get_case
+from casework.case_access import comments_visible_to, get_case
 from db.models import AuditEvent, Organisation, User
 
 # Event details a platform or regulator may read: what is also shared with them anyway.

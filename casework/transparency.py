@@ -19,6 +19,7 @@ from casework.analytics.verification import RemovalChecks
 from casework.checkpoints import CheckpointView, checkpoint_for_report
 from casework.errors import PermissionDenied
 from casework.i18n import N_
+from casework.permissions import may_read_internal_report
 from casework.roles import OrgKind, Role
 from db.read_model import ReadModel
 
@@ -70,12 +71,7 @@ def may_read_report(actor: Actor, version: str) -> bool:
             and actor.organisation_kind == OrgKind.PLATFORM
             and bool(actor.platform_codes)
         )
-    supervisory = actor.organisation_kind == OrgKind.SUPERVISORY and actor.role in (
-        Role.OFFICER,
-        Role.LEAD,
-        Role.ADMIN,
-    )
-    return supervisory or (version == PUBLIC and actor.role == Role.OBSERVER)
+    return may_read_internal_report(actor) or (version == PUBLIC and actor.role == Role.OBSERVER)
 
 
 def report_versions(actor: Actor) -> list[str]:

@@ -28,7 +28,7 @@ from casework.dsa_values import (
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.legal_grounds import join_citations
-from casework.schemas import DecisionIn, ReportIn
+from casework.schemas import DECISION_LIMITS, REPORT_LIMITS, DecisionIn, ReportIn
 from casework.sla import Priority
 from casework.text import multi_line, single_line
 from casework.urls import MAX_URL_LENGTH, UrlInfo, analyse_url, platform_mismatch  # noqa: F401
@@ -114,9 +114,9 @@ def clean_report(
     title = single_line(report.title).strip()
     if not title:
         errors["title"] = REQUIRED
-    elif len(title) > 300:
+    elif len(title) > REPORT_LIMITS["title"]:
         errors["title"] = TOO_LONG
-    if len(report.description or "") > 20_000:
+    if len(report.description or "") > REPORT_LIMITS["description"]:
         errors["description"] = TOO_LONG
     platform = session.get(Platform, report.platform_code) if report.platform_code else None
     if platform is None or not platform.active:
@@ -168,7 +168,7 @@ def clean_report(
         "description": multi_line(report.description).strip(),
         "platform_code": platform.code,
         # The handle the officer typed, else the first one the links carry.
-        "account_handle": _optional_text(report.account_handle, 200)
+        "account_handle": _optional_text(report.account_handle, REPORT_LIMITS["account_handle"])
         or next((i.account_handle for i in infos if i.account_handle), None),
         "account_class": report.account_class or None,
         "content_type": report.content_type or None,
@@ -180,8 +180,10 @@ def clean_report(
             join_citations([*report.legal_grounds, report.legal_ground or ""]), 1000
         ),
         "source": report.source,
-        "reporter_name": _optional_text(report.reporter_name, 200),
-        "reporter_contact": _optional_text(report.reporter_contact, 200),
+        "reporter_name": _optional_text(report.reporter_name, REPORT_LIMITS["reporter_name"]),
+        "reporter_contact": _optional_text(
+            report.reporter_contact, REPORT_LIMITS["reporter_contact"]
+        ),
         "province_code": report.province_code or None,
         "regency_code": report.regency_code or None,
         "priority": report.priority,
@@ -191,7 +193,6 @@ def clean_report(
 
 GROUNDS = ("law", "terms")
 # Where a decision may go to the EU's DSA database, its texts must fit the DSA's limits.
-MAX_TEXT = 10_000
 SCOPE_FORMAT = N_("Use two-letter country codes (ISO 3166), separated by commas, or GLOBAL.")
 DSA_EXPLANATION_LIMIT = N_(
     "At most 2,000 characters when the decision covers an EU/EEA country (DSA limit)."
@@ -264,11 +265,11 @@ def clean_decision(session: Session, decision: DecisionIn) -> dict[str, Any]:
     facts = multi_line(decision.facts or "").strip()
     if not explanation:
         errors["explanation"] = REQUIRED
-    elif len(explanation) > MAX_TEXT:
+    elif len(explanation) > DECISION_LIMITS["explanation"]:
         errors["explanation"] = TOO_LONG
     elif submittable and len(explanation) > MAX_EXPLANATION:
         errors["explanation"] = DSA_EXPLANATION_LIMIT
-    if len(facts) > MAX_TEXT:
+    if len(facts) > DECISION_LIMITS["facts"]:
         errors["facts"] = TOO_LONG
     elif submittable and len(facts) > MAX_FACTS:
         errors["facts"] = DSA_FACTS_LIMIT
@@ -309,9 +310,9 @@ def clean_additional_report(
     must be on the case's platform. The title and description become the report's note."""
     errors: dict[str, str] = {}
     title = (report.title or "").strip()
-    if len(title) > 300:
+    if len(title) > REPORT_LIMITS["title"]:
         errors["title"] = TOO_LONG
-    if len(report.description or "") > 20_000:
+    if len(report.description or "") > REPORT_LIMITS["description"]:
         errors["description"] = TOO_LONG
     if not _term_exists(session, "source", report.source):
         errors["source"] = N_("Choose a source.")
@@ -323,8 +324,10 @@ def clean_additional_report(
     note = "\n\n".join(part for part in (title, (report.description or "").strip()) if part)
     cleaned = {
         "source": report.source,
-        "reporter_name": _optional_text(report.reporter_name, 200),
-        "reporter_contact": _optional_text(report.reporter_contact, 200),
+        "reporter_name": _optional_text(report.reporter_name, REPORT_LIMITS["reporter_name"]),
+        "reporter_contact": _optional_text(
+            report.reporter_contact, REPORT_LIMITS["reporter_contact"]
+        ),
         "note": note or None,
     }
     return cleaned, infos

@@ -14,6 +14,7 @@ import httpx
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from casework.settings import Settings
 from casework.webhooks import (
     ED25519_HEADER,
     SIGNATURE_HEADER,
@@ -21,7 +22,6 @@ from casework.webhooks import (
     sign,
     sign_ed25519,
 )
-from db.config import Settings
 from db.engine import begin_write
 from db.models import WebhookDelivery, WebhookEndpoint
 from db.types import utcnow

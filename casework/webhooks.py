@@ -18,6 +18,7 @@ import re
 import secrets
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
@@ -29,28 +30,33 @@ from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind
+from casework.settings import Settings
 from casework.signing import sign_bytes, verify_bytes
-from casework.transactions import rolls_back
-from db.config import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Case, Organisation, Platform, WebhookDelivery, WebhookEndpoint
 from db.types import utcnow
 
+
+class Event(StrEnum):
+    """What a receiver may subscribe to. The lifecycle actions name theirs in
+    `casework.actions` (`ActionSpec.event`); the deadline watch sends `SLA_AT_RISK`."""
+
+    REFERRED = "case.referred"
+    INFORMATION_REQUESTED = "case.information_requested"
+    INFORMATION_ANSWERED = "case.information_answered"
+    DECISION_RECORDED = "case.decision_recorded"
+    CLOSED = "case.closed"
+    SLA_AT_RISK = "case.sla_at_risk"
+
+
 EVENTS = {
-    "case.referred": N_("Case referred to the platform"),
-    "case.information_requested": N_("Information requested"),
-    "case.information_answered": N_("Information answered"),
-    "case.decision_recorded": N_("Decision recorded"),
-    "case.closed": N_("Case closed"),
-    "case.sla_at_risk": N_("Deadline at risk"),
-}
-# The lifecycle actions that are events (casework.cases calls `case_event`).
-ACTION_EVENTS = {
-    "refer_to_platform": "case.referred",
-    "request_information": "case.information_requested",
-    "provide_information": "case.information_answered",
-    "record_decision": "case.decision_recorded",
-    "close_case": "case.closed",
+    Event.REFERRED: N_("Case referred to the platform"),
+    Event.INFORMATION_REQUESTED: N_("Information requested"),
+    Event.INFORMATION_ANSWERED: N_("Information answered"),
+    Event.DECISION_RECORDED: N_("Decision recorded"),
+    Event.CLOSED: N_("Case closed"),
+    Event.SLA_AT_RISK: N_("Deadline at risk"),
 }
 SIGNATURE_HEADER = "Pantau-Signature"
 # The installation key's Ed25519 signature over the same "<t>.<raw body>": unlike the
@@ -174,7 +180,7 @@ def _clean_events(events: list[str]) -> list[str]:
     return chosen
 
 
-@rolls_back
+@service
 def register_endpoint(
     *,
     session: Session,
@@ -222,11 +228,10 @@ def register_endpoint(
         at=now,
         detail={"endpoint_id": endpoint.id, "organisation_id": organisation.id, "events": chosen},
     )
-    session.commit()
     return endpoint, secret
 
 
-@rolls_back
+@service
 def deactivate_endpoint(
     *, session: Session, actor: Actor, endpoint_id: int, now: datetime | None = None
 ) -> WebhookEndpoint:
@@ -245,7 +250,6 @@ def deactivate_endpoint(
         at=now or utcnow(),
         detail={"endpoint_id": endpoint.id},
     )
-    session.commit()
     return endpoint
 
 
@@ -271,7 +275,7 @@ def list_deliveries(
     return list(session.exec(query.order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 
-@rolls_back
+@service
 def replay_delivery(
     *, session: Session, actor: Actor, delivery_id: int, now: datetime | None = None
 ) -> WebhookDelivery:
@@ -300,7 +304,6 @@ def replay_delivery(
         at=now,
         detail={"delivery_id": original.id, "replay_id": replay.id},
     )
-    session.commit()
     return replay
 
 
@@ -324,7 +327,7 @@ def _reader(session: Session, organisation: Organisation) -> Actor:
     )
 
 
-def case_event(session: Session, case: Case, event: str, *, at: datetime) -> int:
+def case_event(session: Session, case: Case, event: Event | str, *, at: datetime) -> int:
     """Queue `event` about `case` for every active endpoint that wants it and whose
     organisation may read the case. Returns how many deliveries were queued."""
     endpoints = session.exec(
@@ -332,6 +335,7 @@ def case_event(session: Session, case: Case, event: str, *, at: datetime) -> int
         .join(Organisation, Organisation.id == WebhookEndpoint.organisation_id)
         .where(WebhookEndpoint.active, Organisation.active)
     ).all()
+    event = str(event)
     wanted = [(e, o) for e, o in endpoints if event in e.events]
     if not wanted:
         return 0

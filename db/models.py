@@ -206,7 +206,9 @@ class Case(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_case_version)
     status: str = Field(default="new", max_length=20)
     title: str = Field(max_length=300)
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(
+        default="", max_length=20_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # origin
     source: str = Field(max_length=32)
     reporter_name: str | None = Field(default=None, max_length=200)
@@ -343,7 +345,7 @@ class Comment(SQLModel, table=True):
     author_id: int = Field(foreign_key="pantau_user.id")
     organisation_id: int = Field(foreign_key="organisation.id")
     visibility: str = Field(default="shared", max_length=16)  # shared | internal
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(max_length=10_000, sa_column=Column(Text, nullable=False))
     created_at: datetime = _created_at()
 
 
@@ -359,9 +361,13 @@ class Decision(SQLModel, table=True):
     ground: str = Field(max_length=16)  # law | terms
     legal_reference: str | None = Field(default=None, max_length=500)
     policy_reference: str | None = Field(default=None, max_length=500)
-    explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    explanation: str = Field(
+        default="", max_length=10_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # Facts and circumstances (DSA `decision_facts`); empty means "as the explanation".
-    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    facts: str = Field(
+        default="", max_length=10_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # ISO 3166-1 alpha-2 codes, comma-separated, or GLOBAL (every country).
     territorial_scope: str = Field(default="ID", max_length=800)
     automated_detection: bool = Field(default=False)
@@ -714,3 +720,13 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 ALL_TABLES = SQLModel.metadata
+
+
+def max_length(model: type[SQLModel], field: str) -> int:
+    """The longest text `model.field` takes. Each limit is declared once, on the table's
+    field (a Text column too carries one); the service's checks, the forms' widgets and
+    the API's schema read it from here."""
+    for item in model.model_fields[field].metadata:
+        if getattr(item, "max_length", None) is not None:
+            return item.max_length
+    raise KeyError(f"{model.__name__}.{field} declares no max_length")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from casework.elections import phase_labels
 from casework.errors import DomainError
+from casework.permissions import is_supervisory_admin
 from casework.reference_edits import save_platform, save_region
-from casework.roles import Role
 from casework.seed_taxonomy import TAXONOMY
 from casework.taxonomy import (
     TAXONOMY_KIND_LABELS,
@@ -20,8 +20,7 @@ from casework.taxonomy import (
     update_platform_sla,
     update_term,
 )
-from db.engine import session_scope
-from pages import admin_law, ui
+from pages import admin_law, calls, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
 
 
@@ -81,7 +80,7 @@ def _lists(actor) -> None:
         format_func=lambda k: _(TAXONOMY_KIND_LABELS[k]),
         key="taxonomy_kind",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = terms(session, kind, active_only=False)
     original = {
         t.code: {
@@ -124,7 +123,7 @@ def _lists(actor) -> None:
             if before is not None and all(before[k] == values[k] for k in values):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_term(
                         session=session,
                         actor=actor,
@@ -143,7 +142,7 @@ def _lists(actor) -> None:
 
 def _calendar(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         phases = all_phases(session)
         labels = phase_labels(session, ui.language())
     original = {p.id: p for p in phases}
@@ -181,7 +180,7 @@ def _calendar(actor) -> None:
             if (phase.starts_on, phase.ends_on) == (row["starts_on"], row["ends_on"]):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_phase(
                         session=session,
                         actor=actor,
@@ -197,7 +196,7 @@ def _calendar(actor) -> None:
 
 def _deadlines(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     st.caption(
         _(
@@ -215,7 +214,7 @@ def _deadlines(actor) -> None:
             }
             for p in rows
         ],
-        disabled=["code", "name"] if actor.role == Role.ADMIN else True,
+        disabled=["code", "name"] if is_supervisory_admin(actor) else True,
         hide_index=True,
         key="taxonomy_sla",
         width="stretch",
@@ -230,7 +229,7 @@ def _deadlines(actor) -> None:
             ),
         },
     )
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change deadlines."))
         return
     if st.button(_("Save deadlines"), key="taxonomy_sla_save"):
@@ -244,7 +243,7 @@ def _deadlines(actor) -> None:
             ):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_platform_sla(
                         session=session,
                         actor=actor,
@@ -259,10 +258,10 @@ def _deadlines(actor) -> None:
 
 def _platforms(actor) -> None:
     _ = ui.gettext()
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change platforms."))
         return
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     original = {p.code: (p.name, p.active) for p in rows}
     edited = st.data_editor(
@@ -288,7 +287,7 @@ def _platforms(actor) -> None:
             if original.get(code) == values:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_platform(
                         session=session, actor=actor, code=code, name=values[0], active=values[1]
                     )
@@ -299,15 +298,15 @@ def _platforms(actor) -> None:
 
 def _regions(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         province_rows = provinces(session)
     names = {p.code: p.name for p in province_rows}
     province = st.selectbox(
         _("Province"), list(names), format_func=names.get, key="taxonomy_region_province"
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = region_rows(session, province)
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.dataframe([{_("Code"): r.code, _("Name"): r.name} for r in rows], hide_index=True)
         st.caption(_("Only administrators change regions."))
         return
@@ -334,7 +333,7 @@ def _regions(actor) -> None:
             if original.get(code) == name:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_region(
                         session=session, actor=actor, code=code, name=name, province_code=province
                     )

@@ -6,13 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from casework import sla
+from casework.permissions import works_cases
 from casework.queries import COUNT_CAP, display_names, list_cases
+from casework.settings import get_settings
 from casework.taxonomy import platforms, provinces, term_label, terms
 from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
-from db.engine import session_scope
 from db.types import utcnow
-from pages import registry, ui
+from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
@@ -62,7 +62,7 @@ def render() -> None:
     publish_to_link(filters, sort, descending, actor)
     page_number = st.session_state.get("queue_page", 1)
     now = utcnow()
-    with session_scope() as session:
+    with calls.reading() as session:
         result = list_cases(
             session=session,
             actor=actor,
@@ -124,7 +124,7 @@ def render() -> None:
         for case in result.rows
     ]
     overdue = [case_clock(c, now).state == sla.ClockState.BREACHED for c in result.rows]
-    bulk = actor.is_supervisory_caseworker
+    bulk = works_cases(actor)
     # One click on a cell opens its case; the row checkboxes (caseworkers) select rows
     # for bulk work.
     selection = st.dataframe(

@@ -14,10 +14,9 @@ from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
 from casework.analytics.verification import removal_checks
 from casework.errors import DomainError
-from db.config import get_settings
-from db.engine import session_scope
+from casework.settings import get_settings
 from db.types import utcnow
-from pages import dashboard_filters, registry, ui
+from pages import calls, dashboard_filters, registry, ui
 from pages import dashboard_sections as sections
 
 
@@ -27,7 +26,7 @@ def render() -> None:
     st.title(_("Dashboard"))
     try:
         scope = dashboard_scope(actor)
-        with session_scope() as session:
+        with calls.reading() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
         if figures.read_model_ready():
             model = figures.shared_read_model()
@@ -48,7 +47,7 @@ def render() -> None:
             drill=drill,
             today=today,
         )
-        with session_scope() as session:
+        with calls.reading() as session:
             removals = removal_checks(
                 session=session, actor=actor, filters=filters, settings=get_settings()
             )

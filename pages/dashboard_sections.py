@@ -17,8 +17,8 @@ from casework.analytics.provinces import read_province_geojson
 from casework.analytics.scope import OTHER_PLATFORMS, dashboard_scope
 from casework.exports import ExportFile
 from casework.i18n import N_
+from casework.settings import get_settings
 from casework.spreadsheet import frame_csv, table_csv
-from db.config import get_settings
 from pages import charts, registry, ui
 from pages.dashboard_filters import KEY
 

@@ -6,21 +6,18 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from casework.cases import file_report
-from casework.duplicates import add_report_to_case, file_and_link, find_duplicates
 from casework.errors import DomainError
-from casework.evidence import add_evidence, check_file
+from casework.filing import submit_report
 from casework.i18n import zone_abbreviation
 from casework.legal_grounds import suggestions_for_case
-from casework.schemas import ReportIn
+from casework.schemas import REPORT_LIMITS, ReportIn
+from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
 from casework.urls import analyse_url
 from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
-from db.engine import session_scope
 from db.types import utcnow
-from pages import registry, ui
+from pages import calls, registry, ui
 
 ERRORS_KEY = "report_errors"
 DUPLICATES_KEY = "report_duplicates"
@@ -38,7 +35,7 @@ def render() -> None:
     st.title(_("New report"))
     ui.show_flash()
     errors = st.session_state.get(ERRORS_KEY, {})
-    with session_scope() as session:
+    with calls.reading() as session:
         platform_names = {p.code: p.name for p in platforms(session)}
         categories = {t.code: t for t in terms(session, "category")}
         sources = _options(session, "source", lang)
@@ -74,9 +71,9 @@ def render() -> None:
     zone_name = zone_abbreviation(province_zones.get(chosen_province or "", "Asia/Jakarta"))
 
     st.caption(_("Fields marked with * are required."))
-    st.text_input(ui.required(_("Title")), key="report_title", max_chars=300)
+    st.text_input(ui.required(_("Title")), key="report_title", max_chars=REPORT_LIMITS["title"])
     ui.field_error(errors, "title")
-    st.text_area(_("Description"), key="report_description", max_chars=20000)
+    st.text_area(_("Description"), key="report_description", max_chars=REPORT_LIMITS["description"])
     ui.field_error(errors, "description")
     st.text_area(
         ui.required(_("Links to the content (one per line)")),
@@ -98,7 +95,9 @@ def render() -> None:
             placeholder=_("Choose…"),
         )
         ui.field_error(errors, "platform_code")
-        st.text_input(_("Account handle"), key="report_handle", max_chars=200)
+        st.text_input(
+            _("Account handle"), key="report_handle", max_chars=REPORT_LIMITS["account_handle"]
+        )
         st.selectbox(
             _("Account class"),
             [""] + list(classes),
@@ -179,9 +178,15 @@ def render() -> None:
     columns[0].selectbox(
         ui.required(_("Source")), list(sources), format_func=sources.get, key="report_source"
     )
-    columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
+    columns[1].text_input(
+        _("Reporter name (internal)"),
+        key="report_reporter_name",
+        max_chars=REPORT_LIMITS["reporter_name"],
+    )
     columns[2].text_input(
-        _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
+        _("Reporter contact (internal)"),
+        key="report_reporter_contact",
+        max_chars=REPORT_LIMITS["reporter_contact"],
     )
 
     matches = st.session_state.get(DUPLICATES_KEY)
@@ -264,53 +269,31 @@ def _submit(actor, *, add_to=None, link_to=None) -> None:
     )
     files = [(f.name, f.getvalue()) for f in state.get("report_evidence") or []]
     try:
-        for _name, data in files:
-            # Every file is checked before anything is filed: a bad file stops the report.
-            check_file(data, settings=get_settings())
-        with session_scope() as session:
-            if add_to is None and link_to is None:
-                matches = find_duplicates(session=session, actor=actor, urls=report.urls)
-                if matches:
-                    state[DUPLICATES_KEY] = matches
-                    st.rerun()
-            if add_to is not None:
-                case = add_report_to_case(
-                    session=session,
-                    actor=actor,
-                    case_id=add_to.case_id,
-                    version=add_to.version,
-                    report=report,
-                )
-            elif link_to is not None:
-                case = file_and_link(
-                    session=session, actor=actor, report=report, related_case_id=link_to.case_id
-                )
-            else:
-                case = file_report(session=session, actor=actor, report=report)
+        with calls.reading() as session:
+            submitted = submit_report(
+                session=session,
+                actor=actor,
+                report=report,
+                files=files,
+                settings=get_settings(),
+                add_to=(add_to.case_id, add_to.version) if add_to is not None else None,
+                link_to=link_to.case_id if link_to is not None else None,
+            )
     except DomainError as error:
         # Nothing typed is lost: the widgets keep their values; messages show per field.
         state.pop(DUPLICATES_KEY, None)
         state[ERRORS_KEY] = ui.validation_errors(error)
         ui.flash(error.translated(_), "error")
         st.rerun()
+    if submitted.duplicates:
+        state[DUPLICATES_KEY] = submitted.duplicates
+        st.rerun()
+    case = submitted.case
     for key in [k for k in state.keys() if str(k).startswith("report_")]:
         del state[key]
-    failed = []
-    for name, data in files:
-        try:
-            with session_scope() as session:
-                add_evidence(
-                    session=session,
-                    actor=actor,
-                    case_id=case.id,
-                    file_name=name,
-                    data=data,
-                    settings=get_settings(),
-                )
-        except DomainError as error:
-            # The report is filed; a file that fails now (the same one twice, say) must
-            # not send the officer back to a form they would file a second time.
-            failed.append(f"{name}: {error.translated(_)}")
+    # The report is filed; a file that failed after it (the same one twice, say) must
+    # not send the officer back to a form they would file a second time.
+    failed = [f"{name}: {error.translated(_)}" for name, error in submitted.failed_files]
     if failed:
         ui.flash(
             _("Filed as {reference}, but some files were not attached: {files}").format(

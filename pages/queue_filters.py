@@ -41,8 +41,7 @@ from casework.taxonomy import (
     terms,
 )
 from casework.workflow import STATUS_LABELS, Status
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 APPLIED = "queue_applied_params"
 LAST = "queue_last_filters"
@@ -122,7 +121,7 @@ def publish_to_link(filters: CaseFilters, sort: str, descending: bool, actor) ->
 def _choose_view(actor) -> None:
     choice = st.session_state.get("queue_view_choice")
     if choice and choice.startswith(SAVED_PREFIX):
-        with session_scope() as session:
+        with calls.reading() as session:
             views = {str(v.id): v for v in list_saved_views(session=session, actor=actor)}
         saved = views.get(choice[len(SAVED_PREFIX) :])
         if saved:
@@ -142,7 +141,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
     """Draw the views and filters; the filters, sort column and direction chosen."""
     _ = ui.gettext()
     lang = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         platform_rows = platforms(session)
         categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
         province_names = {p.code: p.name for p in provinces(session)}
@@ -326,7 +325,7 @@ def _save_form(actor, filters: CaseFilters, sort: str, descending: bool, saved) 
             ui.field_error(errors, "name")
             if st.form_submit_button(_("Save view")):
                 try:
-                    with session_scope() as session:
+                    with calls.reading() as session:
                         view = save_view(
                             session=session,
                             actor=actor,
@@ -355,7 +354,7 @@ def _save_form(actor, filters: CaseFilters, sort: str, descending: bool, saved) 
                 placeholder=ui.choose(),
             )
             if doomed and st.button(_("Delete view"), key="queue_delete_view"):
-                with session_scope() as session:
+                with calls.reading() as session:
                     delete_view(session=session, actor=actor, view_id=doomed)
                 ui.flash(_("View deleted."))
                 st.rerun()

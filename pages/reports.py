@@ -22,6 +22,7 @@ from casework.report_render import (
     report_pdf,
     report_title,
 )
+from casework.settings import get_settings
 from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
 from casework.transparency import (
     INTERNAL,
@@ -31,10 +32,8 @@ from casework.transparency import (
     build_report,
     report_versions,
 )
-from db.config import get_settings
-from db.engine import session_scope
 from db.types import utcnow
-from pages import ui
+from pages import calls, ui
 
 
 def render() -> None:
@@ -50,7 +49,7 @@ def render() -> None:
 
 def _period(actor) -> DashboardFilters:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         election_names = {e.code: e.name for e in elections(session)}
         phases = all_phases(session)
     columns = st.columns([2, 2, 1, 1])
@@ -104,7 +103,7 @@ def _report_section(actor) -> None:
         horizontal=True,
         key="report_language",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         removals = removal_checks(
             session=session, actor=actor, filters=filters, settings=get_settings()
         )
@@ -116,7 +115,7 @@ def _report_section(actor) -> None:
         threshold=get_settings().report_min_count,
         removals=removals,
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         anchor_report(report, session=session, now=report.generated_at)
         labels = report_labels(session, ui.language())
         file_labels = report_labels(session, language)
@@ -203,7 +202,7 @@ def _report_section(actor) -> None:
 def _decisions_section(actor) -> None:
     _ = ui.gettext()
     st.subheader(_("Platform decisions as statements of reasons"), anchor=False)
-    with session_scope() as session:
+    with calls.reading() as session:
         choices = [
             (p.code, p.name)
             for p in platforms(session)

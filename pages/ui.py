@@ -18,7 +18,7 @@ from casework.errors import DomainError, PermissionDenied, ValidationError
 from casework.exports import ExportFile, export
 from casework.identities import resolve_identity
 from casework.notifications import unread_count
-from db.config import get_settings
+from casework.settings import get_settings
 from db.engine import session_scope
 
 ACTOR_KEY = "pantau_actor"

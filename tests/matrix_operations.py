@@ -32,10 +32,10 @@ from casework.queries import list_cases
 from casework.reference_edits import save_platform, save_region
 from casework.roles import OrgKind, Role
 from casework.schemas import InvitationIn, OrganisationIn
+from casework.settings import Settings
 from casework.taxonomy import update_phase, update_platform_sla, update_term
 from casework.timeline import case_timeline
 from casework.workflow import Action
-from db.config import Settings
 from db.models import (
     AuditEvent,
     Case,

@@ -15,7 +15,7 @@ from casework.auth import MAX_PASSWORD, MAX_USERNAME, SESSION_COOKIE, open_sessi
 from casework.errors import DomainError, ValidationError
 from casework.first_admin import admin_exists, complete_first_run
 from casework.i18n import N_, translator
-from db.config import get_settings
+from casework.settings import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from web.forms import CSRF_FIELD, FormRejected, csrf_ok, csrf_token, is_https, read_form

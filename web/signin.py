@@ -34,7 +34,7 @@ from casework.demo import DEMO_ACCOUNTS
 from casework.first_admin import admin_exists
 from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
 from casework.roles import ROLE_LABELS
-from db.config import Settings, get_settings
+from casework.settings import Settings, get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from web.forms import (

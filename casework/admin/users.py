@@ -25,9 +25,9 @@ from casework.i18n import N_
 from casework.places import office_time_zone
 from casework.roles import Role
 from casework.schemas import InvitationIn
+from casework.settings import Settings
 from casework.text import single_line
-from casework.transactions import rolls_back
-from db.config import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, User
 from db.types import utcnow
@@ -96,7 +96,7 @@ def _clean_email(value: str | None) -> str | None:
     return email
 
 
-@rolls_back
+@service
 def invite_user(
     *,
     session: Session,
@@ -193,11 +193,10 @@ def invite_user(
             "provider": None if password else provider,
         },
     )
-    session.commit()
     return user
 
 
-@rolls_back
+@service
 def approve_user(
     *,
     session: Session,
@@ -225,7 +224,6 @@ def approve_user(
         at=now,
         detail={"user_id": user.id, "role": checked.value, "organisation_id": organisation.id},
     )
-    session.commit()
     return user
 
 
@@ -250,7 +248,7 @@ def _reassign(session, actor, user, *, organisation_id, role, action, now) -> Us
     return user
 
 
-@rolls_back
+@service
 def change_role(
     *, session: Session, actor: Actor, user_id: int, role: str, now: datetime | None = None
 ) -> User:
@@ -270,7 +268,7 @@ def change_role(
     )
 
 
-@rolls_back
+@service
 def change_organisation(
     *,
     session: Session,

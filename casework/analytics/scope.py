@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from casework.access import log_denied
 from casework.actors import Actor
 from casework.errors import PermissionDenied
+from casework.permissions import is_supervisory_admin
 from casework.roles import OrgKind, Role
 
 # The key under which a liaison sees every other platform together ("Platform lain"):
@@ -74,9 +75,7 @@ def dashboard_scope(actor: Actor) -> Scope:
         )
     if actor.role == Role.REGULATOR and actor.organisation_kind == OrgKind.REGULATOR:
         return Scope("escalated_at IS NOT NULL", (), case_rows=True)
-    if actor.role == Role.OBSERVER or (
-        actor.role == Role.ADMIN and actor.organisation_kind == OrgKind.SUPERVISORY
-    ):
+    if actor.role == Role.OBSERVER or is_supervisory_admin(actor):
         return Scope("TRUE", (), case_rows=False)
     log_denied(actor, "dashboard")
     raise PermissionDenied()

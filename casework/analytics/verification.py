@@ -20,7 +20,7 @@ from casework.analytics.scope import dashboard_scope
 from casework.analytics.sql import FILTER_COLUMNS
 from casework.capture.outcomes import Verdict, verdict_of
 from casework.capture.schedule import VERIFY
-from db.config import Settings
+from casework.settings import Settings
 from db.models import Capture, Case, Decision
 
 

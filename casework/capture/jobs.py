@@ -27,9 +27,9 @@ from casework.cases import load_case
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
+from casework.settings import Settings
+from casework.uow import service
 from casework.workflow import Status
-from db.config import Settings
 from db.engine import begin_write
 from db.models import CaptureJob, CaseUrl, Organisation, User
 from db.types import utcnow
@@ -54,7 +54,7 @@ def may_request_capture(actor: Actor) -> bool:
     return actor.is_supervisory_caseworker
 
 
-@rolls_back
+@service
 def request_capture(
     *,
     session: Session,
@@ -91,7 +91,6 @@ def request_capture(
         at=now,
         detail={"kind": kind, "links": len(jobs)},
     )
-    session.commit()
     return len(jobs)
 
 

@@ -22,8 +22,8 @@ from casework.capture.schedule import DONE, PENDING, VERIFY
 from casework.capture.similar import perceptual_hash
 from casework.errors import ValidationError
 from casework.evidence import image_thumbnail, store_evidence
+from casework.settings import Settings
 from casework.signing import canonical_json, installation_key, sign_bytes
-from db.config import Settings
 from db.engine import begin_write
 from db.models import Capture, CaptureJob, Case, Evidence
 from db.types import utcnow

@@ -17,7 +17,7 @@ from casework.capture.schedule import PENDING, VERIFY, capture_allowed
 from casework.capture.similar import SimilarCase, similar_cases
 from casework.cases import load_case
 from casework.i18n import N_
-from db.config import Settings
+from casework.settings import Settings
 from db.models import Capture, CaptureJob, Evidence
 
 VERDICT_LABELS = {

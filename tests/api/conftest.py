@@ -13,11 +13,11 @@ from sqlmodel import Session
 
 from casework.api_tokens import Scope, create_api_token
 from casework.roles import OrgKind, Role
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from tests.conftest import ON_POSTGRES, _copy_template_into, _drop_postgres_schema, _postgres_engine
-from tests.factories import make_actor, make_organisation, platform_operator
+from tests.factories import make_actor, make_desk, make_organisation, platform_operator
 from web.api import create_api
 
 ALL_SCOPES = [str(scope) for scope in Scope]
@@ -56,6 +56,7 @@ def client(engine) -> Iterator[TestClient]:
 
 @pytest.fixture
 def admin(session: Session):
+    """An admin of the supervisory body, who issues the tokens."""
     return make_actor(session, role=Role.ADMIN)
 
 
@@ -90,3 +91,9 @@ def office_token(session, admin) -> Issued:
     """A token of a national supervisory office with every scope."""
     office = make_organisation(session, kind=OrgKind.SUPERVISORY)
     return issue(session, admin, office.id)
+
+
+@pytest.fixture
+def desk(session: Session):
+    """A national officer and lead, a TikTok liaison and a regulator liaison."""
+    return make_desk(session)

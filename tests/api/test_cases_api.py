@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -16,11 +15,6 @@ from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, platfor
 from web.api import create_api
 
 REFERRED = (Action.START_REVIEW, Action.REFER_TO_PLATFORM)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def referred_case(session, desk, **overrides):

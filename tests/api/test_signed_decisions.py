@@ -20,7 +20,7 @@ from casework.decision_signatures import register_platform_key
 from casework.errors import PermissionDenied
 from casework.workflow import Action, Status
 from db.models import AuditEvent, Decision
-from tests.factories import advance, make_case, make_desk, platform_operator
+from tests.factories import advance, make_case, platform_operator
 
 DECISION = {
     "decisions": ["removed"],
@@ -31,12 +31,8 @@ DECISION = {
 
 
 @pytest.fixture
-def desk(session):
-    return make_desk(session)
-
-
-@pytest.fixture
 def referred(session, desk):
+    """A case of the desk, reviewed and referred to TikTok."""
     case = make_case(session, actor=desk.officer)
     return advance(session, desk, case, Action.START_REVIEW, Action.REFER_TO_PLATFORM)
 

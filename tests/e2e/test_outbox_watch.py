@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from casework.actors import actor_for
 from casework.api_tokens import create_api_token
 from casework.cases import file_report, refer_to_platform, start_review
+from casework.settings import Settings
 from casework.webhooks import register_endpoint, verify
-from db.config import Settings
 from db.engine import build_engine
 from db.models import User
 from tests.conftest import fresh_database_url

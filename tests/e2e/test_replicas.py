@@ -29,8 +29,8 @@ from casework.audit import verify_chain
 from casework.cases import file_report
 from casework.errors import StaleVersion
 from casework.i18n import translator
+from casework.settings import Settings
 from casework.workflow import ACTION_LABELS, Action
-from db.config import Settings
 from db.engine import build_engine
 from db.models import AuditEvent, Case, User
 from tests.conftest import ON_POSTGRES, fresh_database_url

@@ -14,7 +14,7 @@ from casework.auth import SESSION_COOKIE, hash_password
 from casework.bootstrap import prepare_database
 from casework.demo import DEMO_ACCOUNTS
 from casework.roles import Role
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import Organisation
 from tests.conftest import fresh_database_url

@@ -63,19 +63,20 @@ def run_action(url: str, user_id: int, case_id: int, pause: bool) -> None:
     from db.models import Case
 
     engine = build_engine(url)
-    if pause:
-        original = cases._commit
-
-        def flush_then_pause(session):
-            session.flush()
-            _pause_here()
-            original(session)
-
-        cases._commit = flush_then_pause
     with Session(engine, expire_on_commit=False) as session:
         actor = actor_for(session, user_id)
         version = session.get(Case, case_id).version
         session.rollback()
+        if pause:
+            # The unit of work (casework/uow.py) commits the action: stop just before.
+            original = session.commit
+
+            def flush_then_pause():
+                session.flush()
+                _pause_here()
+                original()
+
+            session.commit = flush_then_pause
         case = cases.start_review(session=session, actor=actor, case_id=case_id, version=version)
     print(DONE, case.version, flush=True)
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, func, select
 
 from casework import imports
+from casework.backup import check_database
 from casework.errors import (
     DATABASE_FULL,
     DATABASE_READ_ONLY,
@@ -25,7 +26,6 @@ from casework.i18n import translator
 from casework.roles import Role
 from casework.taxonomy import seed_reference_data
 from db import engine as engine_module
-from db.backup import check_database
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Case

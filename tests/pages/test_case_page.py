@@ -89,9 +89,9 @@ def test_attached_evidence_shows_its_thumbnail_hash_and_who_uploaded_it(demo_dat
 
     from PIL import Image
 
+    from casework import settings as config
     from casework.actors import actor_for
     from casework.evidence import add_evidence
-    from db import config
 
     case = _case(status="acknowledged")
     buffer = io.BytesIO()

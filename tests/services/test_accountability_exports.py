@@ -32,6 +32,7 @@ from casework.errors import CaseNotFound, PermissionDenied
 from casework.evidence import add_evidence
 from casework.i18n import translator
 from casework.roles import Role
+from casework.settings import Settings
 from casework.signing import (
     SigningKey,
     installation_key,
@@ -42,7 +43,6 @@ from casework.signing import (
 )
 from casework.timeline import case_timeline
 from casework.workflow import Action
-from db.config import Settings
 from db.models import AuditEvent
 from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
 from tests.tampering import lift_append_only_guard
@@ -57,11 +57,6 @@ def _png() -> bytes:
 
 
 PNG = _png()
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _decided_case(session, desk, **overrides):

@@ -26,6 +26,7 @@ from tests.factories import make_actor, make_organisation, platform_operator
 
 @pytest.fixture
 def admin(session):
+    """An admin of the supervisory body, who issues the tokens."""
     return make_actor(session, role=Role.ADMIN)
 
 

@@ -28,14 +28,9 @@ from casework.errors import (
 from casework.roles import Role
 from casework.workflow import Action
 from db.models import AuditEvent, Notification
-from tests.factories import advance, make_actor, make_case, make_desk, reload
+from tests.factories import advance, make_actor, make_case, reload
 
 A = Action
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _events(session, case_id: int) -> list[str]:

@@ -19,11 +19,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
+from casework.backup import check_database
 from casework.evidence import add_evidence
 from casework.roles import Role
+from casework.settings import Settings
 from casework.taxonomy import seed_reference_data
-from db.backup import BackupError, check_database, create_backup, restore_backup
-from db.config import Settings
+from db.backup import BackupError, create_backup, restore_backup
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import EvidenceBlob
@@ -98,7 +99,7 @@ def _empty_target(tmp_path: Path, source_url: str):
 
 def _command(url: str, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "db.backup", *arguments],
+        [sys.executable, "-m", "casework.backup", *arguments],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,

@@ -24,9 +24,9 @@ from casework.errors import PermissionDenied, ValidationError
 from casework.evidence import add_evidence
 from casework.imports import template_xlsx
 from casework.roles import Role
+from casework.settings import Settings
 from casework.transparency import INTERNAL, build_report
 from casework.workflow import Action
-from db.config import Settings
 from db.models import Capture, CaptureJob, Evidence
 from db.read_model import ReadModel
 from db.types import utcnow

@@ -28,8 +28,8 @@ from casework.checkpoints import (
     latest_checkpoints,
     record_checkpoint,
 )
+from casework.settings import get_settings
 from casework.signing import SigningKey, public_keyring, rotate_installation_key, sign_bytes
-from db.config import get_settings
 from db.models import AuditCheckpoint, AuditEvent, AuditHead
 from tests.factories import CAMPAIGN_NOW, make_case, make_desk
 from tests.tampering import lift_append_only_guard

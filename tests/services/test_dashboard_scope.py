@@ -25,6 +25,7 @@ EVERYTHING = DashboardFilters()
 
 @pytest.fixture(scope="module")
 def world(demo_cases_database):
+    """The demo cases, the read model over them and every demo account as an actor."""
     url, engine = demo_cases_database
     model = ReadModel(url)
     with Session(engine) as session:

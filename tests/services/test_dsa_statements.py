@@ -54,11 +54,6 @@ A = Action
 CIVIC = "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS"
 
 
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
-
-
 def _decide(session, desk, decision=None, **case_overrides):
     case_overrides.setdefault("posted_at", CAMPAIGN_NOW - timedelta(days=1))
     case_overrides.setdefault("content_type", "video")

@@ -34,7 +34,6 @@ from tests.factories import (
     advance,
     make_actor,
     make_case,
-    make_desk,
     reload,
     report,
 )
@@ -46,12 +45,6 @@ DAY = timedelta(days=1)
 VIDEO = "7312345678901234567"
 TIKTOK = f"https://www.tiktok.com/@akun.contoh/video/{VIDEO}"
 TIKTOK_KEY = f"tiktok:video:{VIDEO}"
-
-
-@pytest.fixture
-def desk(session):
-    """A national officer and lead, a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 def _events(session: Session, case_id: int) -> list[str]:

@@ -10,8 +10,8 @@ from sqlmodel import select
 from casework.accounts import update_preferences
 from casework.errors import ValidationError
 from casework.mailer import send_due_email
+from casework.settings import Settings
 from casework.workflow import Action
-from db.config import Settings
 from db.models import Notification, User
 from tests.factories import advance, make_case, make_desk
 from tests.receivers import smtp_server
@@ -21,6 +21,7 @@ PUBLIC_URL = "https://pantau.example.go.id"
 
 @pytest.fixture
 def mailbox():
+    """A local SMTP server that keeps what it receives."""
     with smtp_server() as running:
         yield running
 

@@ -45,9 +45,9 @@ from casework.evidence import (
 )
 from casework.i18n import translator
 from casework.roles import Role
+from casework.settings import Settings
 from casework.taxonomy import seed_reference_data
 from casework.workflow import Action
-from db.config import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Evidence, EvidenceBlob
@@ -190,12 +190,6 @@ def crowded_docx() -> bytes:
 
 
 # --- fixtures and helpers --------------------------------------------------------------
-
-
-@pytest.fixture
-def desk(session):
-    """A national office (officer, lead), a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from casework.first_admin import (
     create_admin,
     issue_setup_code,
 )
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import AuditEvent, Organisation, SetupCode, User
 from db.types import utcnow

@@ -360,7 +360,7 @@ def test_the_case_page_shows_the_cases_own_zone_and_its_phase_label(session):
 def test_a_new_account_starts_in_its_offices_zone(session):
     from casework.admin import invite_user
     from casework.schemas import InvitationIn
-    from db.config import get_settings
+    from casework.settings import get_settings
 
     admin = make_actor(session, role=Role.ADMIN)
     office = make_organisation(session, name="Bawaslu Provinsi Papua", region_code="91")

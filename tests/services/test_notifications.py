@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from casework.cases import add_comment
@@ -20,15 +19,10 @@ from casework.notifications import (
 from casework.roles import Role
 from casework.workflow import Action
 from db.models import Notification, SlaAlert
-from tests.factories import advance, make_actor, make_case, make_desk, reload
+from tests.factories import advance, make_actor, make_case, reload
 
 A = Action
 H = timedelta(hours=1)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _kinds(session, user_id: int) -> list[str]:

@@ -111,7 +111,8 @@ MATRIX = {
     # the conversation: whoever may see the case; observers and admins never take part
     # (refused by role, alike for any id: see test_direct_objects)
     "comment_shared":         (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NO,   NO,  NO),
-    "comment_internal":       (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NO,   NO,  NO),
+    # a platform's comments are always shared: its internal note is refused as bad input
+    "comment_internal":       (OK,  OK, NF,   OK,  OK, NF,   BAD, NF,  OK,  NF,   NO,   NO,  NO),
     # reading one case, or the queue
     "get_case":               (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),
     "case_urls":              (OK,  OK, NF,   OK,  OK, NF,   OK,  NF,  OK,  NF,   NF,   NF,  NF),

@@ -12,15 +12,10 @@ from casework.assignment import assign_case
 from casework.queries import CaseFilters, View, count_cases, list_cases
 from casework.roles import Role
 from casework.workflow import Action
-from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case, make_desk
+from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case
 
 A = Action
 H = timedelta(hours=1)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _refs(session, actor, **filters) -> set[str]:
@@ -65,6 +60,7 @@ SEARCH_CASES = {
 
 @pytest.fixture
 def searchable(session, desk):
+    """The cases of SEARCH_CASES, filed by the desk, by key."""
     return {key: _case(session, desk, **values) for key, values in SEARCH_CASES.items()}
 
 

@@ -33,6 +33,7 @@ def link(n: int) -> list[str]:
 
 @pytest.fixture
 def desk_and_model(file_database):
+    """A session with the desk, the read model over the same file and the fake clock it reads."""
     url, engine = file_database
     clock = FakeClock()
     session = Session(engine, expire_on_commit=False)

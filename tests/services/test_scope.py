@@ -13,15 +13,10 @@ from casework.errors import CaseNotFound
 from casework.roles import Role
 from casework.workflow import Action
 from db.models import Organisation
-from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
+from tests.factories import advance, make_actor, make_case, removal_decision
 
 A = Action
 MISSING_ID = 999_999
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _sent(session, desk, **overrides):

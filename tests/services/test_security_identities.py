@@ -12,7 +12,7 @@ from casework.errors import ValidationError
 from casework.identities import resolve_identity
 from casework.roles import OrgKind, Role
 from casework.schemas import InvitationIn
-from db.config import Settings
+from casework.settings import Settings
 from db.models import AuditEvent, Notification, User
 from tests.factories import make_actor, make_organisation, make_user
 

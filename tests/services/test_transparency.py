@@ -171,6 +171,7 @@ def test_a_liaison_reads_the_report_of_their_own_platforms_and_no_other_version(
 
 @pytest.fixture(scope="module")
 def labels(demo_cases_database):
+    """The report's labels in each language."""
     _url, engine = demo_cases_database
     with Session(engine) as session:
         return {language: report_labels(session, language) for language in ("id", "en")}

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from casework.errors import PermissionDenied, ValidationError
 from casework.roles import OrgKind, Role
+from casework.settings import Settings
 from casework.webhook_sender import backoff, deliver_due
 from casework.webhooks import (
     list_deliveries,
@@ -22,7 +23,6 @@ from casework.webhooks import (
     verify,
 )
 from casework.workflow import Action
-from db.config import Settings
 from db.models import AuditEvent, WebhookDelivery
 from tests.factories import (
     CAMPAIGN_NOW,
@@ -41,11 +41,13 @@ EVENTS = ["case.referred", "case.decision_recorded", "case.closed"]
 
 @pytest.fixture
 def admin(session):
+    """An admin of the supervisory body, who registers the endpoints."""
     return make_actor(session, role=Role.ADMIN)
 
 
 @pytest.fixture
 def receiver():
+    """A local HTTPS-less webhook receiver that records what it is sent."""
     with webhook_receiver() as running:
         yield running
 

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from casework import signing
+from casework.settings import Settings
 from casework.signing import (
     SigningKey,
     SigningKeyInvalid,
@@ -23,7 +24,6 @@ from casework.signing import (
     sign_bytes,
     verify_bytes,
 )
-from db.config import Settings
 
 
 def _settings(tmp_path, **overrides) -> Settings:
