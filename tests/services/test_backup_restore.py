@@ -1,5 +1,5 @@
 """The backup and restore commands of the deployment guide (docs/deploy.md), run as an
-operator runs them: `python -m db.backup create|restore|check` in a subprocess, against a
+operator runs them: `python -m casework.backup create|restore|check` in a subprocess, against a
 database holding cases, evidence and a chained audit log. The restored copy holds the
 same rows and the same evidence bytes, and its audit chain verifies."""
 
