@@ -17,6 +17,8 @@ from pages.bundle_panel import bundle_download
 from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
 
+DRAWN_IDS = "queue_table_drawn_ids"  # the case ids of the table as last drawn, in order
+
 
 def case_clock(case, now) -> sla.Clock:
     return sla.clock(
@@ -145,11 +147,21 @@ def render() -> None:
             columns["deadline"]: st.column_config.TextColumn(width="medium"),
         },
     )
+    # A selection names rows by position in the table the browser drew, which is the
+    # previous run's: map positions through the ids kept then, so that a list that
+    # changed in between (a deadline passed, a case was filed) opens what was clicked.
+    drawn = st.session_state.get(DRAWN_IDS) or [case.id for case in result.rows]
+    st.session_state[DRAWN_IDS] = [case.id for case in result.rows]
     cells = selection.selection.get("cells", []) if selection else []
     clicked = [row for row, column in cells if column != columns["link"]]
-    if clicked and clicked[0] < len(result.rows):
-        _open(result.rows[clicked[0]])
-    chosen = [result.rows[i] for i in (selection.selection.rows if selection else [])]
+    if clicked and clicked[0] < len(drawn):
+        _open(drawn[clicked[0]])
+    shown = {case.id: case for case in result.rows}
+    chosen = [
+        shown[drawn[i]]
+        for i in (selection.selection.rows if selection else [])
+        if i < len(drawn) and drawn[i] in shown
+    ]
     if bulk:
         st.caption(_("Click a case to open it; tick rows to act on them together."))
     else:
@@ -173,5 +185,5 @@ def render() -> None:
         st.rerun()
 
 
-def _open(case) -> None:
-    st.switch_page(registry.page("case"), query_params={"id": str(case.id)})
+def _open(case_id: int) -> None:
+    st.switch_page(registry.page("case"), query_params={"id": str(case_id)})

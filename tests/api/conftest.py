@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,8 +14,7 @@ from casework.api_tokens import Scope, create_api_token
 from casework.roles import OrgKind, Role
 from casework.settings import Settings
 from db.engine import build_engine
-from db.migrate import upgrade_to_head
-from tests.conftest import ON_POSTGRES, _copy_template_into, _drop_postgres_schema, _postgres_engine
+from tests.conftest import ON_POSTGRES, _copy_template_into, postgres_database
 from tests.factories import make_actor, make_desk, make_organisation, platform_operator
 from web.api import create_api
 
@@ -24,18 +22,12 @@ ALL_SCOPES = [str(scope) for scope in Scope]
 
 
 @pytest.fixture
-def engine(tmp_path) -> Iterator[Engine]:
+def engine(request, tmp_path) -> Iterator[Engine]:
     """A database of its own that the API's threads can share with the test: an SQLite
-    file (an in-memory one lives on a single connection), or a PostgreSQL schema."""
+    file (an in-memory one lives on a single connection), or a PostgreSQL database."""
     if ON_POSTGRES:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        engine = _postgres_engine(schema)
-        try:
-            upgrade_to_head(engine)
+        with postgres_database(seeded="session" in request.fixturenames) as engine:
             yield engine
-        finally:
-            engine.dispose()
-            _drop_postgres_schema(schema)
     else:
         engine = build_engine(f"sqlite:///{tmp_path}/api.db")
         _copy_template_into(engine, seeded=False)

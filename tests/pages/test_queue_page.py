@@ -195,3 +195,22 @@ def test_one_click_on_a_case_opens_it(demo_database):
     assert not at.exception, at.exception
     assert at.query_params["id"] == first["Link"].split("=")[1]
     assert at.title[0].value == first["Reference"]
+
+
+def test_a_click_opens_the_case_that_was_drawn_even_when_the_list_changed_since(
+    demo_database,
+):
+    at = _queue("demo.officer", view="needs_me")
+    drawn = at.dataframe[0].value.iloc[0]
+    # Between the draw and the click, the first case leaves the view.
+    with Session(engine_module.get_engine()) as session:
+        case = session.exec(select(Case).where(Case.reference == drawn["Reference"])).one()
+        case.status = Status.CLOSED
+        session.add(case)
+        session.commit()
+    at.session_state["queue_table"] = {
+        "selection": {"rows": [], "columns": [], "cells": [[0, "Title"]]}
+    }
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == drawn["Reference"]
