@@ -193,3 +193,16 @@ def session(engine: Engine) -> Iterator[Session]:
             seed_reference_data(session)
             session.commit()
         yield session
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` (the README's test command), the tests of a module that
+    share a module-scoped fixture (a started server, a seeded demo database) run on one
+    worker, which builds that fixture once instead of once per worker."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        definitions = (d for defs in info.name2fixturedefs.values() for d in defs)
+        if any(d.scope == "module" for d in definitions):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
