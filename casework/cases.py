@@ -18,6 +18,8 @@ from casework.access import log_denied
 from casework.actors import Actor, actor_for, case_scope, may_see_internal
 from casework.audit import record_event
 from casework.capture.schedule import enqueue_filed_case, schedule_verification
+from casework.clocks import breach
+from casework.clocks import service as clock_service
 from casework.decision_signatures import verify_decision_signature
 from casework.elections import load_calendar
 from casework.errors import (
@@ -285,6 +287,11 @@ def _transition(
     except StaleDataError as error:
         session.rollback()
         raise StaleVersion() from error
+    detail = dict(detail or {})
+    # Every deadline the action starts, pauses, resumes or stops (issue 18), in its event.
+    clocks = clock_service.drive(session, case, str(action), now, detail=detail)
+    if clocks:
+        detail["clocks"] = clocks
     record_event(
         session,
         action=action,
@@ -292,7 +299,7 @@ def _transition(
         case_id=case.id,
         from_status=source,
         to_status=transition.target,
-        detail=detail or {},
+        detail=detail,
         at=now,
     )
     # Webhooks go out through an outbox row in this same transaction: never a wait.
@@ -334,7 +341,11 @@ def start_review(*, session: Session, actor: Actor, case_id: int, version: int, 
 def refer_to_platform(
     *, session: Session, actor: Actor, case_id: int, version: int, note: str = "", now=None
 ) -> Case:
-    """Send the case to its platform; the SLA clock starts."""
+    """Send the case to its platform; the SLA clock starts. With the hierarchy rule on,
+    only designated national staff refer (issue 17)."""
+    from casework.statutory.flow import check_may_refer
+
+    check_may_refer(session, actor, "refer_to_platform", case_id)
     note = (note or "").strip()[:MAX_REASON]
 
     def start_clock(case: Case, at: datetime) -> None:
@@ -643,13 +654,8 @@ ESCALATION_TOO_EARLY = N_("Escalation needs a missed deadline or a decision cont
 def escalation_refusal(case: Case, now: datetime) -> str | None:
     """Why escalating `case` at `now` would be refused (a message id), or None. The
     service refuses with it; the case page shows the action disabled with it."""
-    breached = sla.is_breached(
-        due=case.sla_due_at,
-        decided_at=case.decided_at,
-        paused_since=case.sla_paused_since,
-        now=now,
-    )
-    if not breached and case.contest_count < 2:
+    # The one definition of breached (casework.clocks.breach), over the case's columns.
+    if not breach.legacy_breached(case, now) and case.contest_count < 2:
         return ESCALATION_TOO_EARLY
     return None
 
@@ -685,9 +691,17 @@ def escalate_to_regulator(
 
 @rolls_back
 def record_regulator_order(
-    *, session: Session, actor: Actor, case_id: int, version: int, order: str, now=None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    order: str,
+    mendesak: bool = False,
+    now=None,
 ) -> Case:
-    """The regulator records the order it issued on an escalated case."""
+    """The regulator records the order it issued on an escalated case. It starts the
+    regulatory clock: 1x24 hours, or 4 hours when Komdigi marks the order mendesak."""
     order = required_text(order, "order", MAX_REASON)
     case = _transition(
         session,
@@ -696,7 +710,7 @@ def record_regulator_order(
         version,
         Action.RECORD_REGULATOR_ORDER,
         now=now,
-        detail={"order": order},
+        detail={"order": order, "mendesak": True} if mendesak else {"order": order},
     )
     _comment(session, actor, case, order, "shared", case.updated_at)
     notify_platform(session, case, kind="regulator_order")

@@ -43,6 +43,8 @@ EVENTS = {
     "case.decision_recorded": N_("Decision recorded"),
     "case.closed": N_("Case closed"),
     "case.sla_at_risk": N_("Deadline at risk"),
+    "case.clock_at_risk": N_("A statutory or regulatory deadline at risk"),
+    "case.clock_breached": N_("A statutory or regulatory deadline missed"),
 }
 # The lifecycle actions that are events (casework.cases calls `case_event`).
 ACTION_EVENTS = {

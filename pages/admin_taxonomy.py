@@ -21,8 +21,9 @@ from casework.taxonomy import (
     update_term,
 )
 from db.engine import session_scope
-from pages import admin_law, ui
+from pages import admin_law, clock_rules_panel, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
+from pages.statutory_admin import statutory_tab
 
 
 def render() -> None:
@@ -37,10 +38,13 @@ def render() -> None:
             _("Elections"),
             _("Election calendar"),
             _("Phase types"),
-            _("SLA deadlines"),
+            _("Agreed deadlines"),
             _("Platforms"),
             _("Regions"),
             _("DSA mappings"),
+            _("Deadline rules"),
+            _("Holidays"),
+            _("Violation handling"),
         ]
     )
     with tabs[0]:
@@ -61,6 +65,12 @@ def render() -> None:
         _regions(actor)
     with tabs[8]:
         render_dsa_mappings(actor)
+    with tabs[9]:
+        clock_rules_panel.rules_tab(actor)
+    with tabs[10]:
+        clock_rules_panel.holidays_tab(actor)
+    with tabs[11]:
+        statutory_tab(actor)
 
 
 def _report(errors: list[str]) -> None:

@@ -13,6 +13,7 @@ from casework.errors import CaseNotFound, DomainError
 from casework.event_kinds import describe, event_label
 from casework.evidence import may_add_evidence
 from casework.i18n import N_
+from casework.statutory.services import STATUTORY_SERVICES
 from casework.taxonomy import term_label, terms
 from casework.urls import links_in_text
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -21,9 +22,11 @@ from pages import registry, ui
 from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
 from pages.case_panels import history_download, run_on_case, work_panel
+from pages.clock_panel import render_clocks
 from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_custody, render_evidence, render_upload
 from pages.links import link_line, link_table, row_for
+from pages.statutory_panel import render_statutory
 
 # What each action asks for: (keyword of the service, label message id, required).
 ACTION_INPUTS = {
@@ -36,6 +39,10 @@ ACTION_INPUTS = {
     Action.RECORD_REGULATOR_ORDER: ("order", N_("The order issued"), True),
     Action.CLOSE: ("note", N_("Closing note (optional)"), False),
     Action.REOPEN: ("reason", N_("Why reopen?"), True),
+    # Komdigi as a channel (issue 17); their services live in casework.statutory.
+    Action.REQUEST_KOMDIGI: ("recommendation", N_("Recommendation"), False),
+    Action.KOMDIGI_CRITERIA_NOT_MET: ("reason", N_("Reason"), True),
+    Action.KOMDIGI_REQUEST_INFORMATION: ("question", N_("Your question to the officer"), True),
 }
 
 
@@ -73,6 +80,7 @@ def render() -> None:
     st.session_state[seen_key] = seen
     _header(view, actor)
     _action_panel(view, actor, version=seen[0], actions=seen[1])
+    render_clocks(view, actor)
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
@@ -86,6 +94,7 @@ def render() -> None:
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
+        render_statutory(view.case_id, actor)
         if may_add_evidence(actor):
             render_upload(view, actor)
         _comment_form(view, actor)
@@ -368,7 +377,7 @@ def _entries(view: CaseView, actor) -> None:
 
 def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
     _ = ui.gettext()
-    service = ACTION_SERVICES[action]
+    service = ACTION_SERVICES.get(action) or STATUTORY_SERVICES[action]
 
     def work(session) -> None:
         service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
