@@ -379,7 +379,10 @@ def list_cases(
     conditions = _conditions(session, actor, filters, now)
     total = _count(session, actor, filters, now)
     page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
-    column = SORTABLE.get(sort) or Case.updated_at
+    # `is None`, not `or`: a subquery column (the next clock's due time) has no truth value.
+    column = SORTABLE.get(sort)
+    if column is None:
+        column = Case.updated_at
     order = column.desc() if descending else column.asc()
     if sort in ("sla_due_at", "next_clock_due"):
         # Cases without a deadline go last whichever way the deadline sorts. Only this
