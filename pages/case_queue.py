@@ -60,11 +60,12 @@ def render() -> None:
     lang = ui.language()
     st.title(_("Case queue"))
     ui.show_flash()
-    if actor.is_supervisory_caseworker:
-        _statutory_views(actor)
     sync_from_link(actor)
     filters, sort, descending = filter_bar(actor)
     publish_to_link(filters, sort, descending, actor)
+    # After the queue's own views and filters, which stay the first thing on the page.
+    if actor.is_supervisory_caseworker:
+        _statutory_views(actor)
     page_number = st.session_state.get("queue_page", 1)
     now = utcnow()
     with session_scope() as session:
