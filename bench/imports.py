@@ -100,7 +100,8 @@ def rows_csv(rows: list[dict[str, Any]], language: str = "id") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([header(name, language) for name in FIELDS])
-    writer.writerows([row[name] for name in FIELDS] for row in rows)
+    # Columns a generated row leaves out (the statutory intake's, issue 17) stay empty.
+    writer.writerows([row.get(name, "") for name in FIELDS] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -9,8 +9,15 @@ is. `take_action` is the one write path: it checks scope, version, state and rol
 through the transition table, applies the effect, writes the audit event, queues the
 webhook, adds the comment and notifies, all in one unit of work (casework/uow.py).
 
-To add an action: a value in `Action`, its rows in `TRANSITIONS`, a label in
-`ACTION_LABELS`, and a row in `SPECS`. The case page draws its form from the spec and
+An action moves one of two tracks. The takedown track moves `Case.status` through
+`casework.workflow.TRANSITIONS`; the statutory track (issue 17: kajian awal, kajian and
+its approval, forwarding, Gakkumdu's outcome, forwarding up, concluding) moves
+`Case.statutory_stage` through `casework.statutory.stages.STAGE_TRANSITIONS`. Either
+way the step runs the same path here, and drives the case's clocks (casework.clocks) in
+the same transaction, their changes carried in the action's audit event.
+
+To add an action: a value in `Action`, its rows in its track's transition table, a label
+in `ACTION_LABELS`, and a row in `SPECS`. The case page draws its form from the spec and
 the registry tests (tests/unit/test_actions.py) hold the table honest."""
 
 from __future__ import annotations
@@ -29,12 +36,18 @@ from casework.actors import Actor
 from casework.audit import record_event
 from casework.capture.schedule import schedule_verification
 from casework.case_access import flush_or_stale, load_case
+from casework.clocks import breach
+from casework.clocks import service as clock_service
 from casework.decision_signatures import verify_decision_signature
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
 from casework.i18n import N_, Translatable
 from casework.notifications import notify_case_parties, notify_platform, notify_regulator
+from casework.permissions import works_cases
 from casework.schemas import DecisionIn
 from casework.settings import get_settings
+from casework.statutory import steps
+from casework.statutory.flow import MAX_TEXT
+from casework.statutory.stages import STAGE_LABELS, find_stage_transition
 from casework.taxonomy import sla_policy
 from casework.uow import unit_of_work
 from casework.validation import clean_decision, required_text
@@ -76,6 +89,13 @@ class ActionInput:
         return (value or "").strip()[: self.max_length]
 
 
+class Track(StrEnum):
+    """Which state an action moves, and through which transition table."""
+
+    TAKEDOWN = "takedown"  # Case.status, casework.workflow.TRANSITIONS
+    STATUTORY = "statutory"  # Case.statutory_stage, casework.statutory.stages
+
+
 class Recipients(StrEnum):
     PLATFORM = "platform"  # the liaisons of the platform's operator
     CASE_PARTIES = "case_parties"  # the case's officer (assignee, else filer), not the actor
@@ -94,6 +114,7 @@ class Notice:
 class ActionSpec:
     action: Action
     inputs: tuple[ActionInput, ...] = ()
+    track: Track = Track.TAKEDOWN
     effect: Effect | None = None
     # Load the platform's SLA policy (one read) before the effect runs.
     uses_policy: bool = False
@@ -187,10 +208,8 @@ ESCALATION_TOO_EARLY = N_("Escalation needs a missed deadline or a decision cont
 def escalation_refusal(case: Case, now: datetime) -> str | None:
     """Why escalating `case` at `now` would be refused (a message id), or None. The
     spec's effect refuses with it; the case page shows the action disabled with it."""
-    breached = sla.is_breached(
-        due=case.sla_due_at, decided_at=case.decided_at, paused_since=case.sla_paused_since, now=now
-    )
-    if not breached and case.contest_count < 2:
+    # The one definition of breached (casework.clocks.breach), over the case's columns.
+    if not breach.legacy_breached(case, now) and case.contest_count < 2:
         return ESCALATION_TOO_EARLY
     return None
 
@@ -343,6 +362,7 @@ SPECS: dict[Action, ActionSpec] = {
             effect=start_clock,
             uses_policy=True,
             shared_comment="note",
+            prepare=steps.may_refer("refer_to_platform"),
             notice=Notice("case_referred", _PLATFORM),
             event=Event.REFERRED,
         ),
@@ -409,8 +429,15 @@ SPECS: dict[Action, ActionSpec] = {
         ActionSpec(
             Action.RECORD_REGULATOR_ORDER,
             inputs=(ActionInput("order", N_("The order issued")),),
+            effect=steps.order_received,
             shared_comment="order",
             notice=Notice("regulator_order", _PLATFORM),
+            # Komdigi's order on its request comes with its letter (the statutory panel).
+            other_inputs=("mendesak", "order_number", "order_date", "note"),
+            prepare=steps.clean_order,
+            check=steps.find_order_request,
+            record=steps.record_order,
+            detail=steps.order_detail,
         ),
         ActionSpec(
             Action.CLOSE,
@@ -424,6 +451,111 @@ SPECS: dict[Action, ActionSpec] = {
             effect=reopen,
         ),
         ActionSpec(Action.RESUME_REVIEW),
+        # Komdigi as a channel (issue 17), on the takedown track.
+        ActionSpec(
+            Action.REQUEST_KOMDIGI,
+            inputs=(
+                ActionInput("recommendation", N_("Recommendation"), False, MAX_TEXT),
+                ActionInput("addressee", N_("Addressee (optional)"), False, 300),
+            ),
+            effect=steps.stamp_escalated,
+            other_inputs=("language",),
+            prepare=steps.clean_komdigi_request,
+            record=steps.add_forwarding,
+            notice=Notice("case_escalated", Recipients.REGULATOR),
+            detail=lambda values: {},
+        ),
+        ActionSpec(
+            Action.KOMDIGI_CRITERIA_NOT_MET,
+            inputs=(ActionInput("reason", N_("Reason")),),
+            shared_comment="reason",
+            check=steps.find_komdigi_request,
+            record=steps.komdigi_answer("criteria_not_met", "reason"),
+        ),
+        ActionSpec(
+            Action.KOMDIGI_REQUEST_INFORMATION,
+            inputs=(ActionInput("question", N_("Your question to the officer")),),
+            shared_comment="question",
+            check=steps.find_komdigi_request,
+            record=steps.komdigi_answer("information_requested", "question"),
+            detail=lambda values: {"reason": values["question"]},
+        ),
+        # The statutory track (issue 17): rows of casework.statutory.stages.
+        ActionSpec(
+            Action.REGISTER_LAPORAN,
+            inputs=(ActionInput("note", N_("Note (optional)"), required=False),),
+            track=Track.STATUTORY,
+            record=steps.record_registered,
+        ),
+        ActionSpec(
+            Action.DECLINE_REGISTRATION,
+            inputs=(ActionInput("reason", N_("Reason")),),
+            track=Track.STATUTORY,
+            record=steps.record_not_registered,
+        ),
+        ActionSpec(
+            Action.DRAFT_KAJIAN,
+            inputs=(
+                ActionInput("facts", N_("Facts"), True, MAX_TEXT),
+                ActionInput("analysis", N_("Analysis"), True, MAX_TEXT),
+                ActionInput("recommendation", N_("Recommendation"), False, MAX_TEXT),
+            ),
+            track=Track.STATUTORY,
+            other_inputs=("conclusion", "violation_kind", "legal_ground_ids"),
+            prepare=steps.clean_kajian,
+            record=steps.write_draft,
+            detail=steps.kajian_detail,
+        ),
+        ActionSpec(
+            Action.APPROVE_KAJIAN,
+            track=Track.STATUTORY,
+            check=steps.find_draft,
+            record=steps.approve_draft,
+            detail=steps.approval_detail,
+        ),
+        ActionSpec(
+            Action.RETURN_KAJIAN,
+            inputs=(ActionInput("reason", N_("Reason")),),
+            track=Track.STATUTORY,
+            record=steps.return_draft,
+        ),
+        ActionSpec(
+            Action.FORWARD_CASE,
+            inputs=(
+                ActionInput("addressee", N_("Addressee (optional)"), False, 300),
+                ActionInput("recommendation", N_("Recommendation"), False, MAX_TEXT),
+            ),
+            track=Track.STATUTORY,
+            effect=steps.to_komdigi,
+            other_inputs=("body", "language"),
+            prepare=steps.clean_forwarding,
+            check=steps.komdigi_move,
+            record=steps.add_forwarding,
+            detail=steps.forwarding_detail,
+        ),
+        ActionSpec(
+            Action.RECORD_GAKKUMDU_OUTCOME,
+            inputs=(ActionInput("note", N_("Note (optional)"), required=False),),
+            track=Track.STATUTORY,
+            other_inputs=("forwarding_id", "outcome"),
+            prepare=steps.clean_outcome,
+            check=steps.find_gakkumdu_forwarding,
+            record=steps.record_outcome,
+            detail=steps.outcome_detail,
+        ),
+        ActionSpec(
+            Action.FORWARD_UP,
+            inputs=(ActionInput("note", N_("Note (optional)"), required=False),),
+            track=Track.STATUTORY,
+            effect=steps.move_up,
+            check=steps.find_parent_office,
+            detail=steps.forward_up_detail,
+        ),
+        ActionSpec(
+            Action.CONCLUDE_HANDLING,
+            inputs=(ActionInput("note", N_("Note (optional)"), required=False),),
+            track=Track.STATUTORY,
+        ),
     )
 }
 
@@ -506,20 +638,33 @@ def _transition(
     # hear "it changed", not a puzzling "not possible in this state".
     if case.version != version:
         raise StaleVersion()
-    transition = find_transition(case.status, action)
-    if transition is None:
-        raise InvalidTransition(status=Translatable(STATUS_LABELS[Status(case.status)]))
-    if actor.role not in transition.roles:
+    statutory = spec.track == Track.STATUTORY
+    if statutory:
+        transition = find_stage_transition(case.statutory_stage, action)
+        if transition is None:
+            label = STAGE_LABELS.get(case.statutory_stage, N_("Other change"))
+            raise InvalidTransition(status=Translatable(label))
+        # The statutory track is the supervisory body's own work.
+        allowed = actor.role in transition.roles and works_cases(actor)
+    else:
+        transition = find_transition(case.status, action)
+        if transition is None:
+            raise InvalidTransition(status=Translatable(STATUS_LABELS[Status(case.status)]))
+        allowed = actor.role in transition.roles
+    if not allowed:
         log_denied(actor, str(action), case_id=case_id)
         raise PermissionDenied()
     if spec.check is not None:
         values.update(spec.check(session, actor, case, values))
     policy = sla_policy(session, case.platform_code) if spec.uses_policy else sla.SlaPolicy()
     changes = spec.effect(case, now, policy, values) if spec.effect is not None else {}
-    source = case.status
+    source = case.statutory_stage if statutory else case.status
     # One flush per action, so the version moves by exactly one.
     with session.no_autoflush:
-        case.status = transition.target
+        if statutory:
+            case.statutory_stage = transition.target
+        else:
+            case.status = transition.target
         case.updated_at = now
         for field, value in changes.items():
             setattr(case, field, value)
@@ -529,13 +674,19 @@ def _transition(
         detail = spec.detail(values)
     else:
         detail = {i.name: values[i.name] for i in spec.inputs if values[i.name]}
+    if statutory:
+        detail = {"from_stage": source, "to_stage": transition.target, **detail}
+    # Every deadline the action starts, pauses, resumes or stops (issue 18), in its event.
+    clocks = clock_service.drive(session, case, str(action), now, detail=detail)
+    if clocks:
+        detail["clocks"] = clocks
     record_event(
         session,
         action=action,
         actor_id=actor.user_id,
         case_id=case.id,
-        from_status=source,
-        to_status=transition.target,
+        from_status=None if statutory else source,
+        to_status=None if statutory else transition.target,
         detail=detail,
         at=now,
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from casework import sla
 from casework.actors import Actor, case_scope, may_see_internal
 from casework.case_access import children_of, get_case
+from casework.clocks.service import ClockLine, clocks_of_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
 from casework.elections import phase_labels
@@ -86,6 +87,8 @@ class CaseView:
     time_zone: str = "Asia/Jakarta"
     phase_label: str | None = None
     next_step: NextStep | None = None  # the "Needs your action" panel
+    # Every deadline on the case (issue 18), the next due first.
+    clocks: list[ClockLine] = field(default_factory=list)
 
 
 def _label(session: Session, kind: str, code: str | None, language: str) -> str | None:
@@ -171,6 +174,7 @@ def load_case_view(
         timeline=timeline[-timeline_limit:] if timeline_limit else timeline,
         timeline_has_older=bool(timeline_limit) and len(timeline) > timeline_limit,
         time_zone=province.time_zone if province else "Asia/Jakarta",
+        clocks=clocks_of_case(session, case, now or utcnow()),
         phase_label=phase_labels(session, language).get(case.phase, case.phase)
         if case.phase
         else None,

@@ -168,7 +168,8 @@ def start_review(*, session: Session, actor: Actor, case_id: int, version: int, 
 def refer_to_platform(
     *, session: Session, actor: Actor, case_id: int, version: int, note: str = "", now=None
 ) -> Case:
-    """Send the case to its platform; the SLA clock starts."""
+    """Send the case to its platform; the SLA clock starts. With the hierarchy rule on,
+    only designated national staff refer (issue 17)."""
     return take_action(
         session=session,
         actor=actor,
@@ -309,9 +310,17 @@ def escalate_to_regulator(
 
 
 def record_regulator_order(
-    *, session: Session, actor: Actor, case_id: int, version: int, order: str, now=None
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    order: str,
+    mendesak: bool = False,
+    now=None,
 ) -> Case:
-    """The regulator records the order it issued on an escalated case."""
+    """The regulator records the order it issued on an escalated case. It starts the
+    regulatory clock: 1x24 hours, or 4 hours when Komdigi marks the order mendesak."""
     return take_action(
         session=session,
         actor=actor,
@@ -320,6 +329,7 @@ def record_regulator_order(
         action=Action.RECORD_REGULATOR_ORDER,
         now=now,
         order=order,
+        mendesak=mendesak,
     )
 
 

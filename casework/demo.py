@@ -251,6 +251,10 @@ def seed_demo(
             write_plans(session, plans[start : start + chunk_size])
             session.commit()
         added += len(plans)
+        from casework.statutory.demo import seed_statutory_showcase
+
+        seed_statutory_showcase(session, regional_officer=cast.regional_officer, now=now)
+        added += 1
     return added
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from casework.i18n import N_, format_datetime, format_number
 from casework.roles import ROLE_LABELS, Role
 from casework.sla import PRIORITY_LABELS, Priority
+from casework.statutory.stages import EVENT_LABELS as STATUTORY_EVENT_LABELS
 from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 
 # Events that are not lifecycle actions (those are labelled by ACTION_LABELS).
@@ -72,7 +73,15 @@ EVENT_LABELS = {
     "identity_link_refused": N_("Sign-in provider link refused"),
     "password_change_failed": N_("Wrong current password when changing it"),
     "administrator_created": N_("First administrator created"),
+    # deadlines (issue 18)
+    "clock_breached": N_("Deadline missed"),
+    "clock_recomputed": N_("Running deadlines moved to the rule's new version"),
+    "clock_rule_changed": N_("Deadline rule changed"),
+    "holiday_changed": N_("Holiday saved"),
+    "holiday_removed": N_("Holiday removed"),
 }
+# the statutory track (issue 17): letters, its rules and exports; its steps are actions
+EVENT_LABELS.update(STATUTORY_EVENT_LABELS)
 UNKNOWN_EVENT = N_("Other change")
 
 

@@ -16,6 +16,8 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from casework.clocks import breach
+from casework.clocks.warnings import check_clocks
 from casework.i18n import N_
 from casework.roles import OrgKind, Role
 from db.engine import begin_write
@@ -36,6 +38,8 @@ NOTIFICATION_TEXTS = {
     "case_escalated": N_("{reference} was escalated to the regulator."),
     "sla_at_risk": N_("The platform's deadline on {reference} is less than an hour away."),
     "sla_breached": N_("The platform missed its deadline on {reference}."),
+    "clock_at_risk": N_("A deadline on {reference} is less than an hour away."),
+    "clock_breached": N_("A deadline on {reference} was missed."),
     "identity_linked": N_(
         "Your account can now be signed in to through {provider}. "
         "If you did not do this, tell an administrator at once."
@@ -201,7 +205,8 @@ def check_sla(*, session: Session, now: datetime | None = None) -> int:
     session.rollback()  # end the read, so each warning starts a write transaction
     sent = 0
     for case_id, due in candidates:
-        kind = "breached" if due < now else "at_risk"
+        overdue = breach.is_breached(due=due, stopped_at=None, paused_since=None, now=now)
+        kind = "breached" if overdue else "at_risk"
         try:
             begin_write(session)
             taken = session.exec(
@@ -223,4 +228,5 @@ def check_sla(*, session: Session, now: datetime | None = None) -> int:
             sent += 1
         except IntegrityError:
             session.rollback()  # another replica sent this one
-    return sent
+    # Every other clock of a case: statutory, regulatory (issue 18).
+    return sent + check_clocks(session=session, now=now)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from casework.actors import Actor, case_scope
 from casework.case_access import trimmed_for
+from casework.clocks import breach
 from casework.i18n import N_
 from casework.roles import Role
 from casework.search import matching_case_ids
 from casework.workflow import AWAITING_PLATFORM, Status
-from db.models import Case, User
+from db.models import Case, CaseClock, User
 from db.types import utcnow
 
 SORTABLE = {
@@ -26,6 +28,21 @@ SORTABLE = {
     "reference": Case.reference,
     "priority": Case.priority,
 }
+# The next due running clock of any rule (issue 18).
+NEXT_CLOCK_DUE = (
+    select(func.min(CaseClock.due_at))
+    .where(CaseClock.case_id == Case.id, CaseClock.stopped_at.is_(None))
+    .correlate(Case)
+    .scalar_subquery()
+)
+SORTABLE["next_clock_due"] = NEXT_CLOCK_DUE
+CLOCK_STATES = ("running", "due_today", "overdue", "awaiting_order")
+CLOCK_STATE_LABELS = {
+    "running": N_("Running"),
+    "due_today": N_("Due today"),
+    "overdue": N_("Overdue"),
+    "awaiting_order": N_("Awaiting Komdigi's order"),
+}
 SORT_LABELS = {
     "due_soon": N_("Due soon"),
     "updated_at": N_("Last change"),
@@ -33,6 +50,7 @@ SORT_LABELS = {
     "sla_due_at": N_("Deadline"),
     "reference": N_("Reference"),
     "priority": N_("Priority"),
+    "next_clock_due": N_("Next deadline"),
 }
 MAX_PAGE_SIZE = 500
 # Counting every match of a broad filter over a million cases costs more than the page
@@ -92,6 +110,10 @@ class CaseFilters:
     view: str | None = None
     # kept for callers of the single-priority filter
     priority: str | None = None
+    # Deadlines (issue 18): a clock owner (supervisory, platform, regulator, gakkumdu)
+    # and a clock state (running, due_today, overdue, awaiting_order).
+    clock_owner: str | None = None
+    clock_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,12 +171,57 @@ def _due_soon_order(now: datetime) -> list:
 
 
 def _overdue(now: datetime) -> list:
-    return [
-        Case.sla_due_at < now,
-        Case.decided_at.is_(None),
-        Case.sla_paused_since.is_(None),
-        Case.status.in_(sorted(AWAITING_PLATFORM)),
-    ]
+    """The one definition of overdue (`casework.clocks.breach`)."""
+    return [breach.legacy_overdue_sql(Case, now)]
+
+
+def _clock_condition(actor: Actor, filters: CaseFilters, now: datetime):
+    """Cases with a clock of the owner and in the state asked for: "my office's deadlines
+    today" (supervisory, due_today), "platform overdue" (platform, overdue), "awaiting
+    Komdigi's order" (escalated, no regulatory clock yet)."""
+    owner, state = filters.clock_owner, filters.clock_state
+    if state == "awaiting_order":
+        started = select(CaseClock.id).where(
+            CaseClock.case_id == Case.id, CaseClock.kind == "regulatory"
+        )
+        return and_(Case.status == Status.ESCALATED, ~started.exists())
+    if not owner and state not in CLOCK_STATES:
+        return None
+    where = [CaseClock.case_id == Case.id, CaseClock.stopped_at.is_(None)]
+    if owner:
+        where.append(CaseClock.owner == owner)
+    if state == "overdue":
+        where.append(
+            breach.overdue_sql(CaseClock.due_at, CaseClock.stopped_at, CaseClock.paused_since, now)
+        )
+    elif state == "due_today":
+        zone = ZoneInfo(actor.time_zone or "Asia/Jakarta")
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        end_of_today = datetime.combine(tomorrow, time(0), tzinfo=zone)
+        where.extend([CaseClock.paused_since.is_(None), CaseClock.due_at < end_of_today])
+        where.append(
+            ~breach.breached_sql(
+                CaseClock.due_at, CaseClock.stopped_at, CaseClock.paused_since, now
+            )
+        )
+    # IN over the clocks that match, computed once: an EXISTS per case would walk the
+    # owner's index for every case (quadratic on SQLite).
+    return Case.id.in_(select(CaseClock.case_id).where(*where[1:]))
+
+
+def next_clocks(session: Session, case_ids: list[int]) -> dict[int, CaseClock]:
+    """For each case, its running clock due next (the queue's "next deadline")."""
+    if not case_ids:
+        return {}
+    rows = session.exec(
+        select(CaseClock)
+        .where(CaseClock.case_id.in_(case_ids), CaseClock.stopped_at.is_(None))
+        .order_by(CaseClock.case_id, CaseClock.due_at)
+    )
+    found: dict[int, CaseClock] = {}
+    for row in rows:
+        found.setdefault(row.case_id, row)
+    return found
 
 
 def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
@@ -180,7 +247,7 @@ def _view_conditions(actor: Actor, view: str | None, now: datetime) -> list:
 
 VIEW_STATUSES = {
     View.AWAITING_PLATFORM: tuple(sorted(AWAITING_PLATFORM)),
-    View.OVERDUE: tuple(sorted(AWAITING_PLATFORM)),
+    View.OVERDUE: breach.LIVE_STATUSES,
     View.INFO_REQUESTED: (Status.INFO_REQUESTED,),
     View.TO_VERIFY: (Status.DECIDED,),
 }
@@ -199,7 +266,8 @@ def _statuses(actor: Actor, filters: CaseFilters) -> tuple[str, ...] | None:
     elif filters.view in VIEW_STATUSES:
         allowed = set(VIEW_STATUSES[View(filters.view)])
     if filters.overdue_only:
-        allowed = set(AWAITING_PLATFORM) if allowed is None else allowed & set(AWAITING_PLATFORM)
+        live = set(breach.LIVE_STATUSES)
+        allowed = live if allowed is None else allowed & live
     if filters.statuses:
         allowed = set(filters.statuses) if allowed is None else allowed & set(filters.statuses)
     return None if allowed is None else tuple(sorted(str(s) for s in allowed))
@@ -269,6 +337,9 @@ def _conditions(
         conditions.append(Case.assignee_id == int(filters.assignee))
     if filters.overdue_only:
         conditions.extend(_overdue(now))
+    clock_condition = _clock_condition(actor, filters, now)
+    if clock_condition is not None:
+        conditions.append(clock_condition)
     for value, condition in (
         (filters.created_from, lambda v: Case.created_at >= v),
         (filters.created_to, lambda v: Case.created_at < v),
@@ -308,9 +379,12 @@ def list_cases(
     conditions = _conditions(session, actor, filters, now)
     total = _count(session, actor, filters, now)
     page = max(1, min(page, -(-min(total, COUNT_CAP) // page_size) or 1))
-    column = SORTABLE.get(sort) or Case.updated_at
+    # `is None`, not `or`: a subquery column (the next clock's due time) has no truth value.
+    column = SORTABLE.get(sort)
+    if column is None:
+        column = Case.updated_at
     order = column.desc() if descending else column.asc()
-    if sort == "sla_due_at":
+    if sort in ("sla_due_at", "next_clock_due"):
         # Cases without a deadline go last whichever way the deadline sorts. Only this
         # column may be empty; on the others NULLS LAST would cost PostgreSQL its index.
         order = order.nulls_last()

@@ -45,6 +45,14 @@ class ReportIn(BaseModel):
     province_code: str | None = None
     regency_code: str | None = None
     priority: str | None = None  # None: derived from the election calendar
+    # The statutory intake (issue 17). None: derived from `source` (own patrol: temuan).
+    intake_type: str | None = None
+    known_since: date | None = None
+    terlapor_name: str | None = None
+    terlapor_status: str | None = None
+    incident_at: datetime | None = None
+    incident_place: str | None = None
+    oversight_source: str | None = None
 
 
 class DecisionIn(BaseModel):

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from casework.actors import Actor
 from casework.audit import record_event
 from casework.capture.outcomes import seed_capture_markers
+from casework.clocks.seed import seed_clock_rules
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.legal_grounds import seed_legal_grounds
@@ -128,6 +129,7 @@ def seed_reference_data(session: Session) -> None:
 
     session.flush()
     seed_region_aliases(session)
+    seed_clock_rules(session)
     for code, name, voting_day, phases in ELECTIONS:
         election = session.get(Election, code)
         if election is None:

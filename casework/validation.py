@@ -30,6 +30,7 @@ from casework.i18n import N_
 from casework.legal_grounds import join_citations
 from casework.schemas import DECISION_LIMITS, REPORT_LIMITS, DecisionIn, ReportIn
 from casework.sla import Priority
+from casework.statutory.intake import clean_intake
 from casework.text import multi_line, single_line
 from casework.urls import MAX_URL_LENGTH, UrlInfo, analyse_url, platform_mismatch  # noqa: F401
 from db.models import CaseUrl, Platform, Region, TaxonomyTerm
@@ -161,9 +162,11 @@ def clean_report(
     infos, url_problem = clean_urls(report.urls, chosen)
     if url_problem:
         errors["urls"] = url_problem
+    intake = clean_intake(report, zone=local_zone.key, now=now, errors=errors)
     if errors:
         raise ValidationError(errors)
     cleaned = {
+        **intake,
         "title": title,
         "description": multi_line(report.description).strip(),
         "platform_code": platform.code,

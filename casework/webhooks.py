@@ -48,6 +48,8 @@ class Event(StrEnum):
     DECISION_RECORDED = "case.decision_recorded"
     CLOSED = "case.closed"
     SLA_AT_RISK = "case.sla_at_risk"
+    CLOCK_AT_RISK = "case.clock_at_risk"
+    CLOCK_BREACHED = "case.clock_breached"
 
 
 EVENTS = {
@@ -57,6 +59,8 @@ EVENTS = {
     Event.DECISION_RECORDED: N_("Decision recorded"),
     Event.CLOSED: N_("Case closed"),
     Event.SLA_AT_RISK: N_("Deadline at risk"),
+    Event.CLOCK_AT_RISK: N_("A statutory or regulatory deadline at risk"),
+    Event.CLOCK_BREACHED: N_("A statutory or regulatory deadline missed"),
 }
 SIGNATURE_HEADER = "Pantau-Signature"
 # The installation key's Ed25519 signature over the same "<t>.<raw body>": unlike the

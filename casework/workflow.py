@@ -40,6 +40,21 @@ class Action(StrEnum):
     CLOSE = "close_case"
     REOPEN = "reopen_case"
     RESUME_REVIEW = "resume_review"
+    # Komdigi as a channel (issue 17): a request for pemutusan akses from review, beside
+    # or instead of the direct referral; Komdigi's answers.
+    REQUEST_KOMDIGI = "request_komdigi"
+    KOMDIGI_CRITERIA_NOT_MET = "komdigi_criteria_not_met"
+    KOMDIGI_REQUEST_INFORMATION = "komdigi_request_information"
+    # The statutory track (casework/statutory/stages.py holds its own table).
+    REGISTER_LAPORAN = "register_laporan"
+    DECLINE_REGISTRATION = "decline_registration"
+    DRAFT_KAJIAN = "draft_kajian"
+    APPROVE_KAJIAN = "approve_kajian"
+    RETURN_KAJIAN = "return_kajian"
+    FORWARD_CASE = "forward_case"
+    RECORD_GAKKUMDU_OUTCOME = "record_gakkumdu_outcome"
+    FORWARD_UP = "forward_up"
+    CONCLUDE_HANDLING = "conclude_handling"
 
 
 STATUS_LABELS = {
@@ -72,7 +87,34 @@ ACTION_LABELS = {
     Action.CLOSE: N_("Close"),
     Action.REOPEN: N_("Reopen"),
     Action.RESUME_REVIEW: N_("Resume review"),
+    Action.REQUEST_KOMDIGI: N_("Request Komdigi"),
+    Action.KOMDIGI_CRITERIA_NOT_MET: N_("Does not meet the criteria"),
+    Action.KOMDIGI_REQUEST_INFORMATION: N_("Komdigi requests information"),
+    Action.REGISTER_LAPORAN: N_("Register the report"),
+    Action.DECLINE_REGISTRATION: N_("Do not register the report"),
+    Action.DRAFT_KAJIAN: N_("Draft the review"),
+    Action.APPROVE_KAJIAN: N_("Approve the review"),
+    Action.RETURN_KAJIAN: N_("Return the review"),
+    Action.FORWARD_CASE: N_("Forward"),
+    Action.RECORD_GAKKUMDU_OUTCOME: N_("Record Gakkumdu outcome"),
+    Action.FORWARD_UP: N_("Forward up"),
+    Action.CONCLUDE_HANDLING: N_("Conclude handling"),
 }
+
+# Actions of the statutory track: their rows live in casework.statutory.stages.
+STATUTORY_ACTIONS = frozenset(
+    {
+        Action.REGISTER_LAPORAN,
+        Action.DECLINE_REGISTRATION,
+        Action.DRAFT_KAJIAN,
+        Action.APPROVE_KAJIAN,
+        Action.RETURN_KAJIAN,
+        Action.FORWARD_CASE,
+        Action.RECORD_GAKKUMDU_OUTCOME,
+        Action.FORWARD_UP,
+        Action.CONCLUDE_HANDLING,
+    }
+)
 
 TERMINAL = frozenset({Status.MERGED})
 # Closed and rejected are final unless reopened: they still have a way out.
@@ -118,6 +160,23 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         _LEAD,
     )
     + _t((Status.ESCALATED,), Action.RECORD_REGULATOR_ORDER, Status.ESCALATED, _REGULATOR)
+    # Komdigi as a channel: from review instead of the referral, or beside a referral
+    # already with the platform. The case then waits on Komdigi (escalated).
+    + _t(
+        (
+            Status.IN_REVIEW,
+            Status.SENT,
+            Status.ACKNOWLEDGED,
+            Status.INFO_REQUESTED,
+            Status.CONTESTED,
+        ),
+        Action.REQUEST_KOMDIGI,
+        Status.ESCALATED,
+        _SUPERVISORY,
+    )
+    # Komdigi finds the request short of its criteria: the case is back in review.
+    + _t((Status.ESCALATED,), Action.KOMDIGI_CRITERIA_NOT_MET, Status.IN_REVIEW, _REGULATOR)
+    + _t((Status.ESCALATED,), Action.KOMDIGI_REQUEST_INFORMATION, Status.ESCALATED, _REGULATOR)
     + _t((Status.DECIDED, Status.ESCALATED), Action.CLOSE, Status.CLOSED, _SUPERVISORY)
     + _t((Status.CLOSED, Status.REJECTED), Action.REOPEN, Status.REOPENED, _SUPERVISORY)
     + _t((Status.REOPENED,), Action.RESUME_REVIEW, Status.IN_REVIEW, _SUPERVISORY)

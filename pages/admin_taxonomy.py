@@ -20,8 +20,9 @@ from casework.taxonomy import (
     update_platform_sla,
     update_term,
 )
-from pages import admin_law, calls, ui
+from pages import admin_law, calls, clock_rules_panel, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
+from pages.statutory_admin import statutory_tab
 
 
 def render() -> None:
@@ -36,10 +37,13 @@ def render() -> None:
             _("Elections"),
             _("Election calendar"),
             _("Phase types"),
-            _("SLA deadlines"),
+            _("Agreed deadlines"),
             _("Platforms"),
             _("Regions"),
             _("DSA mappings"),
+            _("Deadline rules"),
+            _("Holidays"),
+            _("Violation handling"),
         ]
     )
     with tabs[0]:
@@ -60,6 +64,12 @@ def render() -> None:
         _regions(actor)
     with tabs[8]:
         render_dsa_mappings(actor)
+    with tabs[9]:
+        clock_rules_panel.rules_tab(actor)
+    with tabs[10]:
+        clock_rules_panel.holidays_tab(actor)
+    with tabs[11]:
+        statutory_tab(actor)
 
 
 def _report(errors: list[str]) -> None:

@@ -22,9 +22,11 @@ from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
 from pages.case_panels import history_download, work_panel
+from pages.clock_panel import render_clocks
 from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_custody, render_evidence, render_upload
 from pages.links import link_line, link_table, row_for
+from pages.statutory_panel import render_statutory
 
 
 def _case_id() -> int | None:
@@ -61,6 +63,7 @@ def render() -> None:
     st.session_state[seen_key] = seen
     _header(view, actor)
     _action_panel(view, actor, version=seen[0], actions=seen[1])
+    render_clocks(view, actor)
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
@@ -75,6 +78,7 @@ def render() -> None:
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
+        render_statutory(view.case_id, actor)
         if view.may_add_evidence:
             render_upload(view, actor)
         _comment_form(view, actor)

@@ -13,6 +13,8 @@ from casework.legal_grounds import suggestions_for_case
 from casework.schemas import REPORT_LIMITS, ReportIn
 from casework.settings import get_settings
 from casework.sla import PRIORITY_LABELS, Priority
+from casework.statutory.intake import TERLAPOR_STATUS_LABELS
+from casework.statutory.stages import INTAKE_TYPE_LABELS
 from casework.taxonomy import platforms, provinces, regencies, term_label, terms
 from casework.urls import analyse_url
 from casework.workflow import STATUS_LABELS, Status
@@ -189,11 +191,62 @@ def render() -> None:
         max_chars=REPORT_LIMITS["reporter_contact"],
     )
 
+    _intake_fields(errors)
+
     matches = st.session_state.get(DUPLICATES_KEY)
     if matches:
         _duplicates_panel(actor, matches)
     elif st.button(_("File report"), type="primary", key="report_submit"):
         _submit(actor)
+
+
+def _intake_fields(errors) -> None:
+    """Temuan or laporan (issue 17): what each must carry. Left unchosen, the source
+    decides (own patrol: temuan), as for the cases filed before the type existed."""
+    _ = ui.gettext()
+    kind = st.radio(
+        _("Intake type"),
+        list(INTAKE_TYPE_LABELS),
+        format_func=lambda code: _(INTAKE_TYPE_LABELS[code]),
+        index=None,
+        horizontal=True,
+        key="report_intake_type",
+    )
+    ui.field_error(errors, "intake_type")
+    st.date_input(_("Known since"), value=None, key="report_known_since", format="DD/MM/YYYY")
+    ui.field_error(errors, "known_since")
+    if kind == "laporan":
+        columns = st.columns(2)
+        columns[0].text_input(_("Reported party"), key="report_terlapor_name", max_chars=200)
+        columns[1].selectbox(
+            _("Reported party's status"),
+            list(TERLAPOR_STATUS_LABELS),
+            format_func=lambda code: _(TERLAPOR_STATUS_LABELS[code]),
+            index=None,
+            key="report_terlapor_status",
+        )
+        ui.field_error(errors, "terlapor_name")
+        ui.field_error(errors, "terlapor_status")
+        columns = st.columns(3)
+        columns[0].date_input(
+            _("Date of the incident"), value=None, key="report_incident_date", format="DD/MM/YYYY"
+        )
+        columns[1].time_input(_("Time of the incident"), value=None, key="report_incident_time")
+        columns[2].text_input(_("Place"), key="report_incident_place", max_chars=300)
+        ui.field_error(errors, "incident_at")
+        ui.field_error(errors, "incident_place")
+        ui.field_error(errors, "reporter_name")
+        ui.field_error(errors, "reporter_contact")
+    elif kind == "temuan":
+        st.text_input(_("Oversight source"), key="report_oversight_source", max_chars=500)
+        ui.field_error(errors, "oversight_source")
+
+
+def _incident_at() -> datetime | None:
+    day = st.session_state.get("report_incident_date")
+    if day is None:
+        return None
+    return datetime.combine(day, st.session_state.get("report_incident_time") or time(0, 0))
 
 
 def _duplicates_panel(actor, matches) -> None:
@@ -266,6 +319,13 @@ def _submit(actor, *, add_to=None, link_to=None) -> None:
         source=state.get("report_source") or "",
         reporter_name=state.get("report_reporter_name"),
         reporter_contact=state.get("report_reporter_contact"),
+        intake_type=state.get("report_intake_type"),
+        known_since=state.get("report_known_since"),
+        terlapor_name=state.get("report_terlapor_name"),
+        terlapor_status=state.get("report_terlapor_status"),
+        incident_at=_incident_at(),
+        incident_place=state.get("report_incident_place"),
+        oversight_source=state.get("report_oversight_source"),
     )
     files = [(f.name, f.getvalue()) for f in state.get("report_evidence") or []]
     try:

@@ -11,9 +11,11 @@ import streamlit as st
 
 from casework import sla
 from casework.assignment import assignable_users
+from casework.clocks.engine import OWNER_LABELS, Owner
 from casework.elections import phase_labels
 from casework.errors import DomainError
 from casework.queries import (
+    CLOCK_STATE_LABELS,
     SORT_LABELS,
     VIEW_LABELS,
     CaseFilters,
@@ -69,6 +71,8 @@ def _apply(filters: CaseFilters, actor, *, sort: str | None = None, descending=N
         state[key] = day
     state["queue_assignee"] = filters.assignee or ""
     state["queue_overdue"] = filters.overdue_only
+    state["queue_clock_owner"] = filters.clock_owner or ""
+    state["queue_clock_state"] = filters.clock_state or ""
     state["queue_text"] = filters.text
     state["queue_view"] = str(filters.view) if filters.view else None
     default_column, default_desc = default_sort(actor, filters.view)
@@ -270,6 +274,23 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             _("Referred until"), key=DATE_KEYS["referred_to"], on_change=first_page
         )
         overdue = row[2].toggle(_("Overdue only"), key="queue_overdue", on_change=first_page)
+        row = st.columns(4)
+        owners = {"": _("Any"), **{str(o): _(OWNER_LABELS[o]) for o in Owner}}
+        clock_owner = row[0].selectbox(
+            _("Deadline owner"),
+            list(owners),
+            key="queue_clock_owner",
+            on_change=first_page,
+            format_func=lambda k: owners.get(k, k),
+        )
+        states = {"": _("Any"), **{k: _(v) for k, v in CLOCK_STATE_LABELS.items()}}
+        clock_state = row[1].selectbox(
+            _("Deadline state"),
+            list(states),
+            key="queue_clock_state",
+            on_change=first_page,
+            format_func=lambda k: states.get(k, k),
+        )
     sort_row = st.columns([2, 1, 3])
     sort = sort_row[0].selectbox(
         _("Sort by"),
@@ -299,6 +320,8 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         elections=tuple(chosen_elections),
         assignee=assignee or None,
         overdue_only=overdue,
+        clock_owner=clock_owner or None,
+        clock_state=clock_state or None,
         text=text,
         created_from=start(created_from),
         created_to=end(created_to),

@@ -395,6 +395,48 @@ def _set_instagram_sla(world: World, actor: Actor) -> None:
     assert (stored.sla_urgent_hours, stored.sla_normal_hours) == (6, 30)
 
 
+def _shorten_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import save_rule
+
+    rule = save_rule(session=world.session, actor=actor, code="kajian_awal", amount=3, note="uji")
+    assert rule.version == 2
+
+
+def _recompute_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import recompute
+
+    assert recompute(session=world.session, actor=actor, code="kajian_awal") == 0
+
+
+def _add_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import save_holiday
+    from db.models import Holiday
+
+    save_holiday(
+        session=world.session,
+        actor=actor,
+        day=date(2027, 1, 1),
+        kind="national",
+        label_id="Tahun Baru 2027 Masehi",
+        label_en="New Year's Day",
+    )
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2027, 1, 1)) is not None
+
+
+def _remove_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import remove_holiday
+    from db.models import Holiday
+
+    remove_holiday(session=world.session, actor=actor, day=date(2024, 12, 26))
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2024, 12, 26)) is None
+
+
 def _rename_bogor(world: World, actor: Actor) -> None:
     save_region(session=world.session, actor=actor, code="32.01", name="Kab. Bogor")
     world.session.expire_all()
@@ -554,6 +596,10 @@ OPERATIONS: dict[str, Op] = {
     "save_legal_ground": Op(_add_legal_ground),
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
+    "save_clock_rule": Op(_shorten_kajian_awal),
+    "recompute_clocks": Op(_recompute_kajian_awal),
+    "save_holiday": Op(_add_holiday),
+    "remove_holiday": Op(_remove_holiday),
     "save_platform": Op(_rename_telegram),
     "save_dsa_mapping": Op(_map_other_category),
     "admin_reset_password": Op(_reset_password, prepare=_prepare_account),
@@ -795,3 +841,115 @@ def build_world(session: Session, operation: str, *, province: str, history: str
     if op.prepare is not None:
         op.prepare(world)
     return world
+
+
+# --- the statutory track (issue 17) ---------------------------------------------------
+# The case is filed as a temuan (own patrol) and taken along the stage table with the
+# real services by the desk; a laporan is the same case with its intake type set.
+
+from casework.statutory import forwarding as statutory_forwarding  # noqa: E402
+from casework.statutory import kajian as statutory_kajian  # noqa: E402
+from db.models import Forwarding, Kajian  # noqa: E402
+
+
+def _as_laporan(world: World) -> None:
+    world.case.intake_type, world.case.statutory_stage = "laporan", "awaiting_registration"
+    world.session.add(world.case)
+    world.session.commit()
+    world.case = reload(world.session, world.case)
+
+
+def _drafted(world: World) -> None:
+    statutory_kajian.draft_kajian(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        facts="Fakta.",
+        analysis="Analisis unsur.",
+        conclusion="memenuhi",
+        violation_kind="pidana_pemilu",
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _approved(world: World) -> None:
+    _drafted(world)
+    statutory_kajian.approve_kajian(
+        session=world.session,
+        actor=world.desk.lead,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _with_komdigi(world: World) -> None:
+    statutory_forwarding.request_komdigi(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _statutory(service, target_stage: str | None = None, target_status: str | None = None, **extra):
+    def run(world: World, actor: Actor) -> None:
+        before = world.case.version
+        service(
+            session=world.session,
+            actor=actor,
+            case_id=world.case_id,
+            version=world.case.version,
+            now=world.at(),
+            **extra,
+        )
+        stored = reload(world.session, world.case)
+        assert stored.version == before + 1
+        if target_stage is not None:
+            assert stored.statutory_stage == target_stage
+        if target_status is not None:
+            assert stored.status == target_status
+
+    return run
+
+
+def _forward_to_gakkumdu(world: World, actor: Actor) -> None:
+    _statutory(statutory_forwarding.forward_case, "forwarded", body="gakkumdu")(world, actor)
+    row = world.session.exec(select(Forwarding).where(Forwarding.case_id == world.case.id)).one()
+    assert (row.body, row.created_by_id) == ("gakkumdu", actor.user_id)
+
+
+def _approve(world: World, actor: Actor) -> None:
+    _statutory(statutory_kajian.approve_kajian, "kajian_approved")(world, actor)
+    row = world.session.exec(select(Kajian).where(Kajian.case_id == world.case.id)).one()
+    assert row.approved_by_id == actor.user_id
+
+
+STATUTORY_OPERATIONS: dict[str, Op] = {
+    "register_laporan": Op(
+        _statutory(statutory_kajian.register_laporan, "in_kajian"), NEW, None, _as_laporan
+    ),
+    "approve_kajian": Op(_approve, NEW, None, _drafted),
+    "forward_case": Op(_forward_to_gakkumdu, NEW, None, _approved),
+    "request_komdigi": Op(
+        _statutory(statutory_forwarding.request_komdigi, target_status="escalated"),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+    ),
+    "komdigi_criteria_not_met": Op(
+        _statutory(
+            statutory_forwarding.komdigi_criteria_not_met,
+            target_status="in_review",
+            reason="Bukan konten terlarang.",
+        ),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+        _with_komdigi,
+    ),
+}
+OPERATIONS.update(STATUTORY_OPERATIONS)

@@ -256,3 +256,38 @@ def test_a_makassar_cases_timeline_reads_in_wita_with_the_viewers_wib_beside_it(
     assert not at.exception, at.exception
     shown = " ".join(c.value for c in at.caption)
     assert "WITA (" in shown and "WIB)" in shown
+
+
+def test_the_case_page_shows_every_running_clock_in_bahasa_indonesia(demo_database):
+    """Issue 18: the agreed deadline and a statutory one side by side, with owner, legal
+    basis and due time in the case's zone."""
+    from datetime import timedelta
+
+    from casework.actors import actor_for
+    from casework.cases import refer_to_platform
+    from casework.clocks import service
+    from db.types import utcnow
+
+    case = _case(status="in_review")
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
+        officer = actor_for(session, officer_id)
+        now = utcnow()
+        case = refer_to_platform(
+            session=session, actor=officer, case_id=case.id, version=case.version, now=now
+        )
+        service.drive(session, case, "register_laporan", now - timedelta(hours=1))
+        session.commit()
+
+    at = app_as("demo.officer", language="id").run()
+    at.query_params["id"] = str(case.id)
+    at = open_page(at, "case")
+
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**Tenggat**" in text
+    assert "Tenggat kesepakatan" in text
+    assert "Putusan \\(7 hari, dapat diperpanjang hingga 14 hari kerja\\)" in text
+    assert "UU 7/2017 Pasal 454 ayat \\(7\\) dan \\(8\\)" in text
+    assert "Penanggung jawab: Platform" in text and "Penanggung jawab: Bawaslu" in text
+    assert text.count("Keadaan: Berjalan") == 2

@@ -14,7 +14,8 @@ from casework import sla
 from casework.actors import actor_for
 from casework.demo import DEMO_ELECTION_CODE, seed_demo
 from casework.queries import CaseFilters, View, list_cases
-from db.models import AuditEvent, Case, Election, ElectionPhase, User
+from casework.statutory.demo import SHOWCASE_TITLE
+from db.models import AuditEvent, Case, Election, ElectionPhase, Organisation, User
 
 TODAY = datetime.now(UTC).replace(microsecond=0)
 
@@ -39,7 +40,11 @@ def test_the_demo_seeded_on_any_day_shows_deadlines_due_within_the_day(session, 
     assert history == 150
 
     current = session.exec(select(Case).where(Case.election_code == DEMO_ELECTION_CODE)).all()
-    assert len(current) == 80
+    # The generated 80, and the statutory showcase (a laporan forwarded up, issue 17).
+    assert len(current) == 81
+    showcase = next(c for c in current if c.title == SHOWCASE_TITLE)
+    assert (showcase.intake_type, showcase.statutory_stage) == ("laporan", "in_kajian")
+    assert session.get(Organisation, showcase.handling_organisation_id).region_code is None
     assert {"new", "in_review", "sent", "acknowledged", "info_requested", "decided", "closed"} <= {
         case.status for case in current
     }

@@ -308,7 +308,8 @@ def test_row_numbers_are_the_spreadsheets_own(session, officer):
 
 def test_a_row_split_by_an_unquoted_separator_is_flagged(session, officer):
     fields = ",".join(imports.header(f, "id") for f in imports.FIELDS)
-    cells = row(title="Hoaks, lagi", priority="normal")
+    # The last column filled, so that the shifted row really has one cell too many.
+    cells = row(title="Hoaks, lagi", priority="normal", oversight_source="Patroli siber")
     line = ",".join(cells.get(f, "") for f in imports.FIELDS)  # the comma is not quoted
     data = f"{fields}\n{line}\n".encode()
 
@@ -876,6 +877,30 @@ def test_an_import_written_in_several_chunks_is_the_same_as_in_one(session, offi
         (cases[2].id, "case_filed"),
     ]
     assert verify_chain(session).intact
+
+
+def test_an_imported_row_may_be_a_laporan_and_is_held_to_what_a_laporan_needs(session, officer):
+    bare = row(intake_type="laporan", source="public_complaint")
+    _, plan = plan_of(session, officer, csv_file([bare]))
+    assert plan.invalid_rows == [2]
+    full = row(
+        intake_type="Laporan",
+        source="public_complaint",
+        reporter_name="Siti",
+        reporter_contact="siti@example.org",
+        terlapor_name="Budi",
+        terlapor_status="tim_kampanye",
+        incident_at="08/01/2024 19:00",
+        incident_place="Bogor",
+        known_since="09/01/2024",
+    )
+    import_file(session, officer, csv_file([full]))
+    filed = session.exec(select(Case).order_by(Case.id.desc())).first()
+    assert (filed.intake_type, filed.terlapor_name, str(filed.known_since)) == (
+        "laporan",
+        "Budi",
+        "2024-01-09",
+    )
 
 
 def test_a_workbook_of_many_small_shared_strings_is_refused_before_openpyxl_reads_it():

@@ -144,6 +144,8 @@ def test_every_notification_kind_has_a_text():
         "case_escalated",
         "sla_at_risk",
         "sla_breached",
+        "clock_at_risk",
+        "clock_breached",
         "identity_linked",
     }
     assert kinds == set(NOTIFICATION_TEXTS)

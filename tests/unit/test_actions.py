@@ -10,11 +10,12 @@ import pytest
 from sqlmodel import Session
 
 from casework import actions, catalogs
-from casework.actions import ACTION_EVENTS, SPECS, Recipients, spec_of
+from casework.actions import ACTION_EVENTS, SPECS, Recipients, Track, spec_of
 from casework.errors import InvalidTransition, ValidationError
 from casework.i18n import LANGUAGES
 from casework.notifications import NOTIFICATION_TEXTS
 from casework.sla import SlaPolicy
+from casework.statutory.stages import STAGE_TRANSITIONS
 from casework.webhooks import EVENTS, Event
 from casework.workflow import ACTION_LABELS, TRANSITIONS, Action
 from db.models import Case
@@ -30,9 +31,12 @@ def test_every_action_has_exactly_one_spec_and_the_table_names_no_other():
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_every_action_has_a_label_and_at_least_one_transition(action):
+def test_every_action_has_a_label_and_at_least_one_transition_in_its_tracks_table(action):
     assert ACTION_LABELS[Action(action)]
-    assert any(t.action == action for t in TRANSITIONS)
+    statutory = spec_of(action).track == Track.STATUTORY
+    table, other = (STAGE_TRANSITIONS, TRANSITIONS) if statutory else (TRANSITIONS, STAGE_TRANSITIONS)
+    assert any(t.action == action for t in table)
+    assert not any(t.action == action for t in other)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -55,8 +59,9 @@ def test_every_webhook_key_is_an_action_and_every_event_it_names_is_offered():
     assert set(ACTION_EVENTS.values()) <= set(EVENTS)
 
 
-def test_every_event_but_the_deadline_watch_is_sent_by_an_action():
-    assert set(EVENTS) - set(ACTION_EVENTS.values()) == {Event.SLA_AT_RISK}
+def test_every_event_but_the_deadline_watches_is_sent_by_an_action():
+    watches = {Event.SLA_AT_RISK, Event.CLOCK_AT_RISK, Event.CLOCK_BREACHED}
+    assert set(EVENTS) - set(ACTION_EVENTS.values()) == watches
 
 
 def test_every_notice_is_a_known_notification_kind():
@@ -72,11 +77,24 @@ def test_a_shared_comment_is_always_one_of_the_actions_own_text_inputs():
             assert spec.shared_comment in {field.name for field in spec.inputs}, spec.action
 
 
+# Inputs that are not text but optional: the language of Komdigi's letter, and
+# Komdigi's order by letter number (the statutory panel's order form).
+OPTIONAL_OTHER_INPUTS = {Action.REQUEST_KOMDIGI, Action.RECORD_REGULATOR_ORDER}
+
+
 def test_every_action_with_inputs_that_are_not_text_has_a_form_of_its_own_on_the_case_page():
     from pages.case_detail import BESPOKE_FORMS
+    from pages.statutory_panel import BESPOKE_FORMS as STATUTORY_FORMS
 
-    bespoke = {action for action, spec in SPECS.items() if spec.other_inputs}
-    assert bespoke == set(BESPOKE_FORMS)
+    def bespoke(track):
+        return {
+            action
+            for action, spec in SPECS.items()
+            if spec.other_inputs and spec.track == track and action not in OPTIONAL_OTHER_INPUTS
+        }
+
+    assert bespoke(Track.TAKEDOWN) == set(BESPOKE_FORMS)
+    assert bespoke(Track.STATUTORY) == set(STATUTORY_FORMS)
 
 
 def test_a_required_input_refuses_blank_text_and_text_over_its_limit():
@@ -117,7 +135,8 @@ def test_answering_a_question_moves_the_deadline_by_the_time_paused():
 
 
 def test_escalation_before_a_missed_deadline_and_without_two_contests_is_refused():
-    case = _case(sla_due_at=T0 + 4 * H)
+    # With the platform: the agreed clock still counts (casework.clocks.breach).
+    case = _case(status="sent", sla_due_at=T0 + 4 * H)
     with pytest.raises(InvalidTransition):
         actions.check_escalation(case, T0 + H, SlaPolicy(), {})
     assert actions.check_escalation(case, T0 + 5 * H, SlaPolicy(), {}) == {

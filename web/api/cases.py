@@ -339,7 +339,7 @@ def file_report(
 ) -> m.CaseDetail:
     """File a new case (supervisory tokens). The same checks as the New report form."""
     values = body.model_dump()
-    for field in ("posted_at", "first_seen_at"):
+    for field in ("posted_at", "first_seen_at", "incident_at"):
         # A time without a zone is the chosen province's local time (the service says so).
         if values[field] is not None and values[field].tzinfo is not None:
             values[field] = utc(values[field], field)

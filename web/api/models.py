@@ -132,6 +132,8 @@ class CaseDetail(CaseSummary):
     report_count: int
     reporter_name: str | None = Field(description="Only for the supervisory body.")
     reporter_contact: str | None = Field(description="Only for the supervisory body.")
+    intake_type: str = Field(default="temuan", description="temuan or laporan.")
+    statutory_stage: str | None = Field(default=None, description="The statutory track's stage.")
     sla: SlaOut
     urls: list[UrlOut]
     evidence: list[EvidenceOut]
@@ -291,6 +293,17 @@ class ReportBody(Body):
     province_code: text(120) | None = None
     regency_code: text(120) | None = None
     priority: Literal["urgent", "normal"] | None = None
+    # The statutory intake (issue 17); without a type, the source decides (own patrol:
+    # temuan). A laporan needs the reporter, the reported party, time, place, narrative.
+    intake_type: Literal["temuan", "laporan"] | None = None
+    known_since: date | None = None
+    terlapor_name: text(200) | None = None
+    terlapor_status: (
+        Literal["peserta", "tim_kampanye", "asn", "kepala_desa", "penyelenggara", "other"] | None
+    ) = None
+    incident_at: datetime | None = None
+    incident_place: text(300) | None = None
+    oversight_source: text(500) | None = None
 
 
 class PhaseBody(Body):

@@ -70,6 +70,8 @@ def detail(record: CaseRecord) -> m.CaseDetail:
         report_count=case.report_count,
         reporter_name=case.reporter_name,
         reporter_contact=case.reporter_contact,
+        intake_type=case.intake_type,
+        statutory_stage=case.statutory_stage,
         sla=m.SlaOut(
             state=record.clock.state,
             due_at=record.clock.due_at,

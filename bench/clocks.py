@@ -1,0 +1,225 @@
+"""Clocks at scale (issue 18): not part of the test run.
+
+    .venv/bin/python -m bench.clocks --cases 50000 --db /tmp/clocks.sqlite
+
+Builds the database once (reused when it already holds the cases): reference data, demo
+accounts and cases with their histories through casework.demo, then three clocks per case
+(agreed from the case's own SLA columns, a regulatory and a statutory one with spread
+states) written in bulk. Then, for the national officer, in the same run:
+
+1. the queue's first page sorted by the next due clock (any rule), next to today's sort
+   by the single agreed deadline (`sla_due_at`);
+2. clock compliance per rule and owner (`casework.clocks.figures.compliance`), next to
+   today's single-clock compliance over the case columns (the same breach definition)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, case, func, insert, not_
+from sqlmodel import Session, select
+
+from bench.queue import actors, seed
+from bench.run import percentile
+from casework.clocks import breach
+from casework.clocks import figures as clock_figures
+from casework.queries import CaseFilters, list_cases
+from db.engine import build_engine
+from db.models import Case, CaseClock
+
+
+def add_clocks(engine, chunk: int = 20_000) -> int:
+    with Session(engine) as session:
+        if session.exec(select(func.count()).select_from(CaseClock)).one():
+            return 0
+        rows = session.exec(
+            select(
+                Case.id,
+                Case.referred_at,
+                Case.sla_due_at,
+                Case.sla_paused_since,
+                Case.decided_at,
+                Case.priority,
+            )
+        ).all()
+    rng = random.Random(18)
+    written = 0
+    batch = []
+    for case_id, referred, due, paused, decided, priority in rows:
+        start = referred or datetime(2024, 1, 10, tzinfo=UTC)
+        batch.append(
+            dict(
+                case_id=case_id,
+                rule_code="agreed_platform",
+                rule_version=1,
+                kind="agreed",
+                owner="platform",
+                unit="hours",
+                amount=4 if priority == "urgent" else 24,
+                urgent=priority == "urgent",
+                extended=False,
+                started_at=start,
+                due_at=due or start + timedelta(hours=24),
+                paused_since=paused,
+                paused_seconds=0,
+                stopped_at=decided,
+                outcome="met" if decided else None,
+            )
+        )
+        ordered = start + timedelta(hours=rng.randint(1, 72))
+        done = rng.random() < 0.6
+        batch.append(
+            dict(
+                case_id=case_id,
+                rule_code="regulatory_order",
+                rule_version=1,
+                kind="regulatory",
+                owner="platform",
+                unit="hours",
+                amount=24,
+                urgent=False,
+                extended=False,
+                started_at=ordered,
+                due_at=ordered + timedelta(hours=24),
+                paused_since=None,
+                paused_seconds=0,
+                stopped_at=ordered + timedelta(hours=rng.uniform(1, 40)) if done else None,
+                outcome="met" if done else None,
+            )
+        )
+        registered = start + timedelta(days=rng.randint(0, 5))
+        done = rng.random() < 0.5
+        batch.append(
+            dict(
+                case_id=case_id,
+                rule_code="decision",
+                rule_version=1,
+                kind="statutory",
+                owner="supervisory",
+                unit="calendar_days",
+                amount=7,
+                urgent=False,
+                extended=False,
+                started_at=registered,
+                due_at=registered + timedelta(days=7),
+                paused_since=None,
+                paused_seconds=0,
+                stopped_at=registered + timedelta(days=rng.uniform(1, 10)) if done else None,
+                outcome="met" if done else None,
+            )
+        )
+        if len(batch) >= chunk:
+            with Session(engine) as session:
+                session.execute(insert(CaseClock), batch)
+                session.commit()
+            written += len(batch)
+            batch = []
+    if batch:
+        with Session(engine) as session:
+            session.execute(insert(CaseClock), batch)
+            session.commit()
+        written += len(batch)
+    return written
+
+
+def single_clock_compliance(session: Session, actor, now):
+    """Today's one clock, per platform: on time, late, running, paused, from the case
+    columns with the same breach definition."""
+    breached = breach.legacy_breached_sql(Case, now)
+    fine = not_(breached)
+    stopped = breach.legacy_stopped_sql(Case)
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    return session.exec(
+        select(
+            Case.platform_code,
+            count(and_(Case.decided_at.is_not(None), fine)),
+            count(breached),
+            count(and_(stopped.is_(None), Case.sla_paused_since.is_(None), fine)),
+            count(and_(stopped.is_(None), Case.sla_paused_since.is_not(None), fine)),
+        )
+        .where(Case.sla_due_at.is_not(None))
+        .group_by(Case.platform_code)
+    ).all()
+
+
+def timed(function, samples: int) -> list[float]:
+    out = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        function()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def show(label: str, values: list[float]) -> None:
+    print(
+        f"  {label:<58} p50 {percentile(values, 0.5):8.1f} ms   "
+        f"p95 {percentile(values, 0.95):8.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--db", default="/tmp/pantau-clocks.sqlite")
+    parser.add_argument("--samples", type=int, default=20)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{args.db}"
+    engine = build_engine(url)
+    start = time.perf_counter()
+    seed(engine, args.cases, 0)
+    written = add_clocks(engine)
+    print(f"seeded in {time.perf_counter() - start:,.0f} s ({written:,} clocks written)")
+    officer = actors(engine)["national officer"]
+    now = datetime(2024, 2, 1, tzinfo=UTC)
+
+    def queue(sort):
+        def run():
+            with Session(engine) as session:
+                list_cases(
+                    session=session,
+                    actor=officer,
+                    filters=CaseFilters(),
+                    sort=sort,
+                    descending=False,
+                    now=now,
+                )
+
+        return run
+
+    def overdue_platform():
+        with Session(engine) as session:
+            list_cases(
+                session=session,
+                actor=officer,
+                now=now,
+                sort="next_clock_due",
+                descending=False,
+                filters=CaseFilters(clock_owner="platform", clock_state="overdue"),
+            )
+
+    def clocks_figures():
+        with Session(engine) as session:
+            clock_figures.compliance(session=session, actor=officer, now=now)
+
+    def single_figures():
+        with Session(engine) as session:
+            single_clock_compliance(session, officer, now)
+
+    print(f"{args.cases:,} cases x 3 clocks, {engine.dialect.name}")
+    show("queue: next due clock (any rule)", timed(queue("next_clock_due"), args.samples))
+    show("queue: platform overdue, next due clock", timed(overdue_platform, args.samples))
+    show("queue today: agreed deadline (sla_due_at)", timed(queue("sla_due_at"), args.samples))
+    show("figures: compliance per rule and owner (3 clocks)", timed(clocks_figures, 5))
+    show("figures today: single-clock compliance per platform", timed(single_figures, 5))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The case page's statutory panel: a laporan's kajian awal is offered to an officer,
+registering it moves the stage, and the platform's liaison never sees the panel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from casework.actors import actor_for
+from casework.cases import file_report
+from db import engine as engine_module
+from db.models import Case, User
+from db.types import utcnow
+from tests.factories import report
+from tests.pages.test_case_page_actions import _open
+
+
+def _laporan() -> Case:
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer = session.exec(select(User).where(User.username == "demo.officer")).one()
+        return file_report(
+            session=session,
+            actor=actor_for(session, officer.id),
+            report=report(
+                province_code="31",
+                regency_code=None,
+                source="public_complaint",
+                intake_type="laporan",
+                reporter_name="Siti",
+                reporter_contact="siti@example.org",
+                terlapor_name="Budi",
+                terlapor_status="tim_kampanye",
+                incident_at=utcnow() - timedelta(days=1),
+                incident_place="Jakarta",
+            ),
+            now=utcnow() - timedelta(hours=1),
+        )
+
+
+def test_an_officer_registers_a_laporan_from_the_case_page(demo_database):
+    case = _laporan()
+    at = _open("demo.officer", case.id)
+    assert "Violation handling" in [m.value.strip("*") for m in at.markdown]
+    assert "Register the report" in [e.label for e in at.expander]
+    next(b for b in at.button if b.label == "Register the report").click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        assert session.get(Case, case.id).statutory_stage == "in_kajian"
+
+
+def test_the_platform_liaison_never_sees_the_statutory_panel(demo_database):
+    case = _laporan()
+    at = _open("demo.liaison.tiktok", case.id)
+    assert "Violation handling" not in [m.value.strip("*") for m in at.markdown]
+
+
+def test_the_queue_lists_a_laporan_whose_registration_is_due(demo_database):
+    from tests.pages.conftest import app_as, open_page
+
+    case = _laporan()
+    at = open_page(app_as("demo.officer"), "queue")
+    at.session_state["queue_statutory_view"] = "registration_due"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label.startswith(case.reference) for b in at.button)
+
+
+def test_a_forwarded_case_shows_its_letter_and_the_exports(demo_database):
+    from casework.statutory.forwarding import forward_case
+    from casework.statutory.kajian import approve_kajian, draft_kajian
+
+    filed = _laporan()
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        people = {u.username: u.id for u in session.exec(select(User).where(User.is_demo))}
+        officer = actor_for(session, people["demo.officer"])
+        lead = actor_for(session, people["demo.lead"])
+        case = session.get(Case, filed.id)
+        from casework.statutory.kajian import register_laporan
+
+        case = register_laporan(
+            session=session, actor=officer, case_id=case.id, version=case.version
+        )
+        draft_kajian(
+            session=session,
+            actor=officer,
+            case_id=case.id,
+            version=case.version,
+            facts="Fakta.",
+            analysis="Analisis.",
+            conclusion="memenuhi",
+            violation_kind="pidana_pemilu",
+        )
+        case = session.get(Case, case.id)
+        session.refresh(case)
+        approve_kajian(session=session, actor=lead, case_id=case.id, version=case.version)
+        session.refresh(case)
+        forward_case(
+            session=session, actor=officer, case_id=case.id, version=case.version, body="gakkumdu"
+        )
+    at = _open("demo.officer", case.id)
+    assert not at.exception, at.exception
+    labels = [d.label for d in at.get("download_button")]
+    assert any(label.startswith("Letter ") for label in labels)
+    assert "Case file for Gakkumdu (PDF)" in labels
+    assert "Status announcement (CSV)" in labels
