@@ -27,7 +27,6 @@ from pages import calls, ui
 BESPOKE_FORMS = (Action.DRAFT_KAJIAN, Action.FORWARD_CASE, Action.RECORD_GAKKUMDU_OUTCOME)
 
 
-
 def render_statutory(case_id: int, actor) -> None:
     _ = ui.gettext()
     try:
@@ -207,9 +206,7 @@ def _record_order(case_id: int, version: int, actor, fields: dict[str, str]) -> 
 def _order_form(view, actor) -> None:
     _ = ui.gettext()
     prefix = f"statutory_order_{view.case_id}"
-    fields = {
-        name: f"{prefix}_{name}" for name in ("order_number", "order_date", "urgent", "note")
-    }
+    fields = {name: f"{prefix}_{name}" for name in ("order_number", "order_date", "urgent", "note")}
     with st.form("statutory_komdigi_order"):
         st.text_input(_("Letter number"), max_chars=120, key=fields["order_number"])
         st.date_input(

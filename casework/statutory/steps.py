@@ -437,4 +437,3 @@ def forward_up_detail(values: Values) -> dict:
         "to_office": values["to_office"].name,
         "note": values["note"],
     }
-

@@ -34,7 +34,9 @@ def test_every_action_has_exactly_one_spec_and_the_table_names_no_other():
 def test_every_action_has_a_label_and_at_least_one_transition_in_its_tracks_table(action):
     assert ACTION_LABELS[Action(action)]
     statutory = spec_of(action).track == Track.STATUTORY
-    table, other = (STAGE_TRANSITIONS, TRANSITIONS) if statutory else (TRANSITIONS, STAGE_TRANSITIONS)
+    table, other = (
+        (STAGE_TRANSITIONS, TRANSITIONS) if statutory else (TRANSITIONS, STAGE_TRANSITIONS)
+    )
     assert any(t.action == action for t in table)
     assert not any(t.action == action for t in other)
 
