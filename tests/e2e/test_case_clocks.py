@@ -14,6 +14,7 @@ from casework.cases import refer_to_platform
 from casework.clocks import service
 from casework.demo import DEMO_ACCOUNTS
 from casework.i18n import translator
+from casework.uow import unit_of_work
 from db.engine import build_engine
 from db.models import Case, User
 from db.types import utcnow
@@ -30,16 +31,17 @@ def test_the_case_page_shows_all_running_clocks_in_bahasa_indonesia(running_serv
     with Session(engine, expire_on_commit=False) as session:
         case = session.exec(select(Case).where(Case.status == "in_review")).first()
         officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
+        officer = actor_for(session, officer_id)
+        case_id, version = case.id, case.version
+        # End the reads: the service's unit of work then takes SQLite's write lock up
+        # front instead of upgrading a read the running server may have overtaken.
+        session.rollback()
         now = utcnow()
         case = refer_to_platform(
-            session=session,
-            actor=actor_for(session, officer_id),
-            case_id=case.id,
-            version=case.version,
-            now=now,
+            session=session, actor=officer, case_id=case_id, version=version, now=now
         )
-        service.drive(session, case, "register_laporan", now - timedelta(hours=1))
-        session.commit()
+        with unit_of_work(session):
+            service.drive(session, case, "register_laporan", now - timedelta(hours=1))
     engine.dispose()
 
     base = running_server.base
