@@ -57,6 +57,15 @@ def current_rules(session: Session) -> dict[str, engine.Rule]:
     return {row.code: rule_of(row) for row in rows}
 
 
+def rule_labels(session: Session, language: str) -> dict[str, str]:
+    """Each rule's label in `language` (Indonesian unless English), by code."""
+    english = language == "en"
+    return {
+        code: (rule.label_en if english else rule.label_id) or code
+        for code, rule in current_rules(session).items()
+    }
+
+
 def rule_versions(session: Session) -> dict[tuple[str, int], engine.Rule]:
     return {(r.code, r.version): rule_of(r) for r in session.exec(select(ClockRule))}
 
