@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework.analytics import figures
+from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
 from casework.analytics.verification import removal_checks
@@ -17,7 +18,7 @@ from casework.errors import DomainError
 from db.config import get_settings
 from db.engine import session_scope
 from db.types import utcnow
-from pages import dashboard_filters, registry, ui
+from pages import dashboard_clocks, dashboard_filters, registry, ui
 from pages import dashboard_sections as sections
 
 
@@ -62,6 +63,11 @@ def render() -> None:
             sections.backlog(actor, filters, options, model, now)
         with tabs[2]:
             sections.deadlines(actor, filters, options, model, now)
+            with session_scope() as session:
+                clocks = clock_compliance(
+                    session=session, actor=actor, filters=filters, now=now, language=ui.language()
+                )
+            dashboard_clocks.clock_compliance(clocks, options.platforms)
         with tabs[3]:
             sections.outcomes(actor, filters, options, model)
         with tabs[4]:
