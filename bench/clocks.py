@@ -12,7 +12,7 @@ per case (agreed from the case's own SLA columns, a regulatory and a statutory o
 spread states) written in bulk. Then, for the national officer, in the same run:
 
 1. the queue's first page sorted by the next due clock (any rule), next to today's sort
-   by the single agreed deadline (`sla_due_at`);
+   by the single agreed deadline (`sla_due_at`), both stored and indexed on the case;
 2. clock compliance per rule and owner (`casework.clocks.figures.compliance`), next to
    today's single-clock compliance over the case columns (the same breach definition)."""
 
@@ -31,6 +31,7 @@ from bench.queue import actors, load_average, seed
 from bench.run import percentile
 from casework.clocks import breach
 from casework.clocks import figures as clock_figures
+from casework.clocks.service import store_next_due
 from casework.queries import CaseFilters, list_cases
 from db.engine import build_engine
 from db.models import Case, CaseClock
@@ -153,6 +154,9 @@ def add_clocks(engine, chunk: int = 20_000) -> int:
             session.execute(insert(CaseClock), batch)
             session.commit()
         written += len(batch)
+    with Session(engine) as session:
+        store_next_due(session)  # what the clock service keeps per action
+        session.commit()
     return written
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from casework.audit import record_event
@@ -209,7 +209,24 @@ def drive(
             }
         )
     session.flush()
+    if changed:
+        store_next_due(session, [case.id])
     return changed
+
+
+def store_next_due(session: Session, case_ids: list[int] | None = None) -> None:
+    """Keep `case_file.next_clock_due_at` (the queue's "next deadline" sort) in step with
+    the cases' running clocks, in the caller's transaction. None: every case. A plain
+    UPDATE, not through the ORM: a derived column does not bump the case's version."""
+    next_due = (
+        select(func.min(CaseClock.due_at))
+        .where(CaseClock.case_id == Case.id, CaseClock.stopped_at.is_(None))
+        .scalar_subquery()
+    )
+    statement = update(Case).values(next_clock_due_at=next_due)
+    if case_ids is not None:
+        statement = statement.where(Case.id.in_(case_ids))
+    session.execute(statement.execution_options(synchronize_session=False))
 
 
 def _with_events(old: engine.Rule, new: engine.Rule) -> engine.Rule:
@@ -269,7 +286,7 @@ def recompute_running(session: Session, rule_code: str, *, actor_id: int, now: d
     if rule is None:
         return 0
     calendar = holiday_calendar(session)
-    moved = 0
+    moved: list[int] = []
     rows = session.exec(
         select(CaseClock, Case)
         .join(Case, Case.id == CaseClock.case_id)
@@ -293,9 +310,11 @@ def recompute_running(session: Session, rule_code: str, *, actor_id: int, now: d
             },
             at=now,
         )
-        moved += 1
+        moved.append(case.id)
     session.flush()
-    return moved
+    for start in range(0, len(moved), 500):
+        store_next_due(session, moved[start : start + 500])
+    return len(moved)
 
 
 # --- warnings and breaches -------------------------------------------------------------
