@@ -291,3 +291,48 @@ def test_the_public_report_says_which_deadlines_were_met_by_whom_holding_back_sm
         if r[n] == SUPPRESSED
     )
     assert cell(report, table, held[0], held[1], "count", **kw) == f"kurang dari {THRESHOLD}"
+
+
+def test_the_reports_files_carry_the_deadline_tables_in_the_readers_language(clock_world):
+    import csv
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from casework.report_render import report_csv_zip, report_html, report_pdf
+
+    engine, model, actors, _cases, _clocks = clock_world
+    observer = actors["demo.observer"]
+    filters = DashboardFilters(platforms=("tiktok",))
+    with Session(engine) as session:
+        clocks = clock_compliance(session=session, actor=observer, filters=filters, now=NOW)
+        report = build_report(
+            actor=observer,
+            filters=filters,
+            version=PUBLIC,
+            now=NOW,
+            threshold=THRESHOLD,
+            model=model,
+            clocks=clocks,
+        )
+        labels = {language: report_labels(session, language) for language in ("id", "en")}
+    files = {"gettext": translator("id"), "language": "id", "labels": labels["id"]}
+
+    page = report_html(report, zone="Asia/Jakarta", **files).decode()
+    assert "Tenggat yang terpenuhi, per aturan" in page
+    assert "Tenggat yang terpenuhi, per penanggung jawab" in page
+    assert "Terpenuhi tepat waktu" in page and "Sentra Gakkumdu" in page
+    assert f"kurang dari {THRESHOLD}" in page
+
+    english = {"gettext": translator("en"), "language": "en", "labels": labels["en"]}
+    with zipfile.ZipFile(io.BytesIO(report_csv_zip(report, **english))) as archive:
+        rows = list(csv.reader(io.StringIO(archive.read("clock_owners.csv").decode("utf-8-sig"))))
+    assert rows[0] == ["Owner", "Met in time", "Late", "Running", "Paused", "Share met in time"]
+    assert {row[0] for row in rows[1:]} == {"Platform", "Bawaslu", "Sentra Gakkumdu"}
+
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(report_pdf(report, zone="Asia/Jakarta", **files))).pages
+    )
+    assert "Tenggat yang terpenuhi" in " ".join(text.split())
