@@ -314,6 +314,14 @@ def recompute_running(session: Session, rule_code: str, *, actor_id: int, now: d
     session.flush()
     for start in range(0, len(moved), 500):
         store_next_due(session, moved[start : start + 500])
+        # The read model re-reads a case, with its clocks, when `updated_at` moves: a
+        # plain UPDATE, like the next due time, so no one's open form goes stale.
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(moved[start : start + 500]))
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     return len(moved)
 
 
