@@ -65,7 +65,12 @@ def render() -> None:
             sections.deadlines(actor, filters, options, model, now)
             with session_scope() as session:
                 clocks = clock_compliance(
-                    session=session, actor=actor, filters=filters, now=now, language=ui.language()
+                    session=session,
+                    actor=actor,
+                    filters=filters,
+                    now=now,
+                    language=ui.language(),
+                    model=model,
                 )
             dashboard_clocks.clock_compliance(clocks, options.platforms)
         with tabs[3]:

@@ -2,9 +2,12 @@
 per rule and per owner, how many clocks were met in time, were late, are running, are
 paused; per platform the median and p90 hours of the agreed and of the regulatory clock.
 
-The counting is `casework.clocks.figures` (one definition of breached,
-`casework.clocks.breach`), over the dashboard's cohort (`casework.analytics.cohort`).
-Read from the case database: clocks are not in the read model. For an aggregate-only
+Counted in the read model (`db.read_model`'s `clocks` beside `cases`), over the
+dashboard's cohort (its scope and filters, `casework.analytics.sql.where`), with the one
+definition of breached in its DuckDB rendering (`casework.clocks.breach.breached_duck`).
+`casework.clocks.figures` counts the same over the case database
+(`casework.analytics.cohort`): the plain reference the tests hold this to. For an
+aggregate-only
 reader a count of 1 to k-1 becomes None and a median or p90 resting on fewer than k
 clocks too (`casework.analytics.suppression`); the public report suppresses its own
 cells (`casework.transparency.suppress`)."""
@@ -18,14 +21,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from casework.actors import Actor
-from casework.analytics.cohort import case_cohort
+from casework.analytics import sql
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import dashboard_scope
+from casework.analytics.sql import text
 from casework.analytics.suppression import resting_on_enough, small_count
-from casework.clocks import engine
-from casework.clocks import figures as clock_figures
+from casework.clocks import breach, engine
 from casework.clocks.figures import Compliance, Durations
 from casework.clocks.service import rule_labels
+from db.read_model import ReadModel
 
 COUNTS = ("on_time", "late", "running", "paused")
 
@@ -51,6 +54,66 @@ def per_owner(rows: list[Compliance]) -> list[Compliance]:
     ]
 
 
+def _rows(ctx: sql.Context, query: str, params: list) -> list[tuple]:
+    cursor = ctx.model.cursor()
+    try:
+        return cursor.execute(query, params).fetchall()
+    finally:
+        cursor.close()
+
+
+def _cohort_ids(ctx: sql.Context, filters: DashboardFilters) -> sql.Where:
+    """The ids of the dashboard's cohort, as a subquery over `cases`."""
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    return sql.Where(f"SELECT id FROM cases WHERE {where.sql}", where.params)
+
+
+def compliance_in_read_model(
+    ctx: sql.Context, filters: DashboardFilters, now: datetime
+) -> list[Compliance]:
+    """`casework.clocks.figures.compliance` in the read model: per rule and owner, met in
+    time, late (breached, stopped or not), running and paused (not breached)."""
+    cohort = _cohort_ids(ctx, filters)
+    late = breach.breached_duck("due_at", "stopped_at", "paused_since")
+    # Compared as text: an ENUM without the value (no clock met yet) would refuse it.
+    met = f"{text('outcome')} = '{engine.Outcome.MET}'"
+    query = f"""
+        SELECT {text("rule_code")} AS rule_code, {text("owner")} AS owner,
+          count(*) FILTER (WHERE NOT late AND {met}),
+          count(*) FILTER (WHERE late),
+          count(*) FILTER (WHERE NOT late AND stopped_at IS NULL AND paused_since IS NULL),
+          count(*) FILTER (WHERE NOT late AND stopped_at IS NULL AND paused_since IS NOT NULL)
+        FROM (
+          SELECT rule_code, owner, outcome, stopped_at, paused_since, {late} AS late
+          FROM clocks WHERE case_id IN ({cohort.sql})
+        ) GROUP BY rule_code, owner ORDER BY 1, 2
+    """
+    rows = _rows(ctx, query, [sql.naive_utc(now), *cohort.params])
+    return [Compliance(r, o, int(a), int(b), int(c), int(d)) for r, o, a, b, c, d in rows]
+
+
+def durations_in_read_model(ctx: sql.Context, filters: DashboardFilters) -> list[Durations]:
+    """`casework.clocks.figures.platform_durations` in the read model: hours from start
+    to the platform's decision (pauses excluded), met agreed and regulatory clocks only,
+    per platform; median and p90 as continuous quantiles (Python's "inclusive")."""
+    where = sql.where(ctx.scope, filters, ctx.zone)
+    kinds = (engine.Kind.AGREED.value, engine.Kind.REGULATORY.value)
+    hours = "(epoch(k.stopped_at - k.started_at) - k.paused_seconds) / 3600.0"
+    query = f"""
+        SELECT {text("p")} AS platform, {text("kind")} AS kind, n, q[1], q[2] FROM (
+          SELECT c.platform_code AS p, k.kind, count(*) AS n,
+                 quantile_cont({hours}, [0.5, 0.9]) AS q
+          FROM clocks k JOIN (SELECT id, platform_code FROM cases WHERE {where.sql}) c
+            ON c.id = k.case_id
+          WHERE {text("k.outcome")} = '{engine.Outcome.MET}'
+            AND {sql.in_(text("k.kind"), kinds)}
+          GROUP BY ALL
+        ) ORDER BY 1, 2
+    """
+    rows = _rows(ctx, query, [*where.params, *kinds])
+    return [Durations(p, k, int(n), float(m), float(q)) for p, k, n, m, q in rows]
+
+
 def clock_compliance(
     *,
     session: Session,
@@ -58,13 +121,19 @@ def clock_compliance(
     filters: DashboardFilters,
     now: datetime,
     language: str = "id",
+    model: ReadModel | None = None,
 ) -> ClockCompliance:
-    """Compliance of every clock of the dashboard's cohort at `now`, with the rules'
-    labels in `language`."""
-    scope = dashboard_scope(actor)  # refuses roles without a dashboard
-    cases = case_cohort(actor, filters)
-    by_rule = clock_figures.compliance(session=session, actor=actor, now=now, cases=cases)
-    durations = clock_figures.platform_durations(session=session, actor=actor, cases=cases)
+    """Compliance of every clock of the dashboard's cohort at `now`, counted in the read
+    model (`model`, else the process's), with the rules' labels in `language` (from
+    `session`)."""
+    ctx = sql.context(actor, model)  # refuses roles without a dashboard
+    scope = ctx.scope
+    by_rule = ctx.cached(
+        "clock_compliance", filters, now, lambda: compliance_in_read_model(ctx, filters, now)
+    )
+    durations = ctx.cached(
+        "clock_durations", filters, None, lambda: durations_in_read_model(ctx, filters)
+    )
     by_owner = per_owner(by_rule)
     if not scope.case_rows:
 
@@ -83,8 +152,8 @@ def clock_compliance(
             for d in durations
         ]
     return ClockCompliance(
-        by_rule=by_rule,
+        by_rule=list(by_rule),
         by_owner=by_owner,
-        durations=durations,
+        durations=list(durations),
         rule_labels=rule_labels(session, language),
     )

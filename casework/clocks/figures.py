@@ -3,7 +3,9 @@ many clocks were met on time, were late, are running, are paused; and per platfo
 median and p90 hours to decision for the agreed and the regulatory clock. Every verdict
 comes from the one definition in `casework.clocks.breach`.
 
-Not yet in the DuckDB read model: see docs/decisions.md, issue 18."""
+The dashboard and the report count the same in the DuckDB read model
+(`casework.analytics.clock_compliance`); these are the plain reference over the case
+database that its tests hold it to."""
 
 from __future__ import annotations
 

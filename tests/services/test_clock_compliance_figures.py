@@ -172,12 +172,14 @@ FILTERS = {
 @pytest.mark.parametrize("filters", FILTERS.values(), ids=FILTERS.keys())
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_the_dashboards_clock_compliance_matches_plain_python(clock_world, viewer, filters):
-    engine, _model, actors, _cases, _clocks = clock_world
+    engine, model, actors, _cases, _clocks = clock_world
     by_rule, by_owner, hours = expected(clock_world, viewer, filters)
     aggregate_only = viewer == "demo.observer"
     shown = _hidden if aggregate_only else (lambda v: v)
     with Session(engine) as session:
-        got = clock_compliance(session=session, actor=actors[viewer], filters=filters, now=NOW)
+        got = clock_compliance(
+            session=session, actor=actors[viewer], filters=filters, now=NOW, model=model
+        )
 
     assert {
         (r.rule_code, r.owner): [r.on_time, r.late, r.running, r.paused] for r in got.by_rule
@@ -205,7 +207,9 @@ def test_the_reports_deadline_tables_match_plain_python(clock_world, viewer):
     filters = DashboardFilters()
     by_rule, by_owner, hours = expected(clock_world, viewer, filters)
     with Session(engine) as session:
-        clocks = clock_compliance(session=session, actor=actors[viewer], filters=filters, now=NOW)
+        clocks = clock_compliance(
+            session=session, actor=actors[viewer], filters=filters, now=NOW, model=model
+        )
     report = build_report(
         actor=actors[viewer],
         filters=filters,
@@ -248,7 +252,7 @@ def test_the_public_report_says_which_deadlines_were_met_by_whom_holding_back_sm
     by_rule, _by_owner, hours = expected(clock_world, "demo.observer", filters)
     with Session(engine) as session:
         clocks = clock_compliance(
-            session=session, actor=actors["demo.observer"], filters=filters, now=NOW
+            session=session, actor=actors["demo.observer"], filters=filters, now=NOW, model=model
         )
         report = build_report(
             actor=actors["demo.observer"],
@@ -306,7 +310,9 @@ def test_the_reports_files_carry_the_deadline_tables_in_the_readers_language(clo
     observer = actors["demo.observer"]
     filters = DashboardFilters(platforms=("tiktok",))
     with Session(engine) as session:
-        clocks = clock_compliance(session=session, actor=observer, filters=filters, now=NOW)
+        clocks = clock_compliance(
+            session=session, actor=observer, filters=filters, now=NOW, model=model
+        )
         report = build_report(
             actor=observer,
             filters=filters,
@@ -336,3 +342,35 @@ def test_the_reports_files_carry_the_deadline_tables_in_the_readers_language(clo
         for p in PdfReader(io.BytesIO(report_pdf(report, zone="Asia/Jakarta", **files))).pages
     )
     assert "Tenggat yang terpenuhi" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("filters", FILTERS.values(), ids=FILTERS.keys())
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_read_models_clock_figures_equal_the_case_databases(clock_world, viewer, filters):
+    """The dashboard counts in the read model; `casework.clocks.figures` counts the same
+    over the case database: the two agree, count for count and hour for hour."""
+    from casework.analytics import sql
+    from casework.analytics.clock_compliance import (
+        compliance_in_read_model,
+        durations_in_read_model,
+    )
+    from casework.analytics.cohort import case_cohort
+    from casework.clocks import figures as clock_figures
+
+    engine, model, actors, _cases, _clocks = clock_world
+    actor = actors[viewer]
+    ctx = sql.context(actor, model)
+    with Session(engine) as session:
+        cases = case_cohort(actor, filters)
+        in_sql = clock_figures.compliance(session=session, actor=actor, now=NOW, cases=cases)
+        sql_hours = clock_figures.platform_durations(session=session, actor=actor, cases=cases)
+
+    assert compliance_in_read_model(ctx, filters, NOW) == in_sql
+    assert in_sql, "the fixture's cohort holds clocks"
+    in_duck = durations_in_read_model(ctx, filters)
+    assert [(d.platform, d.kind, d.measured) for d in in_duck] == [
+        (d.platform, d.kind, d.measured) for d in sql_hours
+    ]
+    for duck, reference in zip(in_duck, sql_hours, strict=True):
+        assert duck.median_hours == pytest.approx(reference.median_hours)
+        assert duck.p90_hours == pytest.approx(reference.p90_hours)
