@@ -62,18 +62,14 @@ def _rows(ctx: sql.Context, query: str, params: list) -> list[tuple]:
         cursor.close()
 
 
-def _cohort_ids(ctx: sql.Context, filters: DashboardFilters) -> sql.Where:
-    """The ids of the dashboard's cohort, as a subquery over `cases`."""
-    where = sql.where(ctx.scope, filters, ctx.zone)
-    return sql.Where(f"SELECT id FROM cases WHERE {where.sql}", where.params)
-
-
 def compliance_in_read_model(
     ctx: sql.Context, filters: DashboardFilters, now: datetime
 ) -> list[Compliance]:
     """`casework.clocks.figures.compliance` in the read model: per rule and owner, met in
     time, late (breached, stopped or not), running and paused (not breached)."""
-    cohort = _cohort_ids(ctx, filters)
+    # Each clock carries its case's scope and filter columns (`db.read_model`): the
+    # cohort's condition applies to `clocks` as it does to `cases`.
+    where = sql.where(ctx.scope, filters, ctx.zone)
     late = breach.breached_duck("due_at", "stopped_at", "paused_since")
     # Compared as text: an ENUM without the value (no clock met yet) would refuse it.
     met = f"{text('outcome')} = '{engine.Outcome.MET}'"
@@ -85,10 +81,10 @@ def compliance_in_read_model(
           count(*) FILTER (WHERE NOT late AND stopped_at IS NULL AND paused_since IS NOT NULL)
         FROM (
           SELECT rule_code, owner, outcome, stopped_at, paused_since, {late} AS late
-          FROM clocks WHERE case_id IN ({cohort.sql})
+          FROM clocks WHERE {where.sql}
         ) GROUP BY rule_code, owner ORDER BY 1, 2
     """
-    rows = _rows(ctx, query, [sql.naive_utc(now), *cohort.params])
+    rows = _rows(ctx, query, [sql.naive_utc(now), *where.params])
     return [Compliance(r, o, int(a), int(b), int(c), int(d)) for r, o, a, b, c, d in rows]
 
 
@@ -98,15 +94,13 @@ def durations_in_read_model(ctx: sql.Context, filters: DashboardFilters) -> list
     per platform; median and p90 as continuous quantiles (Python's "inclusive")."""
     where = sql.where(ctx.scope, filters, ctx.zone)
     kinds = (engine.Kind.AGREED.value, engine.Kind.REGULATORY.value)
-    hours = "(epoch(k.stopped_at - k.started_at) - k.paused_seconds) / 3600.0"
+    hours = "(epoch(stopped_at - started_at) - paused_seconds) / 3600.0"
     query = f"""
-        SELECT {text("p")} AS platform, {text("kind")} AS kind, n, q[1], q[2] FROM (
-          SELECT c.platform_code AS p, k.kind, count(*) AS n,
-                 quantile_cont({hours}, [0.5, 0.9]) AS q
-          FROM clocks k JOIN (SELECT id, platform_code FROM cases WHERE {where.sql}) c
-            ON c.id = k.case_id
-          WHERE {text("k.outcome")} = '{engine.Outcome.MET}'
-            AND {sql.in_(text("k.kind"), kinds)}
+        SELECT {text("platform_code")} AS platform, {text("kind")} AS kind, n, q[1], q[2] FROM (
+          SELECT platform_code, kind, count(*) AS n, quantile_cont({hours}, [0.5, 0.9]) AS q
+          FROM clocks
+          WHERE {where.sql} AND {text("outcome")} = '{engine.Outcome.MET}'
+            AND {sql.in_(text("kind"), kinds)}
           GROUP BY ALL
         ) ORDER BY 1, 2
     """

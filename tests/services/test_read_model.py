@@ -337,3 +337,29 @@ def test_an_administrators_recompute_reaches_the_read_model(desk_and_model):
     after = _clocks_in_model(model, case.id)["decision"][1]
     assert after < before
     assert after == datetime(2024, 3, 7, 16, 59, 59)  # 23:59:59 WIB, in UTC
+
+
+def test_a_clock_carries_its_cases_filter_columns_and_follows_their_change(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    case = make_case(session, actor=desk.officer, urls=link(1))
+    case = advance(session, desk, case, Action.START_REVIEW, Action.REFER_TO_PLATFORM)
+    model.refresh()
+    later = reload(session, case).updated_at + timedelta(minutes=5)
+    session.execute(
+        update(Case).where(Case.id == case.id).values(province_code="32", updated_at=later)
+    )
+    session.commit()
+    clock.now += 5
+    model.refresh()
+
+    cursor = model.cursor()
+    try:
+        rows = cursor.execute(
+            "SELECT CAST(c.province_code AS VARCHAR), CAST(k.province_code AS VARCHAR), "
+            "CAST(k.platform_code AS VARCHAR) FROM clocks k JOIN cases c ON c.id = k.case_id "
+            "WHERE k.case_id = ?",
+            [case.id],
+        ).fetchall()
+    finally:
+        cursor.close()
+    assert rows and all(row == ("32", "32", "tiktok") for row in rows)
