@@ -149,6 +149,9 @@ def drive(
     detail: dict[str, Any] | None = None,
     urgent: bool | None = None,
     rules: dict[str, engine.Rule] | None = None,
+    zone: str | None = None,
+    regime: str | None = None,
+    store_next: bool = True,
 ) -> list[dict[str, Any]]:
     """What `action` (with its detail) at `at` does to every clock of `case`. Returns the
     changes (rule, version, change, due time), which the action's own audit event
@@ -156,15 +159,16 @@ def drive(
     chained with the action that caused it."""
     events = events_of(action, detail)
     wanted = set(events)
-    # `rules`: the current rules, when the caller already read them (a replay).
+    # A replay passes what it has already read: the current `rules`, the case's `zone`
+    # and `regime`; and stores the next due times itself (`store_next`).
     rules = [r for r in (rules or current_rules(session)).values() if r.events() & wanted]
     if not rules:
         return []
-    regime = case_regime(session, case)
+    regime = regime or case_regime(session, case)
     rules = [r for r in rules if _applies(r, regime)]
     if not rules:
         return []
-    zone = case_zone(session, case)
+    zone = zone or case_zone(session, case)
     calendar = (
         holiday_calendar(session)
         if any(engine.Unit.WORKING_DAYS in (r.unit, r.extended_unit) for r in rules)
@@ -220,7 +224,7 @@ def drive(
             }
         )
     session.flush()
-    if changed:
+    if changed and store_next:
         store_next_due(session, [case.id])
     return changed
 
@@ -251,11 +255,28 @@ def replay_histories(session: Session, case_ids: list[int] | None = None) -> int
             .where(AuditEvent.case_id.in_(list(cases)))
             .order_by(AuditEvent.case_id, AuditEvent.created_at, AuditEvent.id)
         ).all()
+        places = {
+            case.id: (case_zone(session, case), case_regime(session, case))
+            for case in cases.values()
+        }
         for case_id, action, detail, at in events:
             if not heard & set(events_of(action, detail)):
                 continue  # no rule listens: spare `drive` its reads
-            if drive(session, cases[case_id], action, at, detail=detail, rules=rules):
+            zone, regime = places[case_id]
+            changed = drive(
+                session,
+                cases[case_id],
+                action,
+                at,
+                detail=detail,
+                rules=rules,
+                zone=zone,
+                regime=regime,
+                store_next=False,
+            )
+            if changed:
                 given.add(case_id)
+        store_next_due(session, sorted(given & set(cases)))
     return len(given)
 
 
