@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from casework.actors import Actor, case_scope
 from casework.audit import ChainReport, verify_chain
 from casework.checkpoints import CheckpointView, latest_checkpoints
+from casework.clocks.service import rule_labels
 from casework.event_kinds import describe, event_label
 from casework.i18n import format_datetime
 from casework.permissions import may_read_audit, require
@@ -138,6 +139,8 @@ def detail_labels(session: Session, language: str) -> dict[tuple[str, str], str]
             labels[(detail, term.code)] = term_label(term, language)
     for platform in platforms(session, active_only=False):
         labels[("platform", platform.code)] = platform.name
+    for code, label in rule_labels(session, language).items():
+        labels[("rule", code)] = label
     return labels
 
 

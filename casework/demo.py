@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from casework import sla
 from casework.audit import record_events
+from casework.clocks.service import replay_histories
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
     CATEGORY_WEIGHTS,
@@ -224,18 +225,21 @@ def seed_demo(
     """Seed `case_count` demo cases of Pemilu 2024 and the demo accounts (signing in
     with `password`), then a simulated election running `now` with
     `current_case_count` cases (a tenth of `case_count` by default, at least 60) whose
-    deadlines fall around `now`; returns the cases added."""
+    deadlines fall around `now`, every case with the clocks its history drives
+    (`casework.clocks.service.replay_histories`); returns the cases added."""
     now = now or datetime.now(UTC)
     begin_write(session)
     cast = ensure_demo_accounts(session, password=password)
     session.commit()
     generator = CaseGenerator(session, cast, seed=seed)
     added = 0
+    written: list[int] = []
     for chunk in generator.plans(case_count, chunk_size=chunk_size):
         begin_write(session)
         write_plans(session, chunk)
         session.commit()
         added += len(chunk)
+        written.extend(plan.case["id"] for plan in chunk)
     if current_case_count is None:
         current_case_count = max(60, case_count // 10) if case_count else 0
     if current_case_count:
@@ -251,6 +255,13 @@ def seed_demo(
             write_plans(session, plans[start : start + chunk_size])
             session.commit()
         added += len(plans)
+        written.extend(plan.case["id"] for plan in plans)
+    # Clocks follow from the histories by the clock rules, as if the actions had gone
+    # through the services (which `write_plans` bypasses).
+    begin_write(session)
+    replay_histories(session, written)
+    session.commit()
+    if current_case_count:
         from casework.statutory.demo import seed_statutory_showcase
 
         seed_statutory_showcase(session, regional_officer=cast.regional_officer, now=now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from casework.i18n import N_, format_datetime, format_number
 from casework.roles import ROLE_LABELS, Role
@@ -147,6 +148,30 @@ DETAIL_LABELS = {
     "import_batch": N_("Import"),
     "reports": N_("Reports"),
     "row": N_("Row"),
+    # the statutory track (issue 17) and the deadlines (issue 18)
+    "clocks": N_("Deadlines"),
+    "rule": N_("Deadline rule"),
+    "due_at": N_("Due"),
+    "version": N_("Version"),
+    "change": N_("Change to the deadline"),
+    "from_stage": N_("Stage before"),
+    "to_stage": N_("Stage after"),
+    "body": N_("Forwarded to"),
+    "addressee": N_("Addressed to"),
+    "conclusion": N_("Conclusion"),
+    "violation_kind": N_("Kind of violation"),
+    "violation_type": N_("Kind of violation"),
+    "approved_by": N_("Approved by"),
+    "from_office": N_("Office before"),
+    "to_office": N_("Office after"),
+    "mendesak": N_("Urgent order (mendesak)"),
+    "number": N_("Letter number"),
+    "format": N_("File format"),
+    "language": N_("Language"),
+    "pattern": N_("Numbering pattern"),
+    "day": N_("Day"),
+    "outcome": N_("Outcome"),
+    "key": N_("Setting"),
 }
 # Ids of rows that mean nothing to a reader; the event's other columns say who and what.
 HIDDEN_DETAILS = frozenset(
@@ -162,6 +187,9 @@ HIDDEN_DETAILS = frozenset(
         "endpoint_id",
         "delivery_id",
         "replay_id",
+        "forwarding_id",
+        "kajian_id",
+        "signed_key_id",
     }
 )
 
@@ -177,6 +205,28 @@ _WORDS = {
     "supervisory": N_("the supervisory body"),
     "related": N_("related"),
 }
+
+
+@cache
+def _code_labels() -> dict[str, dict[str, str]]:
+    """Codes of the statutory track and the deadlines, by detail: message ids. Imported
+    here, not at the top, because those modules import the services that record events."""
+    from casework.clocks.engine import CHANGE_LABELS
+    from casework.statutory.forwarding import BODY_LABELS, RESPONSE_LABELS
+    from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS
+    from casework.statutory.stages import STAGE_LABELS
+
+    stages = {str(k): v for k, v in STAGE_LABELS.items()}
+    return {
+        "change": {str(k): v for k, v in CHANGE_LABELS.items()},
+        "from_stage": stages,
+        "to_stage": stages,
+        "body": BODY_LABELS,
+        "conclusion": CONCLUSION_LABELS,
+        "violation_kind": VIOLATION_KIND_LABELS,
+        "violation_type": VIOLATION_KIND_LABELS,
+        "outcome": RESPONSE_LABELS,
+    }
 
 
 def _value(key: str, value, _: Callable[[str], str], language: str, labels: dict, zone: str) -> str:
@@ -199,7 +249,7 @@ def _value(key: str, value, _: Callable[[str], str], language: str, labels: dict
     text = str(value)
     if key in ("sha256", "manifest_sha256"):
         return text[:16] + "…"
-    if key == "sla_due_at":
+    if key in ("sla_due_at", "due_at"):
         try:
             return format_datetime(datetime.fromisoformat(text), language=language, time_zone=zone)
         except ValueError:
@@ -212,6 +262,9 @@ def _value(key: str, value, _: Callable[[str], str], language: str, labels: dict
         return _(STATUS_LABELS[Status(text)])
     if (key, text) in labels:
         return labels[(key, text)]
+    coded = _code_labels().get(key, {})
+    if text in coded:
+        return _(coded[text])
     if text in _WORDS:
         return _(_WORDS[text])
     return text

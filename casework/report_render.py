@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from casework.analytics.scope import OTHER_PLATFORMS
+from casework.clocks.engine import KIND_LABELS, OWNER_LABELS
+from casework.clocks.service import rule_labels
 from casework.i18n import format_date, format_datetime, format_number
 from casework.signing import keys_url
 from casework.spreadsheet import csv_bytes
@@ -46,6 +48,8 @@ def report_labels(session: Session, language: str) -> Labels:
             "category": kind("category"),
             "province": provinces,
             "source": kind("source"),
+            "clock_rules": rule_labels(session, language),
+            "clock_times": platforms,
         },
         elections={e.code: e.name for e in session.exec(select(Election))},
     )
@@ -84,6 +88,10 @@ def cell(
             return _(value)
         if value == OTHER_PLATFORMS:
             return _("Other platforms")
+        if key == "owner":
+            return _(OWNER_LABELS[value]) if value in OWNER_LABELS else value
+        if key == "kind":
+            return _(KIND_LABELS[value]) if value in KIND_LABELS else value
         names = labels.by_table.get("decision_type" if key == "decision_type" else table.key, {})
         return names.get(value, value)
     if kind == "share":

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from casework.actors import Actor
 from casework.analytics import figures
 from casework.analytics.breakdown import breakdown, response_summary, totals
+from casework.analytics.clock_compliance import ClockCompliance
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import OTHER_PLATFORMS
 from casework.analytics.verification import RemovalChecks
@@ -96,10 +97,14 @@ def build_report(
     threshold: int,
     model: ReadModel | None = None,
     removals: RemovalChecks | None = None,
+    clocks: ClockCompliance | None = None,
 ) -> Report:
     """The report's figures for the period and election in `filters`; with `removals`
     (`casework.analytics.verification.removal_checks` for the same filters), also the
-    removals Pantau verified against those merely reported."""
+    removals Pantau verified against those merely reported; with `clocks`
+    (`casework.analytics.clock_compliance.clock_compliance`, same filters), which
+    deadlines were met, by whom, and the platforms' hours under the agreed and the
+    regulatory deadline."""
     if version not in (INTERNAL, PUBLIC, PLATFORM) or not may_read_report(actor, version):
         raise PermissionDenied()
     filters = filters.but(interval="day")
@@ -168,6 +173,8 @@ def build_report(
         _dimension_table(kw, "province", N_("By province"), N_("Province")),
         _dimension_table(kw, "source", N_("By source"), N_("Source")),
     ]
+    if clocks is not None:
+        tables += clock_tables(clocks)
     report = Report(
         version=version,
         date_from=filters.date_from,
@@ -314,6 +321,67 @@ def _dimension_table(kw, by: str, title: str, label: str) -> Table:
             }
         )
     return table
+
+
+_CLOCK_COUNTS = [
+    Column("on_time", N_("Met in time")),
+    Column("late", N_("Late")),
+    Column("running", N_("Running")),
+    Column("paused", N_("Paused")),
+    Column("share", N_("Share met in time"), "share"),
+]
+
+
+def _clock_row(row, **keys) -> dict:
+    # None: held back for an aggregate-only reader (casework.analytics.suppression).
+    counts = {
+        name: SUPPRESSED if getattr(row, name) is None else getattr(row, name)
+        for name in ("on_time", "late", "running", "paused")
+    }
+    settled = (row.on_time or 0) + (row.late or 0)
+    share = None if None in (row.on_time, row.late) else _share(row.on_time, settled)
+    return {**keys, **counts, "share": share, "_base": {"share": settled}}
+
+
+def clock_tables(clocks: ClockCompliance) -> list[Table]:
+    """Which deadlines were met, by whom (per rule and per owner), and the platforms'
+    median and p90 hours under the agreed and the regulatory deadline."""
+    by_rule = Table(
+        "clock_rules",
+        N_("Deadlines met, per rule"),
+        [Column("key", N_("Deadline"), "label"), Column("owner", N_("Owner"), "label")]
+        + _CLOCK_COUNTS,
+        [_clock_row(r, key=r.rule_code, owner=r.owner) for r in clocks.by_rule],
+    )
+    by_owner = Table(
+        "clock_owners",
+        N_("Deadlines met, per owner"),
+        [Column("owner", N_("Owner"), "label")] + _CLOCK_COUNTS,
+        [_clock_row(r, owner=r.owner) for r in clocks.by_owner],
+    )
+    times = Table(
+        "clock_times",
+        N_("Hours to the platform's decision, agreed and regulatory deadline"),
+        [
+            Column("key", N_("Platform"), "label"),
+            Column("kind", N_("Deadline"), "label"),
+            Column("measured", N_("Deadlines met")),
+            Column("median", N_("Median hours"), "hours"),
+            Column("p90", N_("90th percentile hours"), "hours"),
+        ],
+        [
+            {
+                "key": d.platform,
+                "kind": d.kind,
+                "measured": SUPPRESSED if d.measured is None else d.measured,
+                "median": SUPPRESSED if d.median_hours is None else d.median_hours,
+                "p90": SUPPRESSED if d.p90_hours is None else d.p90_hours,
+                "_base": {"median": d.measured or 0, "p90": d.measured or 0},
+            }
+            for d in clocks.durations
+        ],
+    )
+    return [by_rule, by_owner, times]
 
 
 def suppress(report: Report) -> None:

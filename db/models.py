@@ -199,6 +199,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_province_status_platform", "province_code", "status", "platform_code"),
         # The API's change feed: a platform's cases in the order they changed.
         Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),
+        # The queue's "next deadline" sort (issue 18), like `sla_due_at`'s.
+        Index("ix_case_next_clock_due", "next_clock_due_at"),
     )
     # SQLAlchemy adds `AND version = :old` to every UPDATE and raises when no row
     # matches, so two writers can never both win, whatever the services checked.
@@ -249,6 +251,9 @@ class Case(SQLModel, table=True):
     sla_due_at: datetime | None = _ts(default=None, index=True)
     sla_paused_since: datetime | None = _ts(default=None)
     sla_paused_seconds: int = Field(default=0)
+    # The due time of the case's running clock due next (any rule; None: none running),
+    # kept by casework.clocks.service in the transaction that changes its clocks.
+    next_clock_due_at: datetime | None = _ts(default=None)
     contest_count: int = Field(default=0)
     merged_into_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     outcome: str | None = Field(default=None, max_length=64)

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework.analytics import figures
+from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
 from casework.analytics.verification import removal_checks
 from casework.errors import DomainError
 from casework.settings import get_settings
 from db.types import utcnow
-from pages import calls, dashboard_filters, registry, ui
+from pages import calls, dashboard_clocks, dashboard_filters, registry, ui
 from pages import dashboard_sections as sections
 
 
@@ -61,6 +62,16 @@ def render() -> None:
             sections.backlog(actor, filters, options, model, now)
         with tabs[2]:
             sections.deadlines(actor, filters, options, model, now)
+            with calls.reading() as session:
+                clocks = clock_compliance(
+                    session=session,
+                    actor=actor,
+                    filters=filters,
+                    now=now,
+                    language=ui.language(),
+                    model=model,
+                )
+            dashboard_clocks.clock_compliance(clocks, options.platforms)
         with tabs[3]:
             sections.outcomes(actor, filters, options, model)
         with tabs[4]:

@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.verification import removal_checks
 from casework.dsa_export import eu_submission_file, indonesian_record_file, may_export_decisions
@@ -103,17 +104,20 @@ def _report_section(actor) -> None:
         horizontal=True,
         key="report_language",
     )
+    now = utcnow()
     with calls.reading() as session:
         removals = removal_checks(
             session=session, actor=actor, filters=filters, settings=get_settings()
         )
+        clocks = clock_compliance(session=session, actor=actor, filters=filters, now=now)
     report = build_report(
         actor=actor,
         filters=filters,
         version=version,
-        now=utcnow(),
+        now=now,
         threshold=get_settings().report_min_count,
         removals=removals,
+        clocks=clocks,
     )
     with calls.reading() as session:
         anchor_report(report, session=session, now=report.generated_at)

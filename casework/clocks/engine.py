@@ -252,6 +252,17 @@ class Change(StrEnum):
     EXTENDED = "extended"
 
 
+CHANGE_LABELS = {
+    Change.STARTED: N_("Clock started"),
+    Change.RESTARTED: N_("Clock started again"),
+    Change.PAUSED: N_("Paused"),
+    Change.RESUMED: N_("Clock resumed"),
+    Change.STOPPED: N_("Clock stopped by the owner's action"),
+    Change.CANCELLED: N_("No longer owed"),
+    Change.EXTENDED: N_("Clock extended"),
+}
+
+
 def apply(
     rule: Rule,
     clock: Clock | None,

@@ -3,7 +3,9 @@ many clocks were met on time, were late, are running, are paused; and per platfo
 median and p90 hours to decision for the agreed and the regulatory clock. Every verdict
 comes from the one definition in `casework.clocks.breach`.
 
-Not yet in the DuckDB read model: see docs/decisions.md, issue 18."""
+The dashboard and the report count the same in the DuckDB read model
+(`casework.analytics.clock_compliance`); these are the plain reference over the case
+database that its tests hold it to."""
 
 from __future__ import annotations
 
@@ -29,7 +31,10 @@ class Compliance:
     paused: int
 
 
-def compliance(*, session: Session, actor: Actor, now: datetime) -> list[Compliance]:
+def compliance(*, session: Session, actor: Actor, now: datetime, cases=None) -> list[Compliance]:
+    """Per rule and owner: met in time, late (breached, stopped or not), running and
+    paused (not breached). `cases`: a condition on `Case` for the cohort (the dashboard's
+    filters); by default every case in `actor`'s scope."""
     breached = breach.breached_sql(
         CaseClock.due_at, CaseClock.stopped_at, CaseClock.paused_since, now
     )
@@ -49,7 +54,7 @@ def compliance(*, session: Session, actor: Actor, now: datetime) -> list[Complia
             count(and_(open_, CaseClock.paused_since.is_not(None), fine)),
         )
         .join(Case, Case.id == CaseClock.case_id)
-        .where(case_scope(actor))
+        .where(case_scope(actor) if cases is None else cases)
         .group_by(CaseClock.rule_code, CaseClock.owner)
         .order_by(CaseClock.rule_code, CaseClock.owner)
     ).all()
@@ -74,9 +79,10 @@ def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
-def platform_durations(*, session: Session, actor: Actor) -> list[Durations]:
+def platform_durations(*, session: Session, actor: Actor, cases=None) -> list[Durations]:
     """Hours from start to the platform's decision (pauses excluded), per platform, for the
-    agreed and the regulatory clock separately: clocks met only."""
+    agreed and the regulatory clock separately: clocks met only. `cases` as in
+    `compliance`."""
     rows = session.exec(
         select(
             Case.platform_code,
@@ -87,7 +93,7 @@ def platform_durations(*, session: Session, actor: Actor) -> list[Durations]:
         )
         .join(Case, Case.id == CaseClock.case_id)
         .where(
-            case_scope(actor),
+            case_scope(actor) if cases is None else cases,
             CaseClock.kind.in_([engine.Kind.AGREED, engine.Kind.REGULATORY]),
             CaseClock.outcome == engine.Outcome.MET,
         )

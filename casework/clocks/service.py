@@ -8,13 +8,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from casework.audit import record_event
 from casework.clocks import breach, engine
 from casework.clocks.calendar import HolidayCalendar
-from db.models import Case, CaseClock, ClockRule, Election, Holiday, Platform, Region
+from db.models import (
+    AuditEvent,
+    Case,
+    CaseClock,
+    ClockRule,
+    Election,
+    Holiday,
+    Platform,
+    Region,
+)
 
 # Detail keys whose value qualifies an action as an event: `forward_case:gakkumdu`.
 QUALIFIERS = ("body", "violation_kind", "violation_type", "conclusion", "kind")
@@ -55,6 +64,15 @@ def current_rules(session: Session) -> dict[str, engine.Rule]:
         )
     )
     return {row.code: rule_of(row) for row in rows}
+
+
+def rule_labels(session: Session, language: str) -> dict[str, str]:
+    """Each rule's label in `language` (Indonesian unless English), by code."""
+    english = language == "en"
+    return {
+        code: (rule.label_en if english else rule.label_id) or code
+        for code, rule in current_rules(session).items()
+    }
 
 
 def rule_versions(session: Session) -> dict[tuple[str, int], engine.Rule]:
@@ -130,6 +148,10 @@ def drive(
     *,
     detail: dict[str, Any] | None = None,
     urgent: bool | None = None,
+    rules: dict[str, engine.Rule] | None = None,
+    zone: str | None = None,
+    regime: str | None = None,
+    store_next: bool = True,
 ) -> list[dict[str, Any]]:
     """What `action` (with its detail) at `at` does to every clock of `case`. Returns the
     changes (rule, version, change, due time), which the action's own audit event
@@ -137,14 +159,16 @@ def drive(
     chained with the action that caused it."""
     events = events_of(action, detail)
     wanted = set(events)
-    rules = [r for r in current_rules(session).values() if r.events() & wanted]
+    # A replay passes what it has already read: the current `rules`, the case's `zone`
+    # and `regime`; and stores the next due times itself (`store_next`).
+    rules = [r for r in (rules or current_rules(session)).values() if r.events() & wanted]
     if not rules:
         return []
-    regime = case_regime(session, case)
+    regime = regime or case_regime(session, case)
     rules = [r for r in rules if _applies(r, regime)]
     if not rules:
         return []
-    zone = case_zone(session, case)
+    zone = zone or case_zone(session, case)
     calendar = (
         holiday_calendar(session)
         if any(engine.Unit.WORKING_DAYS in (r.unit, r.extended_unit) for r in rules)
@@ -200,7 +224,75 @@ def drive(
             }
         )
     session.flush()
+    if changed and store_next:
+        store_next_due(session, [case.id])
     return changed
+
+
+def replay_histories(session: Session, case_ids: list[int] | None = None) -> int:
+    """Drive the clocks of cases that have none from the actions already in their audit
+    log, in the order they happened, by the current rules: what the actions would have
+    started, paused and stopped had they gone through `drive` (the demo's histories are
+    written in bulk, past the services). The audit events stay as they are. None: every
+    case without a clock. Returns the cases given clocks."""
+    if case_ids is None:
+        case_ids = list(session.exec(select(Case.id).order_by(Case.id)))
+    rules = current_rules(session)
+    heard = set().union(*(rule.events() for rule in rules.values()))
+    have = select(CaseClock.case_id)
+    given: set[int] = set()
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cases = {
+            case.id: case
+            for case in session.exec(select(Case).where(Case.id.in_(chunk), Case.id.not_in(have)))
+        }
+        if not cases:
+            continue
+        events = session.exec(
+            select(AuditEvent.case_id, AuditEvent.action, AuditEvent.detail, AuditEvent.created_at)
+            .where(AuditEvent.case_id.in_(list(cases)))
+            .order_by(AuditEvent.case_id, AuditEvent.created_at, AuditEvent.id)
+        ).all()
+        places = {
+            case.id: (case_zone(session, case), case_regime(session, case))
+            for case in cases.values()
+        }
+        for case_id, action, detail, at in events:
+            if not heard & set(events_of(action, detail)):
+                continue  # no rule listens: spare `drive` its reads
+            zone, regime = places[case_id]
+            changed = drive(
+                session,
+                cases[case_id],
+                action,
+                at,
+                detail=detail,
+                rules=rules,
+                zone=zone,
+                regime=regime,
+                store_next=False,
+            )
+            if changed:
+                given.add(case_id)
+        store_next_due(session, sorted(given & set(cases)))
+    return len(given)
+
+
+def store_next_due(session: Session, case_ids: list[int] | None = None) -> None:
+    """Keep `case_file.next_clock_due_at` (the queue's "next deadline" sort) in step with
+    the cases' running clocks, in the caller's transaction. None: every case. A plain
+    UPDATE, not through the ORM: a derived column does not bump the case's version."""
+    next_due = (
+        select(func.min(CaseClock.due_at))
+        .where(CaseClock.case_id == Case.id, CaseClock.stopped_at.is_(None))
+        .scalar_subquery()
+    )
+    statement = update(Case).values(next_clock_due_at=next_due)
+    if case_ids is not None:
+        statement = statement.where(Case.id.in_(case_ids))
+    session.execute(statement.execution_options(synchronize_session=False))
 
 
 def _with_events(old: engine.Rule, new: engine.Rule) -> engine.Rule:
@@ -260,7 +352,7 @@ def recompute_running(session: Session, rule_code: str, *, actor_id: int, now: d
     if rule is None:
         return 0
     calendar = holiday_calendar(session)
-    moved = 0
+    moved: list[int] = []
     rows = session.exec(
         select(CaseClock, Case)
         .join(Case, Case.id == CaseClock.case_id)
@@ -284,9 +376,19 @@ def recompute_running(session: Session, rule_code: str, *, actor_id: int, now: d
             },
             at=now,
         )
-        moved += 1
+        moved.append(case.id)
     session.flush()
-    return moved
+    for start in range(0, len(moved), 500):
+        store_next_due(session, moved[start : start + 500])
+        # The read model re-reads a case, with its clocks, when `updated_at` moves: a
+        # plain UPDATE, like the next due time, so no one's open form goes stale.
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(moved[start : start + 500]))
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(moved)
 
 
 # --- warnings and breaches -------------------------------------------------------------
