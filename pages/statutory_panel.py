@@ -145,8 +145,12 @@ def _action_form(view, actor, action: Action) -> None:
                     recommendation=recommendation,
                 )
         elif action == Action.FORWARD_CASE:
+            # Preselected from the approved kajian's violation kind; the officer may change it.
             body = st.selectbox(
-                _("Forward to"), list(BODIES), format_func=lambda b: _(BODY_LABELS[b])
+                _("Forward to"),
+                list(BODIES),
+                index=BODIES.index(view.suggested_body) if view.suggested_body else 0,
+                format_func=lambda b: _(BODY_LABELS[b]),
             )
             addressee = st.text_input(_("Addressee (optional)"), max_chars=300)
             recommendation = st.text_area(_("Recommendation"), max_chars=20_000)

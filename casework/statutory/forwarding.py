@@ -61,6 +61,22 @@ RESPONSE_LABELS = {
 MAX_REASON = 4000
 
 
+def suggested_body(
+    session: Session, *, violation_kind: str | None, terlapor_status: str | None
+) -> str | None:
+    """The body the forwarding form suggests for a kajian's violation kind, from rule
+    `forward_body_for_kind` (admin-editable data): "kind/terlapor status" first, then the
+    kind alone. None when the rule names no known body; the officer still chooses."""
+    if not violation_kind:
+        return None
+    mapping = rule(session, "forward_body_for_kind")
+    for key in (f"{violation_kind}/{terlapor_status}", violation_kind):
+        body = mapping.get(key)
+        if body in BODIES:
+            return body
+    return None
+
+
 def case_forwardings(session: Session, case_id: int) -> list[Forwarding]:
     """A case's forwardings, oldest first (no scope check: callers loaded the case)."""
     return list(
