@@ -116,13 +116,21 @@ def _add_forwarding(session, actor, case, *, body, addressee, recommendation, la
     return forwarding
 
 
-def _to_komdigi(case: Case, at: datetime) -> bool:
-    """Move the takedown track to Komdigi when its table allows it; whether it did."""
+def _to_komdigi(case: Case, at: datetime) -> list[tuple[Action, str, str]]:
+    """Move the takedown track to Komdigi where its table allows it; the steps taken as
+    (action, from, to), none when it does not. A case still `new` has had its review:
+    its kajian is approved. So it first enters review, as `start_review` would, rather
+    than leave Komdigi unaware of a request the officer has just sent."""
+    steps = []
+    if case.status == Status.NEW:
+        steps.append((Action.START_REVIEW, Status.NEW, Status.IN_REVIEW))
+        case.status = Status.IN_REVIEW
     if find_transition(case.status, Action.REQUEST_KOMDIGI) is None:
-        return False
+        return steps
+    steps.append((Action.REQUEST_KOMDIGI, case.status, Status.ESCALATED))
     case.status = Status.ESCALATED
     case.escalated_at = at
-    return True
+    return steps
 
 
 @rolls_back
@@ -140,7 +148,7 @@ def forward_case(
 ) -> Forwarding:
     """Forward the case, from its approved kajian, to a body with a numbered letter.
     To Komdigi it is also the request for pemutusan akses: the takedown track then waits
-    on Komdigi (when it is in review or with the platform)."""
+    on Komdigi (when it is new, in review or with the platform)."""
     if body not in BODIES:
         raise ValidationError({"body": N_("Choose a value from the list.")})
     addressee = clean_text(
@@ -149,12 +157,11 @@ def forward_case(
     recommendation = clean_text(recommendation, "recommendation", required=False)
     if body == "komdigi":
         check_may_refer(session, actor, "forward_case", case_id)
-    moved = {}
+    moved: list[tuple[Action, str, str]] = []
 
     def komdigi(case: Case, at: datetime) -> None:
         if body == "komdigi":
-            moved["from"] = case.status
-            moved["done"] = _to_komdigi(case, at)
+            moved.extend(_to_komdigi(case, at))
 
     case = stage_transition(
         session,
@@ -176,17 +183,18 @@ def forward_case(
         language=language,
         now=case.updated_at,
     )
-    if moved.get("done"):
+    for action, source, target in moved:
         record_event(
             session,
-            action=str(Action.REQUEST_KOMDIGI),
+            action=str(action),
             actor_id=actor.user_id,
             case_id=case.id,
-            from_status=moved["from"],
-            to_status=Status.ESCALATED,
+            from_status=source,
+            to_status=target,
             detail={"forwarding_id": forwarding.id},
             at=case.updated_at,
         )
+    if moved and moved[-1][0] == Action.REQUEST_KOMDIGI:
         notify_regulator(session, case)
     commit(session)
     return forwarding

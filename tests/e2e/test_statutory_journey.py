@@ -197,8 +197,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         case_url = officer.url
 
     with journey.step("kajian-awal-registers-it", officer):
-        desk.act(officer, Action.START_REVIEW)
-        desk.expect_status(officer, reference, Status.IN_REVIEW)
+        # The officer follows the statutory panel alone: the takedown track is still new.
         desk.act(
             officer,
             Action.REGISTER_LAPORAN,
@@ -207,6 +206,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         )
         _stage(officer, Stage.IN_KAJIAN)
         expect(officer.get_by_text(_("Registered"), exact=True)).to_be_visible()
+        desk.expect_status(officer, reference, Status.NEW)
 
     with journey.step("kajian-concludes-memenuhi-unsur", officer):
         title = _(ACTION_LABELS[Action.DRAFT_KAJIAN])
