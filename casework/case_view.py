@@ -15,6 +15,7 @@ from casework.clocks.service import ClockLine, clocks_of_case
 from casework.decision_signatures import decision_signers
 from casework.duplicates import linked_cases
 from casework.elections import phase_labels
+from casework.statutory.forwarding import has_komdigi_request
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import Action, allowed_actions
@@ -167,7 +168,7 @@ def load_case_view(
         phase_label=phase_labels(session, language).get(case.phase, case.phase)
         if case.phase
         else None,
-        actions=allowed_actions(case.status, actor.role),
+        actions=_page_actions(session, case, actor),
         related=[(c.id, c.reference, c.status) for c in linked_cases(session, actor, case.id)],
         merged_from=[
             (row.id, row.reference)
@@ -179,6 +180,16 @@ def load_case_view(
         ],
         reports=children_of(session, CaseReport, case.id) if insider else [],
     )
+
+
+def _page_actions(session: Session, case: Case, actor: Actor) -> list[Action]:
+    """The actions the case page lists. On a request to Komdigi the statutory panel
+    records Komdigi's order on the request (letter number, date, mendesak), which the
+    free-text order would leave unanswered: the page then offers that form alone."""
+    actions = allowed_actions(case.status, actor.role)
+    if Action.RECORD_REGULATOR_ORDER in actions and has_komdigi_request(session, case.id):
+        actions = [a for a in actions if a != Action.RECORD_REGULATOR_ORDER]
+    return actions
 
 
 @dataclass(frozen=True)

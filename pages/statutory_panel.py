@@ -92,7 +92,7 @@ def render_statutory(case_id: int, actor) -> None:
     for action in view.stage_actions:
         with st.expander(_(ACTION_LABELS[action])):
             _action_form(view, actor, action)
-    if Action.KOMDIGI_CRITERIA_NOT_MET in view.komdigi_actions:
+    if view.komdigi_order_open:
         with st.expander(_("Order issued: letter number and date")):
             _order_form(view, actor)
     if actor.is_supervisory_caseworker:

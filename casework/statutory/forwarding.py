@@ -77,6 +77,12 @@ def suggested_body(
     return None
 
 
+def has_komdigi_request(session: Session, case_id: int) -> bool:
+    """Whether the case holds a request to Komdigi (no scope check: callers loaded it)."""
+    query = select(Forwarding.id).where(Forwarding.case_id == case_id, Forwarding.body == "komdigi")
+    return session.exec(query).first() is not None
+
+
 def case_forwardings(session: Session, case_id: int) -> list[Forwarding]:
     """A case's forwardings, oldest first (no scope check: callers loaded the case)."""
     return list(

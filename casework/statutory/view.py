@@ -45,6 +45,8 @@ class StatutoryView:
     # The body the forwarding form preselects, from the approved kajian (None: no kajian
     # approved, or the rule names no body for its kind).
     suggested_body: str | None = None
+    # Komdigi's liaison may record its order: a request to Komdigi awaits its answer.
+    komdigi_order_open: bool = False
 
 
 def statutory_view(*, session: Session, actor: Actor, case_id: int) -> StatutoryView:
@@ -61,6 +63,8 @@ def statutory_view(*, session: Session, actor: Actor, case_id: int) -> Statutory
         ids = {f.letter_id for f in forwardings}
         letters = [letter for letter in letters if letter.id in ids]
     taken = set(allowed_actions(case.status, actor.role))
+    requests = [f for f in forwardings if f.body == "komdigi"]
+    awaiting = bool(requests) and requests[-1].response in ("pending", "information_requested")
     kajian = case_kajian(session, case.id) if insider else None
     approved = kajian if kajian is not None and kajian.state == "approved" else None
     return StatutoryView(
@@ -86,6 +90,7 @@ def statutory_view(*, session: Session, actor: Actor, case_id: int) -> Statutory
         )
         if approved is not None
         else None,
+        komdigi_order_open=awaiting and Action.RECORD_REGULATOR_ORDER in taken,
     )
 
 

@@ -263,11 +263,15 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         # Komdigi reads the request under the same letter number, and never the pelapor.
         assert letter_number(komdigi) == number
         expect(komdigi.get_by_text(CONTACT)).to_have_count(0)
-        form = _expander(komdigi, _("Order issued: letter number and date"))
+        # One way to record the order: on the request, with its number, date, mendesak.
+        record = _(ACTION_LABELS[Action.RECORD_REGULATOR_ORDER])
+        order_form = _("Order issued: letter number and date")
+        expect(komdigi.locator("summary").get_by_text(record, exact=True)).to_have_count(0)
+        form = _expander(komdigi, order_form)
         form.get_by_label(_("Letter number"), exact=True).fill(ORDER_NUMBER)
         form.get_by_text(_("Urgent (mendesak)"), exact=True).click()
-        record = _(ACTION_LABELS[Action.RECORD_REGULATOR_ORDER])
         _submit(komdigi, form, record, record)
+        expect(komdigi.locator("summary").get_by_text(order_form, exact=True)).to_have_count(0)
         issued = (
             f"{_(BODY_LABELS['komdigi'])} · {DEFAULT_ADDRESSEES['komdigi']} · "
             f"{_(RESPONSE_LABELS['order_issued'])}"

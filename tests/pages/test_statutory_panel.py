@@ -164,3 +164,32 @@ def test_the_officer_may_forward_to_another_body_than_the_one_suggested(demo_dat
     with Session(engine_module.get_engine()) as session:
         rows = session.exec(select(Forwarding).where(Forwarding.case_id == case.id))
         assert [f.body for f in rows] == ["kpu"]
+
+
+def test_komdigi_records_its_order_on_the_request_through_one_form_only(demo_database):
+    from casework.statutory.forwarding import forward_case
+
+    case = _approved_kajian("lainnya", "tim_kampanye")
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer = session.exec(select(User).where(User.username == "demo.officer")).one()
+        forward_case(
+            session=session,
+            actor=actor_for(session, officer.id),
+            case_id=case.id,
+            version=session.get(Case, case.id).version,
+            body="komdigi",
+        )
+    at = _open("demo.regulator", case.id)
+    assert not at.exception, at.exception
+    expanders = [e.label for e in at.expander]
+    assert "Order issued: letter number and date" in expanders
+    assert "Record regulator order" not in expanders
+    next(t for t in at.text_input if t.label == "Letter number").input("B-77/DJAI/2026")
+    next(b for b in at.button if b.label == "Record regulator order").click().run()
+    assert not at.exception, at.exception
+    expanders = [e.label for e in at.expander]
+    assert "Order issued: letter number and date" not in expanders
+    assert "Record regulator order" not in expanders
+    with Session(engine_module.get_engine()) as session:
+        request = session.exec(select(Forwarding).where(Forwarding.case_id == case.id)).one()
+        assert (request.response, request.order_number) == ("order_issued", "B-77/DJAI/2026")
