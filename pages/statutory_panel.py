@@ -55,7 +55,7 @@ def render_statutory(case_id: int, actor) -> None:
     if view.oversight_source:
         st.text(f"{_('Oversight source')}: {view.oversight_source}")
     if view.awal is not None:
-        st.text(_("Registered") if view.awal.registered else _("Not registered"))
+        st.text(_("Registered (diregistrasi)") if view.awal.registered else _("Not registered"))
     if view.kajian is not None:
         with st.expander(_("Review (kajian)")):
             st.text(f"{_('Facts')}: {view.kajian.facts}")

@@ -205,7 +205,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
             "Note (optional)",
         )
         _stage(officer, Stage.IN_KAJIAN)
-        expect(officer.get_by_text(_("Registered"), exact=True)).to_be_visible()
+        expect(officer.get_by_text(_("Registered (diregistrasi)"), exact=True)).to_be_visible()
         desk.expect_status(officer, reference, Status.NEW)
 
     with journey.step("kajian-concludes-memenuhi-unsur", officer):
@@ -309,7 +309,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         assert rows[_("Intake type")] == _(INTAKE_TYPE_LABELS["laporan"])
         assert rows[_("Reporter")] == PELAPOR
         assert rows[_("Reported party")] == TERLAPOR
-        assert rows[_("Registration")] == _("Registered")
+        assert rows[_("Registration")] == _("Registered (diregistrasi)")
         assert rows[_("Handling stage")] == _(STAGE_LABELS[Stage.CONCLUDED])
         assert rows[_("Conclusion")] == _(CONCLUSION_LABELS["memenuhi"])
         assert rows[_("Kind of violation")] == _(VIOLATION_KIND_LABELS["lainnya"])
