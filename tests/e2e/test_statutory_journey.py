@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from pypdf import PdfReader
 
 from casework.i18n import translator
 from casework.seed_taxonomy import CATEGORIES, DECISION_TYPES, SOURCES
@@ -318,3 +319,9 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         )
         assert rows[_("Content action")] == _(STATUS_LABELS[Status.CLOSED])
         assert CONTACT not in "".join(rows.values())
+        pdf = PdfReader(io.BytesIO(download(officer, _("Status announcement (PDF)"))))
+        text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+        title = _("Status announcement of report {reference}").format(reference=reference)
+        assert title in text
+        assert f"{_('Handling stage')}: {_(STAGE_LABELS[Stage.CONCLUDED])}" in text
+        assert f"{_('Reporter')}: {PELAPOR}" in text and CONTACT not in text
