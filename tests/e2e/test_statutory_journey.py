@@ -34,6 +34,7 @@ _ = translator("id")
 PELAPOR, CONTACT = "Siti Aminah", "siti.aminah@example.org"
 TERLAPOR = "Budi Santoso"
 ORDER_NUMBER = "B-1234/DJAI/PI.02.03/12/2026"
+# A letter's download button, "Surat <number> (DOCX)": the number as the page shows it.
 LETTER = re.compile(
     r"^"
     + re.escape(_("Letter {number} ({format})"))
@@ -45,6 +46,7 @@ LETTER = re.compile(
 
 @pytest.fixture
 def journey(request):
+    """The journey's steps, their screenshots written to test-artifacts/ if it fails."""
     steps = Journey(request.node.name)
     yield steps
     report = getattr(request.node, "rep_call", None)
