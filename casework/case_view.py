@@ -17,6 +17,7 @@ from casework.duplicates import linked_cases
 from casework.elections import phase_labels
 from casework.next_step import NextStep, next_step
 from casework.permissions import may_add_evidence, may_assign, may_bundle
+from casework.statutory.forwarding import has_komdigi_request
 from casework.taxonomy import term_label
 from casework.timeline import TimelineEntry, timeline_of
 from casework.workflow import OPEN_STATUSES, Action, allowed_actions
@@ -124,7 +125,7 @@ def load_case_view(
     timeline = timeline_of(session, actor, case.id, limit=timeline_limit)
     decisions = children_of(session, Decision, case.id)
     now = now or utcnow()
-    actions = allowed_actions(case.status, actor.role)
+    actions = _page_actions(session, case, actor)
     clock = sla.clock(
         referred_at=case.referred_at,
         due=case.sla_due_at,
@@ -194,6 +195,16 @@ def load_case_view(
         reports=children_of(session, CaseReport, case.id) if insider else [],
         next_step=next_step(case, actions, timeline, now),
     )
+
+
+def _page_actions(session: Session, case: Case, actor: Actor) -> list[Action]:
+    """The actions the case page lists. On a request to Komdigi the statutory panel
+    records Komdigi's order on the request (letter number, date, mendesak), which the
+    free-text order would leave unanswered: the page then offers that form alone."""
+    actions = allowed_actions(case.status, actor.role)
+    if Action.RECORD_REGULATOR_ORDER in actions and has_komdigi_request(session, case.id):
+        actions = [a for a in actions if a != Action.RECORD_REGULATOR_ORDER]
+    return actions
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def render_statutory(case_id: int, actor) -> None:
     if view.oversight_source:
         st.text(f"{_('Oversight source')}: {view.oversight_source}")
     if view.awal is not None:
-        st.text(_("Registered") if view.awal.registered else _("Not registered"))
+        st.text(_("Registered (diregistrasi)") if view.awal.registered else _("Not registered"))
     if view.kajian is not None:
         with st.expander(_("Review (kajian)")):
             st.text(f"{_('Facts')}: {view.kajian.facts}")
@@ -82,7 +82,7 @@ def render_statutory(case_id: int, actor) -> None:
     for action in view.stage_actions:
         with st.expander(_(ACTION_LABELS[action])):
             _action_form(view, actor, action)
-    if Action.KOMDIGI_CRITERIA_NOT_MET in view.komdigi_actions:
+    if view.komdigi_order_open:
         with st.expander(_("Order issued: letter number and date")):
             _order_form(view, actor)
     if works_cases(actor):
@@ -153,9 +153,11 @@ def _action_form(view, actor, action: Action) -> None:
             st.text_area(_(item.label), max_chars=item.max_length, key=fields["recommendation"])
         elif action == Action.FORWARD_CASE:
             fields["body"] = _key(view, action, "body")
+            # Preselected from the approved kajian's violation kind; the officer may change it.
             st.selectbox(
                 _("Forward to"),
                 list(BODIES),
+                index=BODIES.index(view.suggested_body) if view.suggested_body else 0,
                 format_func=lambda b: _(BODY_LABELS[b]),
                 key=fields["body"],
             )

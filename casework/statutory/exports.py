@@ -40,7 +40,7 @@ def announcement_rows(session: Session, case: Case, language: str) -> list[tuple
     if awal is None:
         registration = _("Awaiting preliminary review")
     else:
-        registration = _("Registered") if awal.registered else _("Not registered")
+        registration = _("Registered (diregistrasi)") if awal.registered else _("Not registered")
     rows = [
         (_("Case number"), case.reference),
         (_("Intake type"), _(INTAKE_TYPE_LABELS.get(case.intake_type, case.intake_type))),
@@ -136,9 +136,8 @@ def berkas(*, session: Session, actor: Actor, case_id: int, language: str = "id"
     )
     for kajian in children_of(session, Kajian, case.id):
         if kajian.kind == "awal":
-            text = (_("Registered") if kajian.registered else _("Not registered")) + (
-                f": {kajian.reason}" if kajian.reason else ""
-            )
+            outcome = N_("Registered (diregistrasi)") if kajian.registered else N_("Not registered")
+            text = _(outcome) + (f": {kajian.reason}" if kajian.reason else "")
             entries.append((kajian.drafted_at, _("Preliminary review"), text))
         else:
             text = "\n".join(

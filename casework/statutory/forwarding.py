@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from casework.actions import take_action
 from casework.actors import Actor
 from casework.errors import ValidationError
 from casework.i18n import N_
 from casework.statutory.flow import clean_text
+from casework.statutory.rules import rule
 from casework.statutory.steps import (  # noqa: F401  (re-exported)
     BODIES,
     BODY_LABELS,
@@ -31,6 +32,28 @@ from casework.workflow import Action
 from db.models import Case, Forwarding
 
 MAX_REASON = 4000
+
+
+def suggested_body(
+    session: Session, *, violation_kind: str | None, terlapor_status: str | None
+) -> str | None:
+    """The body the forwarding form suggests for a kajian's violation kind, from rule
+    `forward_body_for_kind` (admin-editable data): "kind/terlapor status" first, then the
+    kind alone. None when the rule names no known body; the officer still chooses."""
+    if not violation_kind:
+        return None
+    mapping = rule(session, "forward_body_for_kind")
+    for key in (f"{violation_kind}/{terlapor_status}", violation_kind):
+        body = mapping.get(key)
+        if body in BODIES:
+            return body
+    return None
+
+
+def has_komdigi_request(session: Session, case_id: int) -> bool:
+    """Whether the case holds a request to Komdigi (no scope check: callers loaded it)."""
+    query = select(Forwarding.id).where(Forwarding.case_id == case_id, Forwarding.body == "komdigi")
+    return session.exec(query).first() is not None
 
 
 @service

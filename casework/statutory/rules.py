@@ -33,12 +33,16 @@ DEFAULTS: dict[str, Any] = {
     # [L] Permenkominfo 5/2020: 24 h from Komdigi's order, 4 h when mendesak.
     "regulatory_hours": 24,
     "regulatory_urgent_hours": 4,
-    # [L] The body a violation kind goes to (Pasal 455), the suggestion on the form.
+    # [L] The body a violation kind goes to (Pasal 455), the suggestion on the forwarding
+    # form. A key "kind/terlapor status" is more specific than the kind alone: a civil
+    # servant's breach of other laws (ASN neutrality) goes to BKN, where other laws
+    # otherwise mean online content, for Komdigi.
     "forward_body_for_kind": {
         "administratif": "kpu",
         "kode_etik": "dkpp",
         "pidana_pemilu": "gakkumdu",
         "lainnya": "komdigi",
+        "lainnya/asn": "bkn",
     },
 }
 

@@ -244,9 +244,14 @@ def clean_komdigi_request(session: Session, actor: Actor, case_id: int, values: 
 
 def komdigi_move(session: Session, actor: Actor, case: Case, values: Values) -> dict:
     """Forwarding to Komdigi is also the request for pemutusan akses: the takedown track
-    waits on Komdigi when its table allows it (from review or with the platform)."""
+    waits on Komdigi when its table allows it (from review or with the platform). A case
+    still `new` has had its review (its kajian is approved): it first enters review, as
+    `start_review` would, rather than leave Komdigi unaware of the request just sent."""
+    status = case.status
+    if values["body"] == "komdigi" and status == Status.NEW:
+        status = Status.IN_REVIEW
     moves = values["body"] == "komdigi" and (
-        find_transition(case.status, Action.REQUEST_KOMDIGI) is not None
+        find_transition(status, Action.REQUEST_KOMDIGI) is not None
     )
     return {"komdigi_from": case.status if moves else None}
 
@@ -296,12 +301,24 @@ def add_forwarding(session: Session, actor: Actor, case: Case, values: Values) -
     session.add(forwarding)
     session.flush()
     if values.get("komdigi_from") is not None:
+        source = values["komdigi_from"]
+        if source == Status.NEW:
+            record_event(
+                session,
+                action=str(Action.START_REVIEW),
+                actor_id=actor.user_id,
+                case_id=case.id,
+                from_status=Status.NEW,
+                to_status=Status.IN_REVIEW,
+                at=case.updated_at,
+            )
+            source = Status.IN_REVIEW
         record_event(
             session,
             action=str(Action.REQUEST_KOMDIGI),
             actor_id=actor.user_id,
             case_id=case.id,
-            from_status=values["komdigi_from"],
+            from_status=source,
             to_status=Status.ESCALATED,
             detail={"forwarding_id": forwarding.id},
             at=case.updated_at,

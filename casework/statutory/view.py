@@ -10,7 +10,7 @@ from sqlmodel import Session
 from casework.actors import Actor, may_see_internal
 from casework.case_access import children_of, load_case
 from casework.errors import CaseNotFound, PermissionDenied
-from casework.statutory.forwarding import case_forwardings
+from casework.statutory.forwarding import case_forwardings, suggested_body
 from casework.statutory.kajian import case_kajian
 from casework.statutory.stages import allowed_stage_actions
 from casework.workflow import Action, allowed_actions
@@ -42,6 +42,11 @@ class StatutoryView:
     letters: list[Letter]
     stage_actions: list[Action]
     komdigi_actions: list[Action]
+    # The body the forwarding form preselects, from the approved kajian (None: no kajian
+    # approved, or the rule names no body for its kind).
+    suggested_body: str | None = None
+    # Komdigi's liaison may record its order: a request to Komdigi awaits its answer.
+    komdigi_order_open: bool = False
 
 
 def statutory_view(*, session: Session, actor: Actor, case_id: int) -> StatutoryView:
@@ -58,6 +63,10 @@ def statutory_view(*, session: Session, actor: Actor, case_id: int) -> Statutory
         ids = {f.letter_id for f in forwardings}
         letters = [letter for letter in letters if letter.id in ids]
     taken = set(allowed_actions(case.status, actor.role))
+    requests = [f for f in forwardings if f.body == "komdigi"]
+    awaiting = bool(requests) and requests[-1].response in ("pending", "information_requested")
+    kajian = case_kajian(session, case.id) if insider else None
+    approved = kajian if kajian is not None and kajian.state == "approved" else None
     return StatutoryView(
         case_id=case.id,
         reference=case.reference,
@@ -71,11 +80,17 @@ def statutory_view(*, session: Session, actor: Actor, case_id: int) -> Statutory
         oversight_source=case.oversight_source if insider else None,
         known_since=case.known_since,
         awal=case_kajian(session, case.id, "awal") if insider else None,
-        kajian=case_kajian(session, case.id) if insider else None,
+        kajian=kajian,
         forwardings=forwardings,
         letters=letters,
         stage_actions=allowed_stage_actions(case.statutory_stage, actor.role) if insider else [],
         komdigi_actions=[a for a in KOMDIGI_CHANNEL if a in taken],
+        suggested_body=suggested_body(
+            session, violation_kind=approved.violation_kind, terlapor_status=case.terlapor_status
+        )
+        if approved is not None
+        else None,
+        komdigi_order_open=awaiting and Action.RECORD_REGULATOR_ORDER in taken,
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from casework.actors import actor_for
 from casework.cases import file_report
 from db import engine as engine_module
-from db.models import Case, User
+from db.models import Case, Forwarding, User
 from db.types import utcnow
 from tests.factories import report
 from tests.pages.test_case_page_actions import _open
@@ -104,3 +105,91 @@ def test_a_forwarded_case_shows_its_letter_and_the_exports(demo_database):
     assert any(label.startswith("Letter ") for label in labels)
     assert "Case file for Gakkumdu (PDF)" in labels
     assert "Status announcement (CSV)" in labels
+
+
+def _approved_kajian(violation_kind: str, terlapor_status: str) -> Case:
+    from casework.statutory.kajian import approve_kajian, draft_kajian, register_laporan
+
+    filed = _laporan()
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        people = {u.username: u.id for u in session.exec(select(User).where(User.is_demo))}
+        officer = actor_for(session, people["demo.officer"])
+        lead = actor_for(session, people["demo.lead"])
+        case = session.get(Case, filed.id)
+        case.terlapor_status = terlapor_status
+        session.add(case)
+        session.commit()
+        case = register_laporan(
+            session=session, actor=officer, case_id=case.id, version=case.version
+        )
+        draft_kajian(
+            session=session,
+            actor=officer,
+            case_id=case.id,
+            version=case.version,
+            facts="Fakta.",
+            analysis="Analisis.",
+            conclusion="memenuhi",
+            violation_kind=violation_kind,
+        )
+        session.refresh(case)
+        approve_kajian(session=session, actor=lead, case_id=case.id, version=case.version)
+        session.refresh(case)
+        return case
+
+
+def _forward_to(at):
+    return next(s for s in at.selectbox if s.label == "Forward to")
+
+
+@pytest.mark.parametrize(
+    ("violation_kind", "terlapor_status", "body"),
+    [("lainnya", "asn", "bkn"), ("kode_etik", "penyelenggara", "dkpp")],
+)
+def test_the_forwarding_form_preselects_the_body_the_approved_kajian_suggests(
+    demo_database, violation_kind, terlapor_status, body
+):
+    case = _approved_kajian(violation_kind, terlapor_status)
+    at = _open("demo.officer", case.id)
+    assert not at.exception, at.exception
+    assert _forward_to(at).value == body
+
+
+def test_the_officer_may_forward_to_another_body_than_the_one_suggested(demo_database):
+    case = _approved_kajian("lainnya", "asn")
+    at = _open("demo.officer", case.id)
+    _forward_to(at).set_value("kpu")
+    next(b for b in at.button if b.label == "Forward").click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        rows = session.exec(select(Forwarding).where(Forwarding.case_id == case.id))
+        assert [f.body for f in rows] == ["kpu"]
+
+
+def test_komdigi_records_its_order_on_the_request_through_one_form_only(demo_database):
+    from casework.statutory.forwarding import forward_case
+
+    case = _approved_kajian("lainnya", "tim_kampanye")
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer = session.exec(select(User).where(User.username == "demo.officer")).one()
+        forward_case(
+            session=session,
+            actor=actor_for(session, officer.id),
+            case_id=case.id,
+            version=session.get(Case, case.id).version,
+            body="komdigi",
+        )
+    at = _open("demo.regulator", case.id)
+    assert not at.exception, at.exception
+    expanders = [e.label for e in at.expander]
+    assert "Order issued: letter number and date" in expanders
+    assert "Record regulator order" not in expanders
+    next(t for t in at.text_input if t.label == "Letter number").input("B-77/DJAI/2026")
+    next(b for b in at.button if b.label == "Record regulator order").click().run()
+    assert not at.exception, at.exception
+    expanders = [e.label for e in at.expander]
+    assert "Order issued: letter number and date" not in expanders
+    assert "Record regulator order" not in expanders
+    with Session(engine_module.get_engine()) as session:
+        request = session.exec(select(Forwarding).where(Forwarding.case_id == case.id)).one()
+        assert (request.response, request.order_number) == ("order_issued", "B-77/DJAI/2026")

@@ -397,3 +397,53 @@ def test_only_an_administrator_changes_a_rule_and_the_change_is_audited(session)
     office = make_organisation(session, kind=OrgKind.SUPERVISORY, region_code="32")
     row = next(r for r in office_settings(session) if r["organisation_id"] == office.id)
     assert (row["pattern"], row["office_code"]) == ("{seq}/PM.00.02/{office}/{month}/{year}", "32")
+
+
+def test_a_laporan_forwarded_to_komdigi_before_its_review_started_still_reaches_komdigi(session):
+    desk = make_desk(session)
+    case = _laporan(session, desk)
+    assert case.status == "new"
+    at = CAMPAIGN_NOW + timedelta(hours=1)
+    case = register_laporan(
+        session=session, actor=desk.officer, case_id=case.id, version=case.version, now=at
+    )
+    draft_kajian(
+        session=session,
+        actor=desk.officer,
+        case_id=case.id,
+        version=case.version,
+        facts="Video menyebut surat suara sudah tercoblos.",
+        analysis="Berita bohong tentang pemungutan suara.",
+        conclusion="memenuhi",
+        violation_kind="lainnya",
+        now=at,
+    )
+    approve_kajian(
+        session=session,
+        actor=desk.lead,
+        case_id=case.id,
+        version=reload(session, case).version,
+        now=at,
+    )
+    forward_case(
+        session=session,
+        actor=desk.officer,
+        case_id=case.id,
+        version=reload(session, case).version,
+        body="komdigi",
+        now=at,
+    )
+    case = reload(session, case)
+    assert (case.status, case.statutory_stage) == ("escalated", "forwarded")
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+    ).all()
+    moves = [(e.action, e.from_status, e.to_status) for e in events if e.to_status]
+    assert moves[-2:] == [
+        ("start_review", "new", "in_review"),
+        ("request_komdigi", "in_review", "escalated"),
+    ]
+    assert [
+        c.id
+        for c in statutory_queue(session=session, actor=desk.regulator, view="awaiting_komdigi")
+    ] == [case.id]
