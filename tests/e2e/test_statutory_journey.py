@@ -76,6 +76,12 @@ def _label(rows, code: str) -> str:
     return next(row[1] for row in rows if row[0] == code)
 
 
+def _field(scope: Page | Locator, label: str) -> Locator:
+    """The field labelled `label`, whether or not it carries the required mark (its
+    accessible name is then the label's source, "Title :red[*]")."""
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( :red\[\*\])?$"))
+
+
 def _choose(page: Page, scope: Page | Locator, label: str, option: str) -> None:
     """Pick `option` of a select box. A rerun that starts just after the click (the
     previous field's) can close the list again: then open it once more."""
@@ -137,30 +143,30 @@ def file_laporan(page: Page) -> str:
     yesterday = date.today() - timedelta(days=1)
     page.get_by_role("link", name=_("New report"), exact=True).click()
     expect(page.get_by_role("heading", name=_("New report"))).to_be_visible(timeout=WAIT)
-    page.get_by_label(_("Title"), exact=True).fill("Video klaim surat suara sudah tercoblos")
-    page.get_by_label(_("Description"), exact=True).fill(
+    _field(page, _("Title")).fill("Video klaim surat suara sudah tercoblos")
+    _field(page, _("Description")).fill(
         "Pelapor melihat video yang menyebut surat suara di TPS 12 sudah tercoblos."
     )
     video = f"https://www.tiktok.com/@akun.uji/video/7{uuid.uuid4().int % 10**18:018d}"
-    page.get_by_label(_("Links to the content (one per line)")).fill(video)
+    _field(page, _("Links to the content (one per line)")).fill(video)
     _choose(page, page, _("Platform"), "TikTok")
     _choose(page, page, _("Category"), _label(CATEGORIES, "hoax"))
     _choose(page, page, _("Source"), _label(SOURCES, "public_complaint"))
-    page.get_by_label(_("Reporter name (internal)"), exact=True).fill(PELAPOR)
-    page.get_by_label(_("Reporter contact (internal)"), exact=True).fill(CONTACT)
+    _field(page, _("Reporter name (internal)")).fill(PELAPOR)
+    _field(page, _("Reporter contact (internal)")).fill(CONTACT)
     settle(page)
     page.get_by_test_id("stRadio").filter(has_text=_("Intake type")).get_by_text(
         _(INTAKE_TYPE_LABELS["laporan"]), exact=True
     ).click()
     # The laporan's own fields appear once the type is chosen.
-    terlapor = page.get_by_label(_("Reported party"), exact=True)
+    terlapor = _field(page, _("Reported party"))
     expect(terlapor).to_be_visible(timeout=WAIT)
     _type_date(page, page, _("Known since"), yesterday)
     terlapor.fill(TERLAPOR)
     _choose(page, page, _("Reported party's status"), _(TERLAPOR_STATUS_LABELS["tim_kampanye"]))
     _type_date(page, page, _("Date of the incident"), yesterday)
     _type_segments(page, page, _("Time of the incident"), "0800")
-    page.get_by_label(_("Place"), exact=True).fill("TPS 12, Kelurahan Menteng, Jakarta Pusat")
+    _field(page, _("Place")).fill("TPS 12, Kelurahan Menteng, Jakarta Pusat")
     settle(page)
     page.get_by_role("button", name=_("File report")).click()
     heading = page.get_by_role("heading", level=1)
@@ -214,17 +220,11 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
     with journey.step("kajian-concludes-memenuhi-unsur", officer):
         title = _(ACTION_LABELS[Action.DRAFT_KAJIAN])
         form = _expander(officer, title)
-        form.get_by_label(_("Facts"), exact=True).fill(
-            "Video diunggah akun @akun.uji dan ditonton 120.000 kali."
-        )
-        form.get_by_label(_("Analysis"), exact=True).fill(
-            "Konten memuat berita bohong tentang pemungutan suara."
-        )
+        _field(form, _("Facts")).fill("Video diunggah akun @akun.uji dan ditonton 120.000 kali.")
+        _field(form, _("Analysis")).fill("Konten memuat berita bohong tentang pemungutan suara.")
         _choose(officer, form, _("Conclusion"), _(CONCLUSION_LABELS["memenuhi"]))
         _choose(officer, form, _("Kind of violation"), _(VIOLATION_KIND_LABELS["lainnya"]))
-        form.get_by_label(_("Recommendation"), exact=True).fill(
-            "Diteruskan kepada Komdigi untuk pemutusan akses."
-        )
+        _field(form, _("Recommendation")).fill("Diteruskan kepada Komdigi untuk pemutusan akses.")
         _submit(officer, form, title, title)
         _stage(officer, Stage.KAJIAN_DRAFTED)
 
@@ -245,9 +245,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         expect(form.get_by_role("combobox", name=_("Forward to"))).to_have_value(
             _(BODY_LABELS["komdigi"])
         )
-        form.get_by_label(_("Recommendation"), exact=True).fill(
-            "Mohon pemutusan akses atas konten tersebut."
-        )
+        _field(form, _("Recommendation")).fill("Mohon pemutusan akses atas konten tersebut.")
         _submit(officer, form, title, title)
         _stage(officer, Stage.FORWARDED)
         desk.expect_status(officer, reference, Status.ESCALATED)
@@ -271,7 +269,7 @@ def test_a_laporan_goes_through_the_kajian_to_komdigi_the_takedown_and_its_annou
         order_form = _("Order issued: letter number and date")
         expect(komdigi.locator("summary").get_by_text(record, exact=True)).to_have_count(0)
         form = _expander(komdigi, order_form)
-        form.get_by_label(_("Letter number"), exact=True).fill(ORDER_NUMBER)
+        _field(form, _("Letter number")).fill(ORDER_NUMBER)
         form.get_by_text(_("Urgent (mendesak)"), exact=True).click()
         _submit(komdigi, form, record, record)
         expect(komdigi.locator("summary").get_by_text(order_form, exact=True)).to_have_count(0)
