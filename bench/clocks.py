@@ -43,7 +43,7 @@ from casework.analytics.filters import DashboardFilters
 from casework.clocks import breach
 from casework.clocks import figures as clock_figures
 from casework.clocks.service import store_next_due
-from casework.queries import CaseFilters, list_cases
+from casework.desk.queries import CaseFilters, list_cases
 from db.engine import build_engine
 from db.models import Case, CaseClock
 from db.read_model import ReadModel

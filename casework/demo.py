@@ -4,7 +4,7 @@ cases across the Pemilu 2024 timeline in every lifecycle state.
 Every case's history is a walk through the transition table, each step checked
 against it, so the demo holds only histories the real services could have written.
 Rows are bulk-inserted (the benchmark seeds 100,000 cases the same way) and the audit
-events are chained exactly as `casework.audit.record_event` chains them."""
+events are chained exactly as `casework.records.audit.record_event` chains them."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from typing import Any
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
-from casework import sla
-from casework.audit import record_events
 from casework.clocks.service import replay_histories
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
@@ -35,10 +33,12 @@ from casework.demo_content import (
     SOURCE_WEIGHTS,
     TITLES,
 )
-from casework.filing import REFERENCE_ZONE
-from casework.references import format_reference
-from casework.roles import OrgKind, Role
-from casework.workflow import Action, Status, find_transition
+from casework.desk import sla
+from casework.desk.filing import REFERENCE_ZONE
+from casework.desk.references import format_reference
+from casework.desk.workflow import Action, Status, find_transition
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import record_events
 from db.engine import begin_write
 from db.models import (
     Case,
@@ -168,7 +168,7 @@ class _Plan:
 def ensure_demo_accounts(session: Session, *, password: str | None = None) -> DemoCast:
     """Create the demo organisations and accounts that are missing; with `password`,
     every demo account signs in with it (demo mode shows it on the sign-in page)."""
-    from casework.auth import hash_password
+    from casework.people.auth import hash_password
 
     password_hash = hash_password(password) if password else None
     orgs: dict[str, Organisation] = {}

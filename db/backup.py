@@ -1,7 +1,7 @@
 """Backup and restore of the database, evidence included (evidence bytes live in the
 `evidence_blob` table, so one copy of the database holds them).
 
-The command line is `python -m casework.backup create|restore|check`: the check adds
+The command line is `python -m casework.records.backup create|restore|check`: the check adds
 the audit chain, which is the domain's, to the database's own integrity check here.
 
 SQLite: `create` uses SQLite's online backup API (a consistent snapshot, even while the

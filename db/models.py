@@ -172,7 +172,7 @@ class User(SQLModel, table=True):
     # Designated national staff: with the hierarchy rule on, only they refer to platforms
     # and Komdigi (issue 17).
     designated_referrer: bool = Field(default=False)
-    # The account an API token acts as (casework.api_tokens): never signs in, never
+    # The account an API token acts as (casework.outbox.api_tokens): never signs in, never
     # hears of cases in the app; its audit events name the token.
     is_api: bool = Field(default=False)
     # E-mail copies of notifications: off | immediate | daily (a digest).
@@ -373,7 +373,7 @@ class Comment(SQLModel, table=True):
 class Decision(SQLModel, table=True):
     """A platform's (or the regulator's) decision, shaped like the EU DSA statement of
     reasons so that it can be exported to that schema. The fields a caller sets are
-    listed once, in `casework.schemas.DECISION_FIELDS`."""
+    listed once, in `casework.desk.schemas.DECISION_FIELDS`."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
@@ -404,7 +404,7 @@ class Decision(SQLModel, table=True):
     recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
     # A platform's detached Ed25519 signature over `signed_record` (the canonical form of
-    # this decision, casework.decision_signatures), by one of its registered keys.
+    # this decision, casework.records.decision_signatures), by one of its registered keys.
     signed_key_id: str | None = Field(default=None, max_length=16)
     signature: str | None = Field(default=None, max_length=120)
     signed_record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -515,7 +515,7 @@ class Notification(SQLModel, table=True):
 
 class CaseSearch(SQLModel, table=True):
     """The text a case is found by: reference, title, description, account handle and
-    links, already split into lowercase tokens (casework.search). SQLite indexes it with
+    links, already split into lowercase tokens (casework.desk.search). SQLite indexes it with
     FTS5 and PostgreSQL with a GIN index over the same tokens, so both find the same
     cases. Kept in its own table so queue scans over `case_file` stay narrow."""
 
@@ -571,7 +571,7 @@ class UserSession(SQLModel, table=True):
 
 
 class SetupCode(SQLModel, table=True):
-    """A one-time code for the first-run page (casework.first_admin): printed in the
+    """A one-time code for the first-run page (casework.people.first_admin): printed in the
     server's log at start while no administrator exists. Only its SHA-256 is kept; it
     works once and expires."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.accounts import email_settings, update_preferences
-from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
 from casework.errors import DomainError, ValidationError
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES, translator
-from casework.mailer import EMAIL_MODES
-from casework.roles import ROLE_LABELS
+from casework.outbox.mailer import EMAIL_MODES
+from casework.people.accounts import email_settings, update_preferences
+from casework.people.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
+from casework.people.roles import ROLE_LABELS
 from casework.settings import get_settings
 from pages import calls, forms, registry, ui
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from casework import admin
 from casework.i18n import N_
-from casework.providers import configured_providers
+from casework.people.providers import configured_providers
 from pages import calls, forms, ui
 
 METHOD_LABELS = {"password": N_("Password"), "oidc": N_("Identity provider"), "demo": N_("Demo")}

@@ -9,11 +9,13 @@ from datetime import timedelta
 import streamlit as st
 
 from casework import admin
-from casework.api_tokens import SCOPE_LABELS, create_api_token, list_api_tokens, revoke_api_token
-from casework.roles import OrgKind
-from casework.settings import get_settings
-from casework.signing import keys_url
-from casework.webhooks import (
+from casework.outbox.api_tokens import (
+    SCOPE_LABELS,
+    create_api_token,
+    list_api_tokens,
+    revoke_api_token,
+)
+from casework.outbox.webhooks import (
     EVENTS,
     deactivate_endpoint,
     list_deliveries,
@@ -21,6 +23,9 @@ from casework.webhooks import (
     register_endpoint,
     replay_delivery,
 )
+from casework.people.roles import OrgKind
+from casework.records.signing import keys_url
+from casework.settings import get_settings
 from db.types import utcnow
 from pages import calls, forms, ui
 from pages.platform_keys_panel import platform_keys_section

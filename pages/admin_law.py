@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.elections import (
+from casework.errors import DomainError
+from casework.i18n import format_date
+from casework.reference.elections import (
     KIND_LABELS,
     LEGAL_REGIMES,
     REGIME_LABELS,
@@ -14,11 +16,9 @@ from casework.elections import (
     phase_types,
     save_phase_type,
 )
-from casework.errors import DomainError
-from casework.i18n import format_date
-from casework.legal_grounds import REGIME_NAMES, grounds, save_legal_ground
-from casework.seed_taxonomy import ELECTION_KINDS, REGIMES
-from casework.taxonomy import elections, provinces, regencies, term_label, terms
+from casework.reference.legal_grounds import REGIME_NAMES, grounds, save_legal_ground
+from casework.reference.seed_taxonomy import ELECTION_KINDS, REGIMES
+from casework.reference.taxonomy import elections, provinces, regencies, term_label, terms
 from pages import calls, ui
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
-from casework.providers import configured_providers
-from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
-from casework.schemas import OrganisationIn
+from casework.desk.schemas import OrganisationIn
+from casework.people.providers import configured_providers
+from casework.people.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
 from pages import calls, forms, ui
 
 NEW = 0  # the "new organisation" choice of the editor

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.elections import phase_labels
 from casework.errors import DomainError
-from casework.permissions import is_supervisory_admin
-from casework.reference_edits import save_platform, save_region
-from casework.seed_taxonomy import TAXONOMY
-from casework.taxonomy import (
+from casework.people.permissions import is_supervisory_admin
+from casework.reference.elections import phase_labels
+from casework.reference.reference_edits import save_platform, save_region
+from casework.reference.seed_taxonomy import TAXONOMY
+from casework.reference.taxonomy import (
     TAXONOMY_KIND_LABELS,
     all_phases,
     platforms,

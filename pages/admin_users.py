@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
+from casework.desk.schemas import InvitationIn
 from casework.i18n import N_
-from casework.providers import configured_providers
-from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
-from casework.schemas import InvitationIn
+from casework.people.providers import configured_providers
+from casework.people.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
 from casework.settings import get_settings
 from pages import calls, forms, ui
 

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework import i18n
-from casework.audit_log import (
+from casework.desk.event_kinds import describe, event_label
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.records.audit_log import (
     AuditFilters,
     audit_actions,
     audit_csv,
@@ -18,10 +20,8 @@ from casework.audit_log import (
     list_audit_events,
     recent_checkpoints,
 )
-from casework.event_kinds import describe, event_label
-from casework.exports import ExportFile, csv_records
-from casework.signing import keys_url
-from casework.workflow import STATUS_LABELS, Status
+from casework.records.exports import ExportFile, csv_records
+from casework.records.signing import keys_url
 from pages import calls, ui
 from pages.bundle_panel import verify_bundle_panel
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.bundle_verification import SIGNATURE_MISSING, check_received_bundle
-from casework.bundles import build_bundle
 from casework.errors import DomainError
-from casework.permissions import may_bundle
+from casework.people.permissions import may_bundle
+from casework.records.bundle_verification import SIGNATURE_MISSING, check_received_bundle
+from casework.records.bundles import build_bundle
 from pages import calls, ui
 
 MAX_UPLOAD_MB = 2048

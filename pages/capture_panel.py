@@ -10,7 +10,7 @@ import streamlit as st
 from casework.capture.jobs import request_capture
 from casework.capture.outcomes import Verdict
 from casework.capture.views import VERDICT_LABELS, capture_panel
-from casework.case_view import CaseView
+from casework.desk.case_view import CaseView
 from casework.errors import CaseNotFound
 from casework.settings import get_settings
 from pages import calls, registry, ui

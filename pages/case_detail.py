@@ -6,18 +6,18 @@ from functools import partial
 
 import streamlit as st
 
-from casework import sla
-from casework.actions import spec_of, take_action
-from casework.audit_log import detail_labels
-from casework.bulk import find_by_reference
-from casework.case_view import CaseView, load_case_view
-from casework.cases import add_comment
+from casework.desk import sla
+from casework.desk.actions import spec_of, take_action
+from casework.desk.bulk import find_by_reference
+from casework.desk.case_view import CaseView, load_case_view
+from casework.desk.cases import add_comment
+from casework.desk.event_kinds import describe, event_label
+from casework.desk.schemas import COMMENT_LIMIT
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.errors import CaseNotFound, DomainError
-from casework.event_kinds import describe, event_label
-from casework.schemas import COMMENT_LIMIT
-from casework.taxonomy import term_label, terms
-from casework.urls import links_in_text
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
+from casework.intake.urls import links_in_text
+from casework.records.audit_log import detail_labels
+from casework.reference.taxonomy import term_label, terms
 from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
@@ -414,7 +414,7 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
 
 def _action_form(view: CaseView, actor, action: Action, version: int) -> None:
     """The form of one action: bespoke for the decision and the merge, otherwise drawn
-    from its spec (casework/actions.py). Every submit runs in its widget's callback,
+    from its spec (casework/desk/actions.py). Every submit runs in its widget's callback,
     before the page is drawn: one click, one script run."""
     _ = ui.gettext()
     label = _(ACTION_LABELS[action])
@@ -498,7 +498,7 @@ def _post_comment(case_id: int, actor) -> None:
 
 
 # The actions whose inputs are not free text draw a form of their own; every other
-# action's form is drawn from its spec (casework/actions.py).
+# action's form is drawn from its spec (casework/desk/actions.py).
 BESPOKE_FORMS = {
     Action.MERGE: _merge_form,
     Action.RECORD_DECISION: partial(decision_form, take=_take),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assign_case, assignable_users, set_priority
-from casework.case_view import CaseView
-from casework.exports import ExportFile, csv_records
-from casework.history_export import history_csv
+from casework.desk import sla
+from casework.desk.assignment import assign_case, assignable_users, set_priority
+from casework.desk.case_view import CaseView
+from casework.records.exports import ExportFile, csv_records
+from casework.records.history_export import history_csv
 from pages import calls, ui
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from casework import sla
 from casework.clocks.engine import OWNER_LABELS, Owner
-from casework.permissions import works_cases
-from casework.queries import COUNT_CAP, display_names, list_cases, next_clocks
+from casework.desk import sla
+from casework.desk.queries import COUNT_CAP, display_names, list_cases, next_clocks
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.people.permissions import works_cases
+from casework.reference.taxonomy import platforms, provinces, term_label, terms
 from casework.settings import get_settings
 from casework.statutory.queues import VIEWS as STATUTORY_VIEWS
 from casework.statutory.queues import statutory_queue
-from casework.taxonomy import platforms, provinces, term_label, terms
-from casework.workflow import STATUS_LABELS, Status
 from db.types import utcnow
 from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.case_view import CaseView
 from casework.clocks import engine
+from casework.desk.case_view import CaseView
 from pages import ui
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from casework.clocks import admin as clock_admin
 from casework.errors import DomainError
-from casework.permissions import is_supervisory_admin
+from casework.people.permissions import is_supervisory_admin
 from pages import calls, ui
 
 RULE_FIELDS = ("amount", "urgent_amount", "citation", "label_id", "label_en", "active")

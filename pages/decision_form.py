@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.case_view import CaseView
-from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
+from casework.desk.case_view import CaseView
+from casework.desk.schemas import DECISION_LIMITS, DecisionIn
+from casework.desk.workflow import Action
 from casework.i18n import N_, format_date
-from casework.schemas import DECISION_LIMITS, DecisionIn
-from casework.taxonomy import term_label, terms
-from casework.workflow import Action
+from casework.records.dsa_values import GLOBAL, country_codes, country_name, scope_codes
+from casework.reference.taxonomy import term_label, terms
 from pages import calls, ui
 
 AUTOMATION_LABELS = {

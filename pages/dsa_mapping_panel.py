@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.dsa_mappings import mapping_rows, remove_dsa_mapping, save_dsa_mapping
-from casework.dsa_values import ADDITIONS, MAPPABLE
 from casework.errors import DomainError
-from casework.permissions import is_supervisory_admin
-from casework.taxonomy import TAXONOMY_KIND_LABELS, term_label, terms
+from casework.people.permissions import is_supervisory_admin
+from casework.records.dsa_mappings import mapping_rows, remove_dsa_mapping, save_dsa_mapping
+from casework.records.dsa_values import ADDITIONS, MAPPABLE
+from casework.reference.taxonomy import TAXONOMY_KIND_LABELS, term_label, terms
 from pages import calls, ui
 
 

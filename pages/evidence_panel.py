@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from casework.desk.event_kinds import event_label
 from casework.errors import DomainError
-from casework.event_kinds import event_label
-from casework.evidence import evidence_file, evidence_thumbnail, megabytes
-from casework.exports import ExportFile
+from casework.intake.evidence import evidence_file, evidence_thumbnail, megabytes
+from casework.records.exports import ExportFile
 from casework.settings import get_settings
 from pages import calls, ui
 
@@ -101,7 +101,7 @@ def _file_of(evidence_id: int):
 
 
 def render_upload(view, actor) -> None:
-    from casework.evidence import add_evidence
+    from casework.intake.evidence import add_evidence
 
     _ = ui.gettext()
     settings = get_settings()

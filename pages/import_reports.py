@@ -7,8 +7,9 @@ import hashlib
 
 import streamlit as st
 
+from casework.desk.queries import case_ids_for_references
 from casework.errors import DomainError
-from casework.imports import (
+from casework.intake.imports import (
     FILE_REFUSED,
     MAX_UPLOAD_BYTES,
     OUTCOME_LABELS,
@@ -19,7 +20,6 @@ from casework.imports import (
     template_xlsx,
     validate_rows,
 )
-from casework.queries import case_ids_for_references
 from pages import calls, registry, ui
 
 PLAN_KEY = "import_plan"  # (sha256 of the upload, its ImportPlan)

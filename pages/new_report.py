@@ -6,18 +6,18 @@ from datetime import datetime, time
 
 import streamlit as st
 
+from casework.desk.filing import submit_report
+from casework.desk.schemas import REPORT_LIMITS, ReportIn
+from casework.desk.sla import PRIORITY_LABELS, Priority
+from casework.desk.workflow import STATUS_LABELS, Status
 from casework.errors import DomainError
-from casework.filing import submit_report
 from casework.i18n import zone_abbreviation
-from casework.legal_grounds import suggestions_for_case
-from casework.schemas import REPORT_LIMITS, ReportIn
+from casework.intake.urls import analyse_url
+from casework.reference.legal_grounds import suggestions_for_case
+from casework.reference.taxonomy import platforms, provinces, regencies, term_label, terms
 from casework.settings import get_settings
-from casework.sla import PRIORITY_LABELS, Priority
 from casework.statutory.intake import TERLAPOR_STATUS_LABELS
 from casework.statutory.stages import INTAKE_TYPE_LABELS
-from casework.taxonomy import platforms, provinces, regencies, term_label, terms
-from casework.urls import analyse_url
-from casework.workflow import STATUS_LABELS, Status
 from db.types import utcnow
 from pages import calls, registry, ui
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.notifications import NOTIFICATION_TEXTS, list_notifications, mark_read
+from casework.outbox.notifications import NOTIFICATION_TEXTS, list_notifications, mark_read
 from pages import calls, registry, ui
 
 

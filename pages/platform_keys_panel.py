@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.decision_signatures import (
+from casework.records.decision_signatures import (
     list_platform_keys,
     register_platform_key,
     revoke_platform_key,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assignable_users
-from casework.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
+from casework.desk import sla
+from casework.desk.assignment import assignable_users
+from casework.desk.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
 from casework.errors import DomainError
 from casework.i18n import Translatable
 from pages import calls, ui

@@ -9,12 +9,10 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assignable_users
 from casework.clocks.engine import OWNER_LABELS, Owner
-from casework.elections import phase_labels
-from casework.errors import DomainError
-from casework.queries import (
+from casework.desk import sla
+from casework.desk.assignment import assignable_users
+from casework.desk.queries import (
     CLOCK_STATE_LABELS,
     SORT_LABELS,
     VIEW_LABELS,
@@ -23,8 +21,7 @@ from casework.queries import (
     default_sort,
     default_view,
 )
-from casework.roles import Role
-from casework.saved_views import (
+from casework.desk.saved_views import (
     DATES,
     LISTS,
     _local_midnight,
@@ -34,7 +31,11 @@ from casework.saved_views import (
     list_saved_views,
     save_view,
 )
-from casework.taxonomy import (
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.errors import DomainError
+from casework.people.roles import Role
+from casework.reference.elections import phase_labels
+from casework.reference.taxonomy import (
     elections,
     platforms,
     provinces,
@@ -42,7 +43,6 @@ from casework.taxonomy import (
     term_label,
     terms,
 )
-from casework.workflow import STATUS_LABELS, Status
 from pages import calls, ui
 
 APPLIED = "queue_applied_params"

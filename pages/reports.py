@@ -11,10 +11,14 @@ import streamlit as st
 from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.verification import removal_checks
-from casework.dsa_export import eu_submission_file, indonesian_record_file, may_export_decisions
-from casework.exports import ExportFile
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
-from casework.report_render import (
+from casework.records.dsa_export import (
+    eu_submission_file,
+    indonesian_record_file,
+    may_export_decisions,
+)
+from casework.records.exports import ExportFile
+from casework.records.report_render import (
     cell,
     checkpoint_lines,
     report_csv_zip,
@@ -23,9 +27,7 @@ from casework.report_render import (
     report_pdf,
     report_title,
 )
-from casework.settings import get_settings
-from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
-from casework.transparency import (
+from casework.records.transparency import (
     INTERNAL,
     PLATFORM,
     PUBLIC,
@@ -33,6 +35,8 @@ from casework.transparency import (
     build_report,
     report_versions,
 )
+from casework.reference.taxonomy import PHASE_LABELS, all_phases, elections, platforms
+from casework.settings import get_settings
 from db.types import utcnow
 from pages import calls, ui
 

@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from casework.permissions import is_supervisory_admin
+from casework.people.permissions import is_supervisory_admin
 from casework.statutory.letters import (
     KIND_LABELS,
     LANGUAGES,

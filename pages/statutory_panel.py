@@ -7,11 +7,12 @@ from datetime import date
 
 import streamlit as st
 
-from casework.actions import spec_of, take_action
+from casework.desk.actions import spec_of, take_action
+from casework.desk.workflow import ACTION_LABELS, Action
 from casework.errors import DomainError
-from casework.exports import ExportFile
-from casework.legal_grounds import grounds
-from casework.permissions import works_cases
+from casework.people.permissions import works_cases
+from casework.records.exports import ExportFile
+from casework.reference.legal_grounds import grounds
 from casework.statutory.exports import berkas, status_announcement
 from casework.statutory.forwarding import BODIES, BODY_LABELS, RESPONSE_LABELS, record_komdigi_order
 from casework.statutory.intake import TERLAPOR_STATUS_LABELS
@@ -19,7 +20,6 @@ from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS
 from casework.statutory.letters import letter_docx, letter_pdf
 from casework.statutory.stages import INTAKE_TYPE_LABELS, STAGE_LABELS
 from casework.statutory.view import case_letter, statutory_view
-from casework.workflow import ACTION_LABELS, Action
 from pages import calls, ui
 
 # The statutory steps whose inputs are not only free text: their forms are drawn here

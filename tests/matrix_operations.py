@@ -10,32 +10,33 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from casework import admin, cases
-from casework.accounts import list_users
-from casework.actors import Actor
-from casework.auth import (
+from casework import admin
+from casework.capture.jobs import request_capture
+from casework.capture.views import case_captures
+from casework.desk import cases
+from casework.desk.case_view import load_case_view
+from casework.desk.queries import list_cases
+from casework.desk.schemas import InvitationIn, OrganisationIn
+from casework.desk.timeline import case_timeline
+from casework.desk.workflow import Action
+from casework.errors import CaseNotFound
+from casework.people.accounts import list_users
+from casework.people.actors import Actor
+from casework.people.auth import (
     active_sessions,
     admin_reset_password,
     open_session_for,
     revoke_session,
     set_user_active,
 )
-from casework.capture.jobs import request_capture
-from casework.capture.views import case_captures
-from casework.case_view import load_case_view
-from casework.dsa_mappings import save_dsa_mapping
-from casework.elections import PhaseIn, add_election, save_phase_type
-from casework.errors import CaseNotFound
-from casework.legal_grounds import save_legal_ground
-from casework.providers import Provider
-from casework.queries import list_cases
-from casework.reference_edits import save_platform, save_region
-from casework.roles import OrgKind, Role
-from casework.schemas import InvitationIn, OrganisationIn
+from casework.people.providers import Provider
+from casework.people.roles import OrgKind, Role
+from casework.records.dsa_mappings import save_dsa_mapping
+from casework.reference.elections import PhaseIn, add_election, save_phase_type
+from casework.reference.legal_grounds import save_legal_ground
+from casework.reference.reference_edits import save_platform, save_region
+from casework.reference.taxonomy import update_phase, update_platform_sla, update_term
 from casework.settings import Settings
-from casework.taxonomy import update_phase, update_platform_sla, update_term
-from casework.timeline import case_timeline
-from casework.workflow import Action
 from db.models import (
     AuditEvent,
     Case,
@@ -776,8 +777,8 @@ def _meta(world: World) -> int:
 
 
 def _register_platform_key(world: World, actor: Actor) -> None:
-    from casework.decision_signatures import register_platform_key
-    from casework.signing import SigningKey, public_key_pem
+    from casework.records.decision_signatures import register_platform_key
+    from casework.records.signing import SigningKey, public_key_pem
 
     key = SigningKey.generate()
     row = register_platform_key(
@@ -790,7 +791,7 @@ def _register_platform_key(world: World, actor: Actor) -> None:
 
 
 def _check_received_bundle(world: World, actor: Actor) -> None:
-    from casework.bundles import check_received_bundle
+    from casework.records.bundles import check_received_bundle
 
     checked = check_received_bundle(session=world.session, actor=actor, data=b"not a zip")
     assert not checked.report.intact and not checked.issued_here
@@ -804,7 +805,7 @@ OPERATIONS.update(
 )
 
 
-# The services of casework/admin (its re-exports from casework.auth are above).
+# The services of casework/admin (its re-exports from casework.people.auth are above).
 ADMIN_MODULE_OPERATIONS: dict[str, Op] = {
     name: Op(run, prepare=_prepare_administration)
     for name, run in {

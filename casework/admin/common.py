@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from casework.actors import Actor
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.permissions import is_supervisory_admin, require
-from casework.roles import ROLE_ORG_KIND, OrgKind, Role
+from casework.people.actors import Actor
+from casework.people.permissions import is_supervisory_admin, require
+from casework.people.roles import ROLE_ORG_KIND, OrgKind, Role
 from db.models import Organisation, User, UserSession
 
 REQUIRED = N_("This field is required.")

@@ -11,13 +11,13 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import REQUIRED, placement, require_admin
-from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.providers import Provider
-from casework.roles import Role
+from casework.people.actors import Actor
+from casework.people.providers import Provider
+from casework.people.roles import Role
+from casework.records.audit import record_event
 from casework.uow import service
 from db.engine import begin_write
 from db.models import EmailDomainRule, Organisation, User

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import (
     CHOOSE,
     REQUIRED,
@@ -19,11 +18,12 @@ from casework.admin.common import (
     require_admin,
     role_fit,
 )
-from casework.audit import record_event
+from casework.desk.schemas import OrganisationIn
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.schemas import OrganisationIn
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import record_event
 from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, Platform, Region, User

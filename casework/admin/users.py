@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import (
     REQUIRED,
     TOO_LONG,
@@ -18,13 +17,14 @@ from casework.admin.common import (
     require_admin,
     user_or_error,
 )
-from casework.audit import record_event
-from casework.auth import check_password_policy, hash_password, username_key
+from casework.desk.schemas import InvitationIn
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.places import office_time_zone
-from casework.roles import Role
-from casework.schemas import InvitationIn
+from casework.people.actors import Actor
+from casework.people.auth import check_password_policy, hash_password, username_key
+from casework.people.roles import Role
+from casework.records.audit import record_event
+from casework.reference.places import office_time_zone
 from casework.settings import Settings
 from casework.text import single_line
 from casework.uow import service

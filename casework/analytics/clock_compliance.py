@@ -10,7 +10,7 @@ definition of breached in its DuckDB rendering (`casework.clocks.breach.breached
 aggregate-only
 reader a count of 1 to k-1 becomes None and a median or p90 resting on fewer than k
 clocks too (`casework.analytics.suppression`); the public report suppresses its own
-cells (`casework.transparency.suppress`)."""
+cells (`casework.records.transparency.suppress`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.sql import text
@@ -28,6 +27,7 @@ from casework.analytics.suppression import resting_on_enough, small_count
 from casework.clocks import breach, engine
 from casework.clocks.figures import Compliance, Durations
 from casework.clocks.service import rule_labels
+from casework.people.actors import Actor
 from db.read_model import ReadModel
 
 COUNTS = ("on_time", "late", "running", "paused")

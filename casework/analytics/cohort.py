@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, true
 
-from casework.actors import Actor, case_scope
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import dashboard_scope
 from casework.analytics.sql import FILTER_COLUMNS
+from casework.people.actors import Actor, case_scope
 from db.models import Case
 
 

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pyarrow as pa
 
-from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
@@ -40,6 +39,7 @@ from casework.analytics.suppression import (
     small_rows_dropped,
 )
 from casework.clocks import breach
+from casework.people.actors import Actor
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from casework.actors import Actor
 from casework.analytics import suppression
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import OTHER_PLATFORMS, Scope, dashboard_scope
 from casework.clocks import breach
+from casework.desk.workflow import OPEN_STATUSES, Status
+from casework.people.actors import Actor
 from casework.settings import get_settings
-from casework.workflow import OPEN_STATUSES, Status
 from db.read_model import ReadModel, default_path, local_day_column, read_model_for
 
 OPEN = tuple(sorted(str(s) for s in OPEN_STATUSES))

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, or_
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.analytics.cohort import case_cohort
 from casework.analytics.filters import DashboardFilters
 from casework.capture.outcomes import Verdict, verdict_of
 from casework.capture.schedule import VERIFY
+from casework.people.actors import Actor
 from casework.settings import Settings
 from db.models import Capture, Case, Decision
 

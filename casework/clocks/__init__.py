@@ -8,4 +8,6 @@ data (statutory, agreed, regulatory), with an owner, a unit and start/stop/pause
 - `seed`: the rules and holidays a new database starts with.
 - `service`: the database side: rules and calendar loaded, clocks driven by actions.
 
-May import `casework.i18n`, `casework.audit`, `db`; pages and `web` import from here."""
+May import `casework.i18n`, `casework.records.audit`, `db`; pages and `web` import from here.
+
+What it may import: MAY_IMPORT in tests/unit/test_rooms.py keeps it."""

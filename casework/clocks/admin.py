@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import require_admin
-from casework.audit import record_event
 from casework.clocks import engine, service
 from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.people.actors import Actor
+from casework.records.audit import record_event
 from casework.uow import service as unit_service
 from db.models import ClockRule, Holiday
 from db.types import utcnow

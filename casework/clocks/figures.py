@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, not_
 from sqlmodel import Session, select
 
-from casework.actors import Actor, case_scope
 from casework.clocks import breach, engine
+from casework.people.actors import Actor, case_scope
 from db.models import Case, CaseClock
 
 

@@ -15,7 +15,7 @@ from db.models import ClockRule, Holiday
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "db" / "seed_data"
 
-# The takedown track's actions (casework.workflow.Action values) and the statutory
+# The takedown track's actions (casework.desk.workflow.Action values) and the statutory
 # track's (issue 17); `action:qualifier` is the action with a detail value, e.g.
 # `forward_case:gakkumdu`, `approve_kajian:pidana`. `temuan_discovered`, `laporan_known`
 # and `laporan_received` are emitted at intake with the moment the intake gives.

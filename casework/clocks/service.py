@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from casework.audit import record_event
 from casework.clocks import breach, engine
 from casework.clocks.calendar import HolidayCalendar
+from casework.records.audit import record_event
 from db.models import (
     AuditEvent,
     Case,

@@ -11,16 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session
 
-from casework.audit import record_event
 from casework.clocks import breach, engine, service
+from casework.records.audit import record_event
 from db.engine import begin_write
 from db.models import Case, CaseClock
 
 
 def check_clocks(*, session: Session, now: datetime) -> int:
     """Announce the clocks due within the hour or just breached. Returns how many."""
-    from casework.notifications import leads_for, notify_platform, notify_users
-    from casework.webhooks import Event, case_event
+    from casework.outbox.notifications import leads_for, notify_platform, notify_users
+    from casework.outbox.webhooks import Event, case_event
 
     candidates = [
         (row.id, row.due_at, row.owner, row.rule_code, case.id)

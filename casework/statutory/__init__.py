@@ -4,4 +4,6 @@ forwarding (penerusan) to Komdigi, Sentra Gakkumdu, DKPP, KPU, BKN or another bo
 numbered letters, forwarding up the hierarchy, and the exports that go with them
 (status announcement, the berkas for Gakkumdu).
 
-May import `casework` modules and `db`; never streamlit or fastapi."""
+May import `casework` modules and `db`; never streamlit or fastapi.
+
+What it may import: MAY_IMPORT in tests/unit/test_rooms.py keeps it."""

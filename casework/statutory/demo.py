@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import file_report, start_review
-from casework.schemas import ReportIn
+from casework.desk.cases import file_report, start_review
+from casework.desk.schemas import ReportIn
+from casework.people.actors import actor_for
 from casework.statutory.forwarding import forward_up
 from casework.statutory.kajian import register_laporan
 from casework.uow import unit_of_work

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
-from casework.audit import record_event
-from casework.bundles import build_bundle
-from casework.case_access import children_of, load_case
+from casework.desk.case_access import children_of, load_case
+from casework.desk.timeline import event_label
+from casework.desk.workflow import STATUS_LABELS
 from casework.errors import ValidationError
 from casework.i18n import N_, format_date, format_datetime, translator
-from casework.permissions import require, works_cases
+from casework.people.actors import Actor
+from casework.people.permissions import require, works_cases
+from casework.records.audit import record_event
+from casework.records.bundles import build_bundle
 from casework.spreadsheet import csv_bytes
 from casework.statutory.forwarding import BODY_LABELS, RESPONSE_LABELS, case_forwardings
 from casework.statutory.intake import TERLAPOR_STATUS_LABELS
 from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS, case_kajian
 from casework.statutory.letters import text_pdf
 from casework.statutory.stages import INTAKE_TYPE_LABELS, STAGE_LABELS
-from casework.timeline import event_label
 from casework.uow import service
-from casework.workflow import STATUS_LABELS
 from db.models import AuditEvent, Case, Comment, Decision, Evidence, Kajian, Letter
 from db.types import utcnow
 

@@ -1,16 +1,16 @@
 """The statutory track's shared rules: the hierarchy rule (who may refer), the office
 above an office, and the cleaning of free text. The track's steps are spec rows of
-`casework.actions`; their bespoke parts are in `casework.statutory.steps`."""
+`casework.desk.actions`; their bespoke parts are in `casework.statutory.steps`."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.access import log_denied
-from casework.actors import Actor
+from casework.desk.access import log_denied
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind
 from casework.statutory.rules import rule
 from casework.statutory.stages import Stage
 from casework.text import multi_line

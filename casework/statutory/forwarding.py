@@ -2,7 +2,7 @@
 or another named body, each with a numbered letter; Komdigi as a channel from review
 (beside or instead of the direct referral) and its liaison's answers; Gakkumdu's
 outcome; forwarding up the hierarchy; concluding the handling. Each service is a
-one-liner over `casework.actions.take_action` (the spec rows), and returns what its
+one-liner over `casework.desk.actions.take_action` (the spec rows), and returns what its
 caller wants to see (the forwarding row, or the case)."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from casework.actions import take_action
-from casework.actors import Actor
+from casework.desk.actions import take_action
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.people.actors import Actor
 from casework.statutory.flow import clean_text
 from casework.statutory.rules import rule
 from casework.statutory.steps import (  # noqa: F401  (re-exported)
@@ -28,7 +29,6 @@ from casework.statutory.steps import (  # noqa: F401  (re-exported)
     order_text,
 )
 from casework.uow import service
-from casework.workflow import Action
 from db.models import Case, Forwarding
 
 MAX_REASON = 4000

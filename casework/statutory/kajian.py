@@ -1,6 +1,6 @@
 """The kajian awal (registration of a laporan) and the kajian (facts, analysis,
 conclusion, violation kind, legal grounds, recommendation): drafted by an officer,
-approved by a lead. Each service is a one-liner over `casework.actions.take_action`:
+approved by a lead. Each service is a one-liner over `casework.desk.actions.take_action`:
 the steps are spec rows there, with their rows in the stage table
 (casework/statutory/stages.py) and their bespoke parts in casework/statutory/steps.py."""
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from casework.actions import take_action
-from casework.actors import Actor
+from casework.desk.actions import take_action
+from casework.desk.workflow import Action
+from casework.people.actors import Actor
 from casework.statutory.steps import (  # noqa: F401  (re-exported)
     CHOOSE,
     CONCLUSION_LABELS,
@@ -19,7 +20,6 @@ from casework.statutory.steps import (  # noqa: F401  (re-exported)
     case_kajian,
 )
 from casework.uow import service
-from casework.workflow import Action
 from db.models import Case, Kajian
 
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
-from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.permissions import is_supervisory_admin, require
-from casework.roles import OrgKind
+from casework.people.actors import Actor
+from casework.people.permissions import is_supervisory_admin, require
+from casework.people.roles import OrgKind
+from casework.records.audit import record_event
 from casework.uow import service
 from db.models import (
     Case,
@@ -211,7 +211,7 @@ def next_number(session: Session, organisation: Organisation, day: date) -> str:
 
 def case_values(session: Session, case: Case, ground_ids: list[int] | None = None) -> dict:
     """What a letter says about a case: facts, grounds, links and the evidence hashes."""
-    from casework.case_access import children_of
+    from casework.desk.case_access import children_of
     from db.models import CaseUrl
 
     grounds = []

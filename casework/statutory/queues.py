@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor, case_scope
+from casework.desk.workflow import Status
 from casework.errors import ValidationError
 from casework.i18n import N_
+from casework.people.actors import Actor, case_scope
 from casework.statutory.stages import Stage
-from casework.workflow import Status
 from db.models import Case, Forwarding
 
 VIEWS = {

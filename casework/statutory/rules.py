@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from casework.actors import Actor
-from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.permissions import is_supervisory_admin, require
+from casework.people.actors import Actor
+from casework.people.permissions import is_supervisory_admin, require
+from casework.records.audit import record_event
 from casework.uow import service
 from db.models import StatutoryRule
 

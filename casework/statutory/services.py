@@ -1,9 +1,10 @@
 """Every action of the statutory track (and the Komdigi channel) and its named service,
-a one-liner over `casework.actions.take_action`: the registry the permission matrix and
+a one-liner over `casework.desk.actions.take_action`: the registry the permission matrix and
 the tests read."""
 
 from __future__ import annotations
 
+from casework.desk.workflow import Action
 from casework.statutory.forwarding import (
     conclude_handling,
     forward_case,
@@ -20,7 +21,6 @@ from casework.statutory.kajian import (
     register_laporan,
     return_kajian,
 )
-from casework.workflow import Action
 
 STATUTORY_SERVICES = {
     Action.REQUEST_KOMDIGI: request_komdigi,

@@ -1,4 +1,4 @@
-"""The statutory track as one explicit table, in the style of `casework.workflow`:
+"""The statutory track as one explicit table, in the style of `casework.desk.workflow`:
 (from-stage, action) → to-stage, and who may do it. The takedown status machine is
 untouched; a case carries both `status` (takedown) and `statutory_stage` (this track)."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from casework.desk.workflow import Action
 from casework.i18n import N_
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 
 
 class IntakeType(StrEnum):

@@ -1,11 +1,11 @@
 """The bespoke parts of the statutory steps and of the Komdigi channel: the checks,
-effects and records that their spec rows in `casework.actions` name. Each is one of the
+effects and records that their spec rows in `casework.desk.actions` name. Each is one of the
 spec's hooks (prepare, check, effect, record); `take_action` runs them inside the one
 unit of work, around the transition, the audit event and the clocks.
 
 Also the track's vocabularies (conclusions, violation kinds, bodies, answers) and its
 two readers (`case_kajian`, `case_forwardings`). Imports no service module, so that
-`casework.actions` may import it."""
+`casework.desk.actions` may import it."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from casework import sla
-from casework.actors import Actor
-from casework.audit import record_event
+from casework.desk import sla
+from casework.desk.workflow import Action, Status, find_transition
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.notifications import notify_regulator
+from casework.outbox.notifications import notify_regulator
+from casework.people.actors import Actor
+from casework.records.audit import record_event
 from casework.statutory.flow import (
     MAX_TEXT,  # noqa: F401  (the kajian's texts; the spec rows read it here)
     check_may_refer,
@@ -29,7 +30,6 @@ from casework.statutory.flow import (
 )
 from casework.statutory.letters import issue_letter
 from casework.statutory.rules import rule
-from casework.workflow import Action, Status, find_transition
 from db.models import Case, Forwarding, Kajian, LegalGround
 
 Values = dict[str, Any]

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from casework.actors import Actor, may_see_internal
-from casework.case_access import children_of, load_case
+from casework.desk.case_access import children_of, load_case
+from casework.desk.workflow import Action, allowed_actions
 from casework.errors import CaseNotFound, PermissionDenied
+from casework.people.actors import Actor, may_see_internal
 from casework.statutory.forwarding import case_forwardings, suggested_body
 from casework.statutory.kajian import case_kajian
 from casework.statutory.stages import allowed_stage_actions
-from casework.workflow import Action, allowed_actions
 from db.models import Forwarding, Kajian, Letter
 
 KOMDIGI_CHANNEL = (

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from casework.api_tokens import Scope, create_api_token
-from casework.roles import OrgKind, Role
+from casework.outbox.api_tokens import Scope, create_api_token
+from casework.people.roles import OrgKind, Role
 from casework.settings import Settings
 from db.engine import build_engine
 from tests.conftest import ON_POSTGRES, _copy_template_into, postgres_database

@@ -7,8 +7,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from casework.api_tokens import Scope, revoke_api_token
-from casework.workflow import Action, Status
+from casework.desk.workflow import Action, Status
+from casework.outbox.api_tokens import Scope, revoke_api_token
 from db.models import AuditEvent, User
 from tests.api.conftest import api_settings, issue
 from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, platform_operator
@@ -45,7 +45,7 @@ def test_a_platform_token_reading_another_platforms_case_gets_404(session, clien
 def test_a_platform_token_never_reads_the_reporter_or_internal_comments(
     session, desk, client, tiktok_token
 ):
-    from casework.cases import add_comment
+    from casework.desk.cases import add_comment
 
     case = referred_case(session, desk, reporter_name="Budi", reporter_contact="0812")
     add_comment(

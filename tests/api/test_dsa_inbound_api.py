@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from casework.dsa_export import eu_submission
-from casework.dsa_statements import DECISION_STATEMENT_FIELDS
-from casework.workflow import Action
+from casework.desk.workflow import Action
+from casework.records.dsa_export import eu_submission
+from casework.records.dsa_statements import DECISION_STATEMENT_FIELDS
 from tests.dsa_conformance import check_statement
 from tests.factories import CAMPAIGN_NOW, advance, make_case
 

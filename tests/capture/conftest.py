@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from casework.capture.fetch import Browser
 from casework.capture.worker import CaptureWorker
-from casework.cases import file_report
+from casework.desk.cases import file_report
 from casework.settings import Settings
 from tests.capture.platform import FakePlatform
 from tests.factories import CAMPAIGN_NOW, make_actor, report

@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import refer_to_platform
 from casework.clocks import service
 from casework.demo import DEMO_ACCOUNTS
+from casework.desk.cases import refer_to_platform
 from casework.i18n import translator
+from casework.people.actors import actor_for
 from casework.uow import unit_of_work
 from db.engine import build_engine
 from db.models import Case, User

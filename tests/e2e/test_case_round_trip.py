@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework.demo import DEMO_ACCOUNTS
+from casework.desk.timeline import event_label
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.i18n import translator
-from casework.seed_taxonomy import CATEGORIES, DECISION_TYPES
-from casework.timeline import event_label
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
+from casework.reference.seed_taxonomy import CATEGORIES, DECISION_TYPES
 from tests.e2e.conftest import ARTIFACTS, settle
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-from casework.auth import SESSION_COOKIE, sign_in_with_password
+from casework.people.auth import SESSION_COOKIE, sign_in_with_password
 from casework.settings import Settings
 from db.engine import build_engine
 from db.models import User

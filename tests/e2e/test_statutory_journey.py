@@ -19,13 +19,13 @@ from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pypdf import PdfReader
 
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.i18n import translator
-from casework.seed_taxonomy import CATEGORIES, DECISION_TYPES, SOURCES
+from casework.reference.seed_taxonomy import CATEGORIES, DECISION_TYPES, SOURCES
 from casework.statutory.forwarding import BODY_LABELS, DEFAULT_ADDRESSEES, RESPONSE_LABELS
 from casework.statutory.intake import TERLAPOR_STATUS_LABELS
 from casework.statutory.kajian import CONCLUSION_LABELS, VIOLATION_KIND_LABELS
 from casework.statutory.stages import INTAKE_TYPE_LABELS, STAGE_LABELS, Stage
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from tests.e2e.test_journeys import WAIT, Desk, Journey, settle
 
 pytestmark = pytest.mark.browser

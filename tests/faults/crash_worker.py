@@ -26,8 +26,8 @@ def _pause_here() -> None:
 
 def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
     from bench.imports import generate_rows, rows_csv
-    from casework import imports
-    from casework.actors import actor_for
+    from casework.intake import imports
+    from casework.people.actors import actor_for
     from db.engine import build_engine
 
     engine = build_engine(url)
@@ -57,8 +57,8 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
 
 
 def run_action(url: str, user_id: int, case_id: int, pause: bool) -> None:
-    from casework import cases
-    from casework.actors import actor_for
+    from casework.desk import cases
+    from casework.people.actors import actor_for
     from db.engine import build_engine
     from db.models import Case
 

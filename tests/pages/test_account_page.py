@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from casework import settings as config
-from casework.auth import _verify
+from casework.people.auth import _verify
 from db import engine as engine_module
 from db.models import User
 from tests.pages.conftest import app_as, open_page

@@ -90,8 +90,8 @@ def test_attached_evidence_shows_its_thumbnail_hash_and_who_uploaded_it(demo_dat
     from PIL import Image
 
     from casework import settings as config
-    from casework.actors import actor_for
-    from casework.evidence import add_evidence
+    from casework.intake.evidence import add_evidence
+    from casework.people.actors import actor_for
 
     case = _case(status="acknowledged")
     buffer = io.BytesIO()
@@ -123,9 +123,9 @@ PAYLOAD = "<img src=x onerror=alert(1)>![t](http://127.0.0.1:9/t.png)[k](javascr
 def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_queue(
     demo_database,
 ):
-    from casework.actors import actor_for
-    from casework.cases import file_report
-    from casework.schemas import ReportIn
+    from casework.desk.cases import file_report
+    from casework.desk.schemas import ReportIn
+    from casework.people.actors import actor_for
 
     with Session(engine_module.get_engine(), expire_on_commit=False) as session:
         officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
@@ -161,7 +161,7 @@ def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_que
 
 
 def test_a_decision_signed_by_the_platform_says_so_on_the_case_page(demo_database):
-    from casework.signing import SigningKey
+    from casework.records.signing import SigningKey
     from db.models import Decision, Organisation, PlatformKey
 
     key = SigningKey.generate()
@@ -193,8 +193,8 @@ def _html(at) -> str:
 
 
 def test_every_link_opens_in_a_new_tab_beside_its_platform_account_and_key(demo_database):
-    from casework.actors import actor_for
-    from casework.cases import add_comment, file_report
+    from casework.desk.cases import add_comment, file_report
+    from casework.people.actors import actor_for
     from tests.factories import report
 
     with Session(engine_module.get_engine(), expire_on_commit=False) as session:
@@ -263,9 +263,9 @@ def test_the_case_page_shows_every_running_clock_in_bahasa_indonesia(demo_databa
     basis and due time in the case's zone."""
     from datetime import timedelta
 
-    from casework.actors import actor_for
-    from casework.cases import refer_to_platform
     from casework.clocks import service
+    from casework.desk.cases import refer_to_platform
+    from casework.people.actors import actor_for
     from db.types import utcnow
 
     case = _case(status="in_review")

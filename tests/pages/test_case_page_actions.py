@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import ACTION_SERVICES, file_report
-from casework.roles import Role
-from casework.workflow import ACTION_LABELS, STATUTORY_ACTIONS, Action, Status, allowed_actions
+from casework.desk.cases import ACTION_SERVICES, file_report
+from casework.desk.workflow import ACTION_LABELS, STATUTORY_ACTIONS, Action, Status, allowed_actions
+from casework.people.actors import actor_for
+from casework.people.roles import Role
 from db import engine as engine_module
 from db.models import Case, Decision, Notification, User
 from db.types import utcnow

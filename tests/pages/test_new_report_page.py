@@ -94,7 +94,7 @@ def test_the_evidence_uploader_checks_and_states_pantaus_own_limit(demo_database
     from pathlib import Path
 
     from casework import settings as config
-    from casework.imports import MAX_UPLOAD_BYTES
+    from casework.intake.imports import MAX_UPLOAD_BYTES
 
     at = open_page(app_as("demo.officer").run(), "new-report")
     [uploader] = at.get("file_uploader")

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import file_report
+from casework.desk.cases import file_report
+from casework.people.actors import actor_for
 from db import engine as engine_module
 from db.models import Case, Forwarding, User
 from db.types import utcnow

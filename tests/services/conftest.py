@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.taxonomy import seed_reference_data
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from tests.conftest import fresh_database_url

@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import func, select
 
 from casework import admin
-from casework.actors import actor_for
-from casework.auth import open_session_for, resolve_session, sign_in_with_password
+from casework.desk.schemas import InvitationIn, OrganisationIn
 from casework.errors import PermissionDenied, ValidationError
-from casework.identities import UNASSIGNED_ORGANISATION, resolve_identity
-from casework.providers import Provider
-from casework.roles import OrgKind, Role
-from casework.schemas import InvitationIn, OrganisationIn
+from casework.people.actors import actor_for
+from casework.people.auth import open_session_for, resolve_session, sign_in_with_password
+from casework.people.identities import UNASSIGNED_ORGANISATION, resolve_identity
+from casework.people.providers import Provider
+from casework.people.roles import OrgKind, Role
 from casework.settings import Settings
 from db.models import AuditEvent, EmailDomainRule, Organisation, Platform, User, UserSession
 from db.types import utcnow

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework import cases
-from casework.cases import (
+from casework.desk import cases
+from casework.desk.cases import (
     add_comment,
     case_comments,
     case_urls,
@@ -19,9 +19,9 @@ from casework.cases import (
     file_report,
     merge_case,
 )
+from casework.desk.workflow import Action
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import AuditEvent, Case, Comment, ReferenceCounter
 from db.types import utcnow
 from tests.factories import (

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from casework import queries, sla
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
 from casework.clocks import breach
-from casework.queries import CaseFilters
+from casework.desk import queries, sla
+from casework.desk.queries import CaseFilters
 from db.models import Case
 from db.read_model import ReadModel
 from tests.factories import CAMPAIGN_NOW, make_case, make_desk

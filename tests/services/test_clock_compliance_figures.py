@@ -15,15 +15,15 @@ import pytest
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
 from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.suppression import threshold
 from casework.clocks import breach
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
 from casework.i18n import translator
-from casework.report_render import cell, report_labels
-from casework.transparency import INTERNAL, PUBLIC, SUPPRESSED, build_report
+from casework.people.actors import actor_for
+from casework.records.report_render import cell, report_labels
+from casework.records.transparency import INTERNAL, PUBLIC, SUPPRESSED, build_report
 from db.engine import begin_write
 from db.models import Case, CaseClock, User
 from db.read_model import ReadModel
@@ -304,7 +304,7 @@ def test_the_reports_files_carry_the_deadline_tables_in_the_readers_language(clo
 
     from pypdf import PdfReader
 
-    from casework.report_render import report_csv_zip, report_html, report_pdf
+    from casework.records.report_render import report_csv_zip, report_html, report_pdf
 
     engine, model, actors, _cases, _clocks = clock_world
     observer = actors["demo.observer"]

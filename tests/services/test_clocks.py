@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from casework.clocks import admin as clock_admin
 from casework.clocks import engine, service
+from casework.desk.workflow import Action as A
 from casework.errors import PermissionDenied, ValidationError
-from casework.roles import Role
-from casework.workflow import Action as A
+from casework.people.roles import Role
 from db.models import AuditEvent, CaseClock, Holiday
 from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case, make_desk, reload
 
@@ -112,7 +112,7 @@ def test_komdigis_order_starts_the_regulatory_clock_and_escalation_gives_up_the_
     case = advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM)
     late = case.updated_at + 30 * H
     case = advance(session, desk, case, A.ESCALATE, now=late)
-    from casework.cases import record_regulator_order
+    from casework.desk.cases import record_regulator_order
 
     ordered_at = late + H
     case = record_regulator_order(
@@ -236,7 +236,7 @@ def test_the_gakkumdu_clock_starts_on_a_criminal_finding_and_stops_when_forwarde
 
 
 def test_leads_hear_before_and_when_a_statutory_clock_breaches_once_each(session, desk):
-    from casework.notifications import check_sla
+    from casework.outbox.notifications import check_sla
     from db.models import Notification, WebhookDelivery
 
     case = make_case(session, actor=desk.officer)
@@ -266,7 +266,7 @@ def test_leads_hear_before_and_when_a_statutory_clock_breaches_once_each(session
 
 
 def test_the_queue_filters_by_clock_owner_and_state_and_sorts_by_the_next_deadline(session, desk):
-    from casework.queries import CaseFilters, list_cases
+    from casework.desk.queries import CaseFilters, list_cases
 
     def refs(now, **filters):
         page = list_cases(
@@ -352,7 +352,7 @@ def test_registering_a_laporan_through_the_statutory_service_starts_the_decision
 ):
     from datetime import date
 
-    from casework.cases import start_review
+    from casework.desk.cases import start_review
     from casework.statutory.kajian import register_laporan
 
     case = make_case(

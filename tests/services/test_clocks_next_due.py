@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from casework.clocks import service
-from casework.workflow import Action as A
+from casework.desk.workflow import Action as A
 from db.models import Case, CaseClock
 from tests.factories import advance, make_case, make_desk, reload
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from casework import sla
-from casework.actors import actor_for
 from casework.demo import DEMO_ELECTION_CODE, seed_demo
-from casework.queries import CaseFilters, View, list_cases
+from casework.desk import sla
+from casework.desk.queries import CaseFilters, View, list_cases
+from casework.people.actors import actor_for
 from casework.statutory.demo import SHOWCASE_TITLE
 from db.models import AuditEvent, Case, Election, ElectionPhase, Organisation, User
 

@@ -10,14 +10,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.cases import case_urls, file_report, merge_case
-from casework.duplicates import (
-    DuplicateMatch,
-    add_report_to_case,
-    file_and_link,
-    find_duplicates,
-    related_cases,
-)
+from casework.desk.cases import case_urls, file_report, merge_case
+from casework.desk.validation import OTHER_PLATFORM
+from casework.desk.workflow import Action
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -25,9 +20,14 @@ from casework.errors import (
     StaleVersion,
     ValidationError,
 )
-from casework.roles import Role
-from casework.validation import OTHER_PLATFORM
-from casework.workflow import Action
+from casework.intake.duplicates import (
+    DuplicateMatch,
+    add_report_to_case,
+    file_and_link,
+    find_duplicates,
+    related_cases,
+)
+from casework.people.roles import Role
 from db.models import AuditEvent, Case, CaseLink, CaseReport
 from tests.factories import (
     CAMPAIGN_NOW,

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from casework.accounts import update_preferences
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
-from casework.mailer import send_due_email
+from casework.outbox.mailer import send_due_email
+from casework.people.accounts import update_preferences
 from casework.settings import Settings
-from casework.workflow import Action
 from db.models import Notification, User
 from tests.factories import advance, make_case, make_desk
 from tests.receivers import smtp_server

@@ -20,10 +20,11 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, func, select
 
-from casework import cases
-from casework.audit import verify_chain
+from casework.desk import cases
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
-from casework.evidence import (
+from casework.i18n import translator
+from casework.intake.evidence import (
     ALREADY_ATTACHED,
     DAMAGED_IMAGE,
     DOCX,
@@ -43,11 +44,10 @@ from casework.evidence import (
     sniff_type,
     zip_bomb,
 )
-from casework.i18n import translator
-from casework.roles import Role
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
+from casework.reference.taxonomy import seed_reference_data
 from casework.settings import Settings
-from casework.taxonomy import seed_reference_data
-from casework.workflow import Action
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Evidence, EvidenceBlob
@@ -522,7 +522,7 @@ def test_a_liaison_cannot_add_evidence_before_the_case_is_referred(session, desk
 @pytest.mark.parametrize("role", [Role.OBSERVER, Role.ADMIN, Role.REGULATOR])
 def test_roles_that_handle_no_cases_cannot_add_evidence(session, case, caplog, role):
     actor = make_actor(session, role=role)
-    caplog.set_level(logging.WARNING, logger="casework.access")
+    caplog.set_level(logging.WARNING, logger="casework.desk.access")
 
     with pytest.raises(PermissionDenied):
         attach(session, actor, case.id, PDF)

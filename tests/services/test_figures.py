@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from casework.actors import Actor, actor_for
 from casework.analytics import figures, suppression
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import OTHER_PLATFORMS
-from casework.roles import Role
+from casework.people.actors import Actor, actor_for
+from casework.people.roles import Role
 from db.models import Case, User
 from db.read_model import ReadModel
 

@@ -15,10 +15,9 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework import imports
-from casework.audit import verify_chain
 from casework.errors import PermissionDenied, ValidationError
-from casework.imports import (
+from casework.intake import imports
+from casework.intake.imports import (
     ADDED_REPORT,
     NEW_CASE,
     UNCHANGED,
@@ -28,7 +27,8 @@ from casework.imports import (
     template_xlsx,
     validate_rows,
 )
-from casework.roles import Role
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
 from db.models import (
     AuditEvent,
     Case,

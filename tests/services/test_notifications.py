@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from casework.cases import add_comment
-from casework.notifications import (
+from casework.desk.cases import add_comment
+from casework.desk.workflow import Action
+from casework.outbox.notifications import (
     NOTIFICATION_TEXTS,
     check_sla,
     list_notifications,
@@ -16,8 +17,7 @@ from casework.notifications import (
     mentioned_usernames,
     unread_count,
 )
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import Notification, SlaAlert
 from tests.factories import advance, make_actor, make_case, reload
 

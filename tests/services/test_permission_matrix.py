@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 import pytest
 from sqlmodel import Session
 
-from casework import cases
-from casework.actors import Actor
+from casework.desk import cases
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
 from db.models import Organisation
 from tests.factories import Desk, make_actor, make_organisation
 from tests.matrix_operations import (
@@ -320,7 +320,7 @@ LOGGED_AS = {
     },
 }
 
-# casework.admin lists these from casework.auth, whose own admin check logs nothing yet.
+# casework.admin lists these from casework.people.auth, whose own admin check logs nothing yet.
 ACCOUNT_SERVICES_IN_AUTH = {
     "admin_reset_password",
     "set_user_active",
@@ -354,7 +354,7 @@ def test_every_kind_of_refusal_is_logged_with_the_user_and_the_attempted_action(
 ):
     world = _world(session, operation, seat)
     actor = seat_actor(session, SEATS[seat], world.desk)
-    caplog.set_level(logging.WARNING, logger="casework.access")
+    caplog.set_level(logging.WARNING, logger="casework.desk.access")
 
     with pytest.raises(ERRORS[expected]):
         OPERATIONS[operation].run(world, actor)

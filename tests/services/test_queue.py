@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from casework import queries
-from casework.assignment import assign_case
-from casework.queries import CaseFilters, View, count_cases, list_cases
-from casework.roles import Role
-from casework.workflow import Action
+from casework.desk import queries
+from casework.desk.assignment import assign_case
+from casework.desk.queries import CaseFilters, View, count_cases, list_cases
+from casework.desk.workflow import Action
+from casework.people.roles import Role
 from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case
 
 A = Action
@@ -111,7 +111,7 @@ def test_a_reference_finds_its_case_whole_or_by_serial(session, desk, searchable
 
 
 def test_a_report_adding_a_link_makes_the_case_findable_by_it(session, desk, searchable):
-    from casework.duplicates import add_report_to_case as add_report
+    from casework.intake.duplicates import add_report_to_case as add_report
     from tests.factories import report
 
     case = searchable["quiet"]

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
-from casework.workflow import Action
+from casework.desk.workflow import Action
 from db.models import Case
 from db.read_model import WATERMARK_OVERLAP, ReadModel, adbc_uri
 from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, reload
@@ -319,7 +319,7 @@ def test_an_administrators_recompute_reaches_the_read_model(desk_and_model):
 
     from casework.clocks import admin as clock_admin
     from casework.clocks import service
-    from casework.roles import Role
+    from casework.people.roles import Role
     from tests.factories import make_actor
 
     session, desk, model, clock = desk_and_model

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from casework import cases
-from casework.cases import get_case
+from casework.desk import cases
+from casework.desk.cases import get_case
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import Organisation
 from tests.factories import advance, make_actor, make_case, removal_decision
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from casework.roles import OrgKind, Role
+from casework.people.roles import OrgKind, Role
 from casework.statutory.forwarding import suggested_body
 from casework.statutory.kajian import approve_kajian, draft_kajian, register_laporan
 from casework.statutory.rules import DEFAULTS, set_rule

@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from casework.cases import close_case, record_decision, refer_to_platform, start_review
+from casework.desk.cases import close_case, record_decision, refer_to_platform, start_review
 from casework.errors import InvalidTransition, PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
+from casework.people.roles import OrgKind, Role
 from casework.statutory.exports import berkas, status_announcement
 from casework.statutory.forwarding import (
     forward_case,

@@ -1,4 +1,4 @@
-"""The action table (casework/actions.py): every action is declared once and completely,
+"""The action table (casework/desk/actions.py): every action is declared once and completely,
 its labels are translated, its events and notices name real ones, and its effects are
 pure functions that run without a database."""
 
@@ -9,15 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from casework import actions, catalogs
-from casework.actions import ACTION_EVENTS, SPECS, Recipients, Track, spec_of
+from casework.desk import actions
+from casework.desk.actions import ACTION_EVENTS, SPECS, Recipients, Track, spec_of
+from casework.desk.sla import SlaPolicy
+from casework.desk.workflow import ACTION_LABELS, TRANSITIONS, Action
 from casework.errors import InvalidTransition, ValidationError
 from casework.i18n import LANGUAGES
-from casework.notifications import NOTIFICATION_TEXTS
-from casework.sla import SlaPolicy
+from casework.outbox.notifications import NOTIFICATION_TEXTS
+from casework.outbox.webhooks import EVENTS, Event
+from casework.reference import catalogs
 from casework.statutory.stages import STAGE_TRANSITIONS
-from casework.webhooks import EVENTS, Event
-from casework.workflow import ACTION_LABELS, TRANSITIONS, Action
 from db.models import Case
 
 ACTIONS = [str(a) for a in Action]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from casework.event_kinds import DETAIL_LABELS, EVENT_LABELS, HIDDEN_DETAILS, describe
+from casework.desk.event_kinds import DETAIL_LABELS, EVENT_LABELS, HIDDEN_DETAILS, describe
+from casework.desk.workflow import Action
 from casework.i18n import translator
-from casework.workflow import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 # `action="kind"` (also `action="a" if x else "b"`), `"action": "kind"`, and the bulk

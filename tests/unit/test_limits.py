@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from casework.actions import spec_of
-from casework.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
-from casework.workflow import Action
+from casework.desk.actions import spec_of
+from casework.desk.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
+from casework.desk.workflow import Action
 from web.api import models as m
 
 

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from casework.auth import NewSession, SignInFailed, SignInLocked
+from casework.people.auth import NewSession, SignInFailed, SignInLocked
 from casework.settings import Settings
 from db.types import utcnow
 from web import signin

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from casework.desk.workflow import ACTION_LABELS, STATUTORY_ACTIONS, Action
 from casework.statutory.stages import (
     STAGE_LABELS,
     STAGE_TRANSITIONS,
@@ -16,7 +17,6 @@ from casework.statutory.stages import (
     find_stage_transition,
     initial_stage,
 )
-from casework.workflow import ACTION_LABELS, STATUTORY_ACTIONS, Action
 
 STAGES = (
     "awaiting_registration",

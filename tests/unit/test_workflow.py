@@ -1,7 +1,7 @@
 """The transition table, checked against an independent copy of the lifecycle.
 
 `EXPECTED` is written by hand from DESIGN.md's diagram (plus the exits the diagram
-leaves implicit, e.g. leaving `escalated`), never derived from `casework.workflow`, so a
+leaves implicit, e.g. leaving `escalated`), never derived from `casework.desk.workflow`, so a
 change to the table fails here until someone decides it was meant."""
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ import itertools
 
 import pytest
 
-from casework.cases import ACTION_SERVICES
-from casework.roles import Role
-from casework.statutory.services import STATUTORY_SERVICES
-from casework.workflow import (
+from casework.desk.cases import ACTION_SERVICES
+from casework.desk.workflow import (
     ACTION_LABELS,
     AWAITING_PLATFORM,
     OPEN_STATUSES,
@@ -26,6 +24,8 @@ from casework.workflow import (
     find_transition,
     statuses_with_exit,
 )
+from casework.people.roles import Role
+from casework.statutory.services import STATUTORY_SERVICES
 
 STATUSES = (
     "new",

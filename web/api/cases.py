@@ -11,19 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlmodel import Session
 
-from casework import cases as services
-from casework import dsa_inbound
-from casework.actions import take_action
-from casework.api_tokens import TokenHolder
-from casework.case_view import load_case_record
+from casework.desk import cases as services
+from casework.desk.actions import take_action
+from casework.desk.case_view import load_case_record
+from casework.desk.queries import CaseFilters, case_id_for_reference, cases_changed_since
+from casework.desk.schemas import DecisionIn, ReportIn
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
-from casework.evidence import add_evidence
-from casework.exports import record_list_read
 from casework.i18n import N_
-from casework.places import resolve_region
-from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
-from casework.schemas import DecisionIn, ReportIn
-from casework.workflow import Action
+from casework.intake.evidence import add_evidence
+from casework.outbox.api_tokens import TokenHolder
+from casework.records import dsa_inbound
+from casework.records.exports import record_list_read
+from casework.reference.places import resolve_region
 from db.models import Evidence
 from web.api import models as m
 from web.api.deps import act_on_cases, get_session, read_cases

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from casework.actions import spec_of
-from casework.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
-from casework.workflow import Action
+from casework.desk.actions import spec_of
+from casework.desk.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
+from casework.desk.workflow import Action
 
 # PostgreSQL cannot store NUL in text; refusing it here keeps it a 422 rather than a 500.
 NO_NUL = r"^[^\x00]*$"
@@ -180,7 +180,7 @@ class VersionIn(Body):
 
 
 def action_text(action: Action, name: str):
-    """An action's text input, bounded as its spec bounds it (casework/actions.py)."""
+    """An action's text input, bounded as its spec bounds it (casework/desk/actions.py)."""
     return text(spec_of(action).input(name).max_length)
 
 

@@ -6,7 +6,7 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
-from casework.case_view import CaseRecord
+from casework.desk.case_view import CaseRecord
 from casework.errors import ValidationError
 from casework.i18n import N_
 from db.models import Case, Evidence
