@@ -10,6 +10,7 @@ import streamlit as st
 from casework.desk.actions import spec_of, take_action
 from casework.desk.workflow import ACTION_LABELS, Action
 from casework.errors import DomainError
+from casework.i18n import LANGUAGE_NAMES, LANGUAGES
 from casework.people.permissions import works_cases
 from casework.records.exports import ExportFile
 from casework.reference.legal_grounds import grounds
@@ -166,6 +167,14 @@ def _action_form(view, actor, action: Action) -> None:
                 fields[name] = _key(view, action, name)
                 widget = st.text_input if name == "addressee" else st.text_area
                 widget(_(item.label), max_chars=item.max_length, key=fields[name])
+            # The letter goes to an Indonesian body: Bahasa Indonesia unless chosen otherwise.
+            fields["language"] = _key(view, action, "language")
+            st.selectbox(
+                _("Letter language"),
+                list(LANGUAGES),
+                format_func=LANGUAGE_NAMES.get,
+                key=fields["language"],
+            )
         elif action == Action.RECORD_GAKKUMDU_OUTCOME:
             gakkumdu = [f for f in view.forwardings if f.body == "gakkumdu"]
             fields["forwarding_id"] = _key(view, action, "forwarding_id")

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from casework.desk.cases import file_report
 from casework.people.actors import actor_for
 from db import engine as engine_module
-from db.models import Case, Forwarding, User
+from db.models import Case, Forwarding, Letter, User
 from db.types import utcnow
 from tests.factories import report
 from tests.pages.test_case_page_actions import _open
@@ -164,6 +164,20 @@ def test_the_officer_may_forward_to_another_body_than_the_one_suggested(demo_dat
     with Session(engine_module.get_engine()) as session:
         rows = session.exec(select(Forwarding).where(Forwarding.case_id == case.id))
         assert [f.body for f in rows] == ["kpu"]
+
+
+def test_the_letter_is_in_bahasa_indonesia_unless_the_officer_chooses_english(demo_database):
+    first = _approved_kajian("administratif", "peserta")
+    at = _open("demo.officer", first.id)
+    assert next(s for s in at.selectbox if s.label == "Letter language").value == "id"
+    second = _approved_kajian("administratif", "peserta")
+    at = _open("demo.officer", second.id)
+    next(s for s in at.selectbox if s.label == "Letter language").set_value("en")
+    next(b for b in at.button if b.label == "Forward").click().run()
+    assert not at.exception, at.exception
+    with Session(engine_module.get_engine()) as session:
+        letters = session.exec(select(Letter).where(Letter.case_id == second.id)).all()
+        assert [letter.language for letter in letters] == ["en"]
 
 
 def test_komdigi_records_its_order_on_the_request_through_one_form_only(demo_database):
