@@ -27,6 +27,7 @@ def _pause_here() -> None:
 def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
     from bench.imports import generate_rows, rows_csv
     from casework.intake import imports
+    from casework.intake.imports import writing
     from casework.people.actors import actor_for
     from db.engine import build_engine
 
@@ -37,7 +38,7 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
         sheet = imports.parse_upload("patroli.csv", data)
         plan = imports.validate_rows(session=session, actor=actor, sheet=sheet)
         if pause:
-            original = imports._Writer._insert_cases
+            original = writing._Writer._insert_cases
 
             def insert_then_pause(self, *args, **kwargs):
                 inserted = original(self, *args, **kwargs)
@@ -45,7 +46,7 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
                 _pause_here()
                 return inserted
 
-            imports._Writer._insert_cases = insert_then_pause
+            writing._Writer._insert_cases = insert_then_pause
         result = imports.commit_import(
             session=session,
             actor=actor,

@@ -26,6 +26,7 @@ from casework.intake.imports import (
     template_csv,
     template_xlsx,
     validate_rows,
+    writing,
 )
 from casework.people.roles import Role
 from casework.records.audit import verify_chain
@@ -645,7 +646,7 @@ def test_an_import_that_fails_halfway_leaves_nothing_behind(session, officer, mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "record_events", broken)
+    monkeypatch.setattr(writing, "record_events", broken)
     with pytest.raises(RuntimeError):
         import_file(session, officer, csv_file([row(), row()]))
 
@@ -848,7 +849,7 @@ def test_a_regional_office_imports_only_inside_its_region(session):
 
 
 def test_an_import_written_in_several_chunks_is_the_same_as_in_one(session, officer, monkeypatch):
-    monkeypatch.setattr(imports, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(writing, "WRITE_CHUNK", 2)
     existing = make_case(session, actor=officer)
     known = "https://www.tiktok.com/@akun.contoh/video/7312345678901234567"
     first, second = row(), row()

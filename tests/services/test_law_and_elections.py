@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import format_in_zones
-from casework.intake.imports import _key, _Lookups
+from casework.intake.imports.checking import _key, _Lookups
 from casework.people.roles import Role
 from casework.reference.elections import PhaseIn, add_election, load_calendar, save_phase_type
 from casework.reference.legal_grounds import (
