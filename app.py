@@ -22,14 +22,14 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from casework.analytics.sql import shared_read_model
-from casework.auth import purge_sign_in_throttles
 from casework.bootstrap import announce_first_run, prepare_database
-from casework.checkpoints import checkpoint_on_timer
-from casework.mailer import send_due_email
-from casework.notifications import check_sla
-from casework.signing import installation_key
-from casework.webhook_sender import deliver_due
-from db.config import get_settings
+from casework.outbox.mailer import send_due_email
+from casework.outbox.notifications import check_sla
+from casework.outbox.webhook_sender import deliver_due
+from casework.people.auth import purge_sign_in_throttles
+from casework.records.checkpoints import checkpoint_on_timer
+from casework.records.signing import installation_key
+from casework.settings import get_settings
 from db.engine import get_engine
 from web.api import create_api
 from web.headers import SecurityHeaders

@@ -27,12 +27,12 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bench.run import percentile
-from casework.actors import actor_for
-from casework.api_tokens import Scope, create_api_token
-from casework.case_view import load_case_record
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.queries import cases_changed_since
-from casework.taxonomy import seed_reference_data
+from casework.desk.case_view import load_case_record
+from casework.desk.queries import cases_changed_since
+from casework.outbox.api_tokens import Scope, create_api_token
+from casework.people.actors import actor_for
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import Case, Organisation, Platform, User

@@ -32,9 +32,9 @@ from sqlmodel import Session, select
 
 from casework.capture.fetch import Browser
 from casework.capture.worker import CaptureWorker
-from casework.cases import file_report
-from casework.taxonomy import seed_reference_data
-from db.config import Settings
+from casework.desk.cases import file_report
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import Capture

@@ -33,11 +33,11 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.taxonomy import seed_reference_data
+from casework.people.actors import actor_for
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import User

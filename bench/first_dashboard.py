@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from bench.dashboard import seeded_url
 from bench.streamlit_client import StreamlitSession, sign_in
-from casework.auth import hash_password
+from casework.people.auth import hash_password
 from db.engine import build_engine
 from db.models import User
 

@@ -5,11 +5,11 @@
     DATABASE_URL=postgresql://… .venv/bin/python -m bench.imports
 
 For each size: a generated patrol spreadsheet (CSV; one row in ten is another report of
-an earlier row's content) is read, validated and committed through `casework.imports`
+an earlier row's content) is read, validated and committed through `casework.intake.imports`
 on a fresh database, timed; the same steps run again on another fresh database under
 tracemalloc for the peak memory of each step (tracing slows Python down, so it is never
 timed). Next to it, in the same run, the same rows are filed one by one through
-`casework.cases.file_report`: every row for 10,000 or fewer, else a sample of 2,000
+`casework.desk.cases.file_report`: every row for 10,000 or fewer, else a sample of 2,000
 whose rate is extrapolated (the table says so)."""
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, select
 
-from casework.actors import Actor, actor_for
-from casework.audit import verify_chain
-from casework.cases import file_report
-from casework.imports import FIELDS, commit_import, header, parse_upload, validate_rows
-from casework.roles import OrgKind, Role
-from casework.schemas import ReportIn
-from casework.taxonomy import seed_reference_data
-from db.config import get_settings
+from casework.desk.cases import file_report
+from casework.desk.schemas import ReportIn
+from casework.intake.imports import FIELDS, commit_import, header, parse_upload, validate_rows
+from casework.people.actors import Actor, actor_for
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import verify_chain
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import get_settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import Case, CaseReport, Organisation, User
@@ -100,7 +100,8 @@ def rows_csv(rows: list[dict[str, Any]], language: str = "id") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([header(name, language) for name in FIELDS])
-    writer.writerows([row[name] for name in FIELDS] for row in rows)
+    # Columns a generated row leaves out (the statutory intake's, issue 17) stay empty.
+    writer.writerows([row.get(name, "") for name in FIELDS] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

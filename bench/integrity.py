@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from casework import audit
-from casework.audit import (
+from casework.records import audit
+from casework.records.audit import (
     GENESIS_HASH,
     checkpoint_statement,
     event_hash,
@@ -34,8 +34,8 @@ from casework.audit import (
     record_events,
     verify_chain,
 )
-from casework.checkpoints import record_checkpoint
-from casework.signing import installation_key, public_keyring, sign_bytes, verify_bytes
+from casework.records.checkpoints import record_checkpoint
+from casework.records.signing import installation_key, public_keyring, sign_bytes, verify_bytes
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, AuditHead

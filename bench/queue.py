@@ -8,7 +8,7 @@ Builds the database once (a file already seeded to the asked scale is reused as 
 schema, reference data, demo accounts, cases with their full histories through
 casework.demo (chained audit events), then extra audit events up to `--events` (comments
 and assignments, skewed so a few cases carry thousands of events), then the search
-documents through casework.search.index_missing.
+documents through casework.desk.search.index_missing.
 
 The extra events carry synthetic hashes (not a valid chain): they exist to give the
 tables their size, and chain verification over this database reports them.
@@ -40,12 +40,12 @@ from sqlalchemy import event, func, or_, text
 from sqlmodel import Session, select
 
 from bench.run import percentile
-from casework.actors import Actor, actor_for, case_scope
-from casework.case_view import load_case_view
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.queries import SORTABLE, CaseFilters, View, _conditions, list_cases
-from casework.search import index_missing
-from casework.taxonomy import seed_reference_data
+from casework.desk.case_view import load_case_view
+from casework.desk.queries import SORTABLE, CaseFilters, View, _conditions, list_cases
+from casework.desk.search import index_missing
+from casework.people.actors import Actor, actor_for, case_scope
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import (

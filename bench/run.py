@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import file_report
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.queries import CaseFilters, list_cases
-from casework.schemas import ReportIn
-from casework.taxonomy import seed_reference_data
+from casework.desk.cases import file_report
+from casework.desk.queries import CaseFilters, list_cases
+from casework.desk.schemas import ReportIn
+from casework.people.actors import actor_for
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import Case, User

@@ -71,7 +71,9 @@ class Run:
 
     def widget(self, label: str, kind: str | None = None) -> Widget | None:
         for widget in self.widgets:
-            if widget.label == label and (kind is None or widget.kind == kind):
+            # A required field's label carries its mark (pages.ui.required).
+            named = widget.label.removesuffix(" :red[*]")
+            if named == label and (kind is None or widget.kind == kind):
                 return widget
         return None
 

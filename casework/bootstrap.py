@@ -7,10 +7,10 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from casework.first_admin import SETUP_CODE_LIFETIME, issue_setup_code
-from casework.search import index_missing
-from casework.taxonomy import seed_reference_data
-from db.config import Settings
+from casework.desk.search import index_missing
+from casework.people.first_admin import SETUP_CODE_LIFETIME, issue_setup_code
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import Settings
 from db.engine import begin_write
 from db.migrate import upgrade_to_head
 from db.models import Case, User

@@ -4,7 +4,7 @@ cases across the Pemilu 2024 timeline in every lifecycle state.
 Every case's history is a walk through the transition table, each step checked
 against it, so the demo holds only histories the real services could have written.
 Rows are bulk-inserted (the benchmark seeds 100,000 cases the same way) and the audit
-events are chained exactly as `casework.audit.record_event` chains them."""
+events are chained exactly as `casework.records.audit.record_event` chains them."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
-from casework import sla
-from casework.audit import record_events
-from casework.cases import REFERENCE_ZONE
+from casework.clocks.service import replay_histories
 from casework.demo_content import (
     ACCOUNT_CLASS_WEIGHTS,
     CATEGORY_WEIGHTS,
@@ -35,9 +33,12 @@ from casework.demo_content import (
     SOURCE_WEIGHTS,
     TITLES,
 )
-from casework.references import format_reference
-from casework.roles import OrgKind, Role
-from casework.workflow import Action, Status, find_transition
+from casework.desk import sla
+from casework.desk.filing import REFERENCE_ZONE
+from casework.desk.references import format_reference
+from casework.desk.workflow import Action, Status, find_transition
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import record_events
 from db.engine import begin_write
 from db.models import (
     Case,
@@ -167,7 +168,7 @@ class _Plan:
 def ensure_demo_accounts(session: Session, *, password: str | None = None) -> DemoCast:
     """Create the demo organisations and accounts that are missing; with `password`,
     every demo account signs in with it (demo mode shows it on the sign-in page)."""
-    from casework.auth import hash_password
+    from casework.people.auth import hash_password
 
     password_hash = hash_password(password) if password else None
     orgs: dict[str, Organisation] = {}
@@ -224,18 +225,21 @@ def seed_demo(
     """Seed `case_count` demo cases of Pemilu 2024 and the demo accounts (signing in
     with `password`), then a simulated election running `now` with
     `current_case_count` cases (a tenth of `case_count` by default, at least 60) whose
-    deadlines fall around `now`; returns the cases added."""
+    deadlines fall around `now`, every case with the clocks its history drives
+    (`casework.clocks.service.replay_histories`); returns the cases added."""
     now = now or datetime.now(UTC)
     begin_write(session)
     cast = ensure_demo_accounts(session, password=password)
     session.commit()
     generator = CaseGenerator(session, cast, seed=seed)
     added = 0
+    written: list[int] = []
     for chunk in generator.plans(case_count, chunk_size=chunk_size):
         begin_write(session)
         write_plans(session, chunk)
         session.commit()
         added += len(chunk)
+        written.extend(plan.case["id"] for plan in chunk)
     if current_case_count is None:
         current_case_count = max(60, case_count // 10) if case_count else 0
     if current_case_count:
@@ -251,6 +255,17 @@ def seed_demo(
             write_plans(session, plans[start : start + chunk_size])
             session.commit()
         added += len(plans)
+        written.extend(plan.case["id"] for plan in plans)
+    # Clocks follow from the histories by the clock rules, as if the actions had gone
+    # through the services (which `write_plans` bypasses).
+    begin_write(session)
+    replay_histories(session, written)
+    session.commit()
+    if current_case_count:
+        from casework.statutory.demo import seed_statutory_showcase
+
+        seed_statutory_showcase(session, regional_officer=cast.regional_officer, now=now)
+        added += 1
     return added
 
 

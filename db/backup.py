@@ -1,9 +1,8 @@
 """Backup and restore of the database, evidence included (evidence bytes live in the
 `evidence_blob` table, so one copy of the database holds them).
 
-    python -m db.backup create FILE     # a consistent copy while the app runs
-    python -m db.backup restore FILE    # into the (empty) database of DATABASE_URL
-    python -m db.backup check           # integrity, audit chain and counts; exit 0 if sound
+The command line is `python -m casework.records.backup create|restore|check`: the check adds
+the audit chain, which is the domain's, to the database's own integrity check here.
 
 SQLite: `create` uses SQLite's online backup API (a consistent snapshot, even while the
 app writes); `restore` copies it into a database file that does not exist yet or is empty.
@@ -13,17 +12,13 @@ empty database in one transaction, so a failed restore leaves nothing behind. A 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sqlite3
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlmodel import Session
 
 from db.engine import _normalise_url, build_engine
 
@@ -126,24 +121,10 @@ def _run(command: list[str]) -> None:
         raise BackupError(done.stderr.strip() or f"{command[0]} exited {done.returncode}")
 
 
-@dataclass(frozen=True)
-class Soundness:
-    integrity: str  # "ok", or what the database's own check found
-    chain_ok: bool
-    chain_detail: str
-    counts: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        return self.integrity == "ok" and self.chain_ok
-
-
-def check_database(database_url: str) -> Soundness:
-    """The database's own integrity check (SQLite: PRAGMA integrity_check; PostgreSQL
-    checks pages as it reads them, so reading every table is the check), the audit
-    chain, and the row counts of the tables that matter."""
-    from casework.audit import verify_chain
-
+def database_integrity(database_url: str) -> tuple[str, dict[str, int]]:
+    """The database's own integrity check ("ok", or what it found; SQLite: PRAGMA
+    integrity_check and foreign_key_check; PostgreSQL checks pages as it reads them, so
+    reading every table is the check) and the row counts of the tables that matter."""
     engine = build_engine(database_url, pooled=False)
     try:
         with engine.connect() as connection:
@@ -161,49 +142,6 @@ def check_database(database_url: str) -> Soundness:
                 ).scalar_one()
                 for table in COUNTED_TABLES
             }
-        with Session(engine) as session:
-            report = verify_chain(session)
-        if report.intact:
-            detail = ""
-        elif report.first_broken_id is None:  # a checkpoint, not an event, is at fault
-            detail = str(report.problem)
-        else:
-            detail = f"first broken event {report.first_broken_id}: {report.problem}"
-        return Soundness(integrity, report.intact, detail, counts)
+        return integrity, counts
     finally:
         engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> int:
-    from db.config import get_settings
-
-    parser = argparse.ArgumentParser(prog="python -m db.backup", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create", help="write a backup of DATABASE_URL to FILE")
-    create.add_argument("file", type=Path)
-    restore = commands.add_parser("restore", help="restore FILE into DATABASE_URL (empty)")
-    restore.add_argument("file", type=Path)
-    commands.add_parser("check", help="integrity, audit chain and counts of DATABASE_URL")
-    arguments = parser.parse_args(argv)
-    url = get_settings().database_url
-    try:
-        if arguments.command == "create":
-            create_backup(url, arguments.file)
-            print(f"backup written to {arguments.file}")
-            return 0
-        if arguments.command == "restore":
-            restore_backup(arguments.file, url)
-            print(f"restored {arguments.file}")
-        soundness = check_database(url)
-    except BackupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    for table, count in soundness.counts.items():
-        print(f"{table}: {count}")
-    print(f"integrity: {soundness.integrity}")
-    print(f"audit chain: {'ok' if soundness.chain_ok else soundness.chain_detail}")
-    return 0 if soundness.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool, StaticPool
 from sqlmodel import Session, create_engine
 
-from db.config import get_settings
+from db.config import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "pantau_write"
@@ -76,14 +76,14 @@ def build_engine(url: str, *, pooled: bool = True) -> Engine:
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     """The process-wide engine for the configured `DATABASE_URL`."""
-    return build_engine(get_settings().database_url)
+    return build_engine(database_url())
 
 
 @lru_cache(maxsize=1)
 def get_probe_engine() -> Engine:
     """An unpooled engine on the same database: a pooled connection can outlive the
     database it was opened on (an SQLite file removed, a server restarted)."""
-    return build_engine(get_settings().database_url, pooled=False)
+    return build_engine(database_url(), pooled=False)
 
 
 @contextmanager

@@ -71,7 +71,7 @@ def model_differences(engine: Engine) -> list:
 if __name__ == "__main__":
     # `python -m db.migrate`: apply the migrations to DATABASE_URL and nothing else, for a
     # deployment whose application role may not change the schema (docs/deploy.md).
-    from db.config import get_settings
+    from db.config import database_url
     from db.engine import build_engine
 
-    upgrade_to_head(build_engine(get_settings().database_url, pooled=False))
+    upgrade_to_head(build_engine(database_url(), pooled=False))

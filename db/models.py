@@ -169,7 +169,10 @@ class User(SQLModel, table=True):
     sessions_valid_after: datetime | None = _ts(default=None)
     email_verified: bool = Field(default=False)
     is_demo: bool = Field(default=False)
-    # The account an API token acts as (casework.api_tokens): never signs in, never
+    # Designated national staff: with the hierarchy rule on, only they refer to platforms
+    # and Komdigi (issue 17).
+    designated_referrer: bool = Field(default=False)
+    # The account an API token acts as (casework.outbox.api_tokens): never signs in, never
     # hears of cases in the app; its audit events name the token.
     is_api: bool = Field(default=False)
     # E-mail copies of notifications: off | immediate | daily (a digest).
@@ -196,6 +199,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_province_status_platform", "province_code", "status", "platform_code"),
         # The API's change feed: a platform's cases in the order they changed.
         Index("ix_case_platform_updated", "platform_code", "updated_at", "id"),
+        # The queue's "next deadline" sort (issue 18), like `sla_due_at`'s.
+        Index("ix_case_next_clock_due", "next_clock_due_at"),
     )
     # SQLAlchemy adds `AND version = :old` to every UPDATE and raises when no row
     # matches, so two writers can never both win, whatever the services checked.
@@ -206,7 +211,9 @@ class Case(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_case_version)
     status: str = Field(default="new", max_length=20)
     title: str = Field(max_length=300)
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(
+        default="", max_length=20_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # origin
     source: str = Field(max_length=32)
     reporter_name: str | None = Field(default=None, max_length=200)
@@ -244,10 +251,26 @@ class Case(SQLModel, table=True):
     sla_due_at: datetime | None = _ts(default=None, index=True)
     sla_paused_since: datetime | None = _ts(default=None)
     sla_paused_seconds: int = Field(default=0)
+    # The due time of the case's running clock due next (any rule; None: none running),
+    # kept by casework.clocks.service in the transaction that changes its clocks.
+    next_clock_due_at: datetime | None = _ts(default=None)
     contest_count: int = Field(default=0)
     merged_into_id: int | None = Field(default=None, foreign_key="case_file.id", index=True)
     outcome: str | None = Field(default=None, max_length=64)
     closing_note: str | None = Field(default=None, sa_column=Column(Text))
+    # The statutory track (issue 17): temuan or laporan, and its own stage beside `status`.
+    intake_type: str = Field(default="temuan", max_length=16)
+    statutory_stage: str | None = Field(default=None, max_length=32, index=True)
+    known_since: date | None = Field(default=None)
+    terlapor_name: str | None = Field(default=None, max_length=200)
+    terlapor_status: str | None = Field(default=None, max_length=32)
+    incident_at: datetime | None = _ts(default=None)
+    incident_place: str | None = Field(default=None, max_length=300)
+    # A temuan's hasil pengawasan: the oversight or patrol it came from.
+    oversight_source: str | None = Field(default=None, max_length=500)
+    # The office handling the statutory track now (forwarding up moves it); None: the
+    # reporting office.
+    handling_organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
 
 
 class CaseUrl(SQLModel, table=True):
@@ -343,14 +366,14 @@ class Comment(SQLModel, table=True):
     author_id: int = Field(foreign_key="pantau_user.id")
     organisation_id: int = Field(foreign_key="organisation.id")
     visibility: str = Field(default="shared", max_length=16)  # shared | internal
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(max_length=10_000, sa_column=Column(Text, nullable=False))
     created_at: datetime = _created_at()
 
 
 class Decision(SQLModel, table=True):
     """A platform's (or the regulator's) decision, shaped like the EU DSA statement of
     reasons so that it can be exported to that schema. The fields a caller sets are
-    listed once, in `casework.schemas.DECISION_FIELDS`."""
+    listed once, in `casework.desk.schemas.DECISION_FIELDS`."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
@@ -359,9 +382,13 @@ class Decision(SQLModel, table=True):
     ground: str = Field(max_length=16)  # law | terms
     legal_reference: str | None = Field(default=None, max_length=500)
     policy_reference: str | None = Field(default=None, max_length=500)
-    explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    explanation: str = Field(
+        default="", max_length=10_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # Facts and circumstances (DSA `decision_facts`); empty means "as the explanation".
-    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    facts: str = Field(
+        default="", max_length=10_000, sa_column=Column(Text, nullable=False, default="")
+    )
     # ISO 3166-1 alpha-2 codes, comma-separated, or GLOBAL (every country).
     territorial_scope: str = Field(default="ID", max_length=800)
     automated_detection: bool = Field(default=False)
@@ -377,7 +404,7 @@ class Decision(SQLModel, table=True):
     recorded_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
     created_at: datetime = _created_at()
     # A platform's detached Ed25519 signature over `signed_record` (the canonical form of
-    # this decision, casework.decision_signatures), by one of its registered keys.
+    # this decision, casework.records.decision_signatures), by one of its registered keys.
     signed_key_id: str | None = Field(default=None, max_length=16)
     signature: str | None = Field(default=None, max_length=120)
     signed_record: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -488,7 +515,7 @@ class Notification(SQLModel, table=True):
 
 class CaseSearch(SQLModel, table=True):
     """The text a case is found by: reference, title, description, account handle and
-    links, already split into lowercase tokens (casework.search). SQLite indexes it with
+    links, already split into lowercase tokens (casework.desk.search). SQLite indexes it with
     FTS5 and PostgreSQL with a GIN index over the same tokens, so both find the same
     cases. Kept in its own table so queue scans over `case_file` stay narrow."""
 
@@ -544,7 +571,7 @@ class UserSession(SQLModel, table=True):
 
 
 class SetupCode(SQLModel, table=True):
-    """A one-time code for the first-run page (casework.first_admin): printed in the
+    """A one-time code for the first-run page (casework.people.first_admin): printed in the
     server's log at start while no administrator exists. Only its SHA-256 is kept; it
     works once and expires."""
 
@@ -713,4 +740,198 @@ class WebhookDelivery(SQLModel, table=True):
     created_at: datetime = _created_at()
 
 
+# --- deadlines (issue 18) --------------------------------------------------------------
+
+
+class ClockRule(SQLModel, table=True):
+    """One version of a deadline rule (`casework.clocks.engine.Rule`): statutory, agreed
+    or regulatory, with its owner, unit, events and citation. An admin's change adds a
+    version; clocks keep the version they started with."""
+
+    __tablename__ = "clock_rule"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, index=True)
+    version: int = Field(default=1)
+    kind: str = Field(max_length=16)  # statutory | agreed | regulatory
+    owner: str = Field(max_length=16)  # supervisory | platform | regulator | gakkumdu
+    unit: str = Field(max_length=16)  # hours | calendar_days | working_days
+    amount: float
+    urgent_amount: float | None = Field(default=None)
+    extended_amount: float | None = Field(default=None)
+    extended_unit: str | None = Field(default=None, max_length=16)
+    # start_on, restart_on, stop_on, cancel_on, pause_on, resume_on, extend_on: lists of
+    # action or event codes.
+    events: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    regime: str = Field(default="any", max_length=16)  # any | pemilu | pilkada
+    citation: str = Field(default="", max_length=500)
+    label_id: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    active: bool = Field(default=True)
+    to_verify: bool = Field(default=False)
+    change_note: str = Field(default="", max_length=500)
+    created_at: datetime = _created_at()
+
+
+class Holiday(SQLModel, table=True):
+    """A day off in the working-day count: a national holiday or cuti bersama."""
+
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=16)  # national | cuti_bersama
+    label_id: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    to_verify: bool = Field(default=False)
+
+
+class CaseClock(SQLModel, table=True):
+    """One clock on one case (`casework.clocks.engine.Clock`): one row per rule, started
+    afresh in place on a restart (the audit log keeps every start, pause and stop)."""
+
+    __tablename__ = "case_clock"
+    __table_args__ = (
+        UniqueConstraint("case_id", "rule_code"),
+        Index("ix_case_clock_owner_due", "owner", "stopped_at", "due_at"),
+        Index("ix_case_clock_due", "stopped_at", "due_at"),
+        # A case's next due running clock (the queue's sort) straight from the index.
+        Index("ix_case_clock_case_next", "case_id", "stopped_at", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id")
+    rule_code: str = Field(max_length=64)
+    rule_version: int
+    kind: str = Field(max_length=16)
+    owner: str = Field(max_length=16)
+    unit: str = Field(max_length=16)
+    amount: float
+    urgent: bool = Field(default=False)
+    extended: bool = Field(default=False)
+    started_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    paused_since: datetime | None = _ts(default=None)
+    paused_seconds: int = Field(default=0)
+    stopped_at: datetime | None = _ts(default=None)
+    outcome: str | None = Field(default=None, max_length=16)  # met | cancelled
+    # The due time a warning or breach was last announced for (once per deadline).
+    warned_due_at: datetime | None = _ts(default=None)
+    breach_announced_due_at: datetime | None = _ts(default=None)
+
+
+# --- the statutory track (issue 17) -----------------------------------------------------
+
+
+class Kajian(SQLModel, table=True):
+    """A kajian awal (registration of a laporan) or a kajian (the analysis of the
+    elements), drafted by an officer and, for a kajian, approved by a lead."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    kind: str = Field(max_length=16)  # awal | kajian
+    state: str = Field(default="draft", max_length=16)  # draft | approved | returned | recorded
+    registered: bool | None = Field(default=None)  # a kajian awal's outcome
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    facts: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    analysis: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    conclusion: str | None = Field(default=None, max_length=32)  # memenuhi | tidak_memenuhi
+    violation_kind: str | None = Field(default=None, max_length=32)
+    legal_ground_ids: list[int] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    recommendation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    drafted_by_id: int = Field(foreign_key="pantau_user.id")
+    drafted_at: datetime = _created_at()
+    approved_by_id: int | None = Field(default=None, foreign_key="pantau_user.id")
+    approved_at: datetime | None = _ts(default=None)
+
+
+class Letter(SQLModel, table=True):
+    """A numbered letter, rendered from the template of its kind and language."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    kind: str = Field(max_length=32)  # platform_referral | komdigi_request | forwarding
+    organisation_id: int = Field(foreign_key="organisation.id")
+    number: str = Field(max_length=120)
+    letter_date: date
+    language: str = Field(default="id", max_length=8)
+    addressee: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    signatory: str = Field(default="", max_length=300)
+    created_by_id: int = Field(foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+
+
+class Forwarding(SQLModel, table=True):
+    """A penerusan to another body (or a request to Komdigi), and its answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_file.id", index=True)
+    kajian_id: int | None = Field(default=None, foreign_key="kajian.id")
+    body: str = Field(max_length=16, index=True)  # komdigi | gakkumdu | dkpp | kpu | bkn | other
+    addressee: str = Field(max_length=300)
+    recommendation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    letter_id: int | None = Field(default=None, foreign_key="letter.id")
+    # pending | order_issued | criteria_not_met | information_requested
+    # | discussed | investigation | stopped
+    response: str = Field(default="pending", max_length=32, index=True)
+    response_note: str | None = Field(default=None, sa_column=Column(Text))
+    order_number: str | None = Field(default=None, max_length=120)
+    order_date: date | None = Field(default=None)
+    order_urgent: bool = Field(default=False)
+    regulatory_due_at: datetime | None = _ts(default=None)
+    responded_at: datetime | None = _ts(default=None)
+    created_by_id: int = Field(foreign_key="pantau_user.id")
+    created_at: datetime = _created_at()
+
+
+class LetterTemplate(SQLModel, table=True):
+    """A letter's text per kind and language, with {placeholders}; an admin replaces it."""
+
+    __tablename__ = "letter_template"
+    kind: str = Field(primary_key=True, max_length=32)
+    language: str = Field(primary_key=True, max_length=8)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    version: int = Field(default=1)
+    updated_at: datetime = _created_at()
+
+
+class OfficeLetterSetting(SQLModel, table=True):
+    """How an office numbers its letters (Bawaslu's style) and who signs them."""
+
+    __tablename__ = "office_letter_setting"
+    organisation_id: int = Field(primary_key=True, foreign_key="organisation.id")
+    pattern: str = Field(max_length=200)
+    office_code: str = Field(max_length=40)
+    signatory: str = Field(default="", max_length=300)
+    version: int = Field(default=1)
+
+
+class LetterSequence(SQLModel, table=True):
+    __tablename__ = "letter_sequence"
+    organisation_id: int = Field(primary_key=True, foreign_key="organisation.id")
+    year: int = Field(primary_key=True)
+    last: int = Field(default=0)
+
+
+class StatutoryRule(SQLModel, table=True):
+    """A rule of the statutory track the law leaves uncertain ([L]/[U] in the review):
+    data an admin can change, each named in docs/decisions.md."""
+
+    __tablename__ = "statutory_rule"
+    key: str = Field(primary_key=True, max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    version: int = Field(default=1)
+    change_note: str = Field(default="", max_length=500)
+
+
 ALL_TABLES = SQLModel.metadata
+
+
+def max_length(model: type[SQLModel], field: str) -> int:
+    """The longest text `model.field` takes. Each limit is declared once, on the table's
+    field (a Text column too carries one); the service's checks, the forms' widgets and
+    the API's schema read it from here."""
+    for item in model.model_fields[field].metadata:
+        if getattr(item, "max_length", None) is not None:
+            return item.max_length
+    raise KeyError(f"{model.__name__}.{field} declares no max_length")

@@ -1,6 +1,6 @@
 """The analytics read model: a per-process, in-memory DuckDB copy of the case table
-(with each case's latest platform decision), read from the operational database
-through Arrow.
+(with each case's latest platform decision) and of the cases' clocks (`case_clock`),
+read from the operational database through Arrow.
 
 Why not DuckDB's own `sqlite`/`postgres` extensions: they are downloaded on first use,
 and a deployment here has no internet. ADBC drivers return Arrow record batches, which
@@ -115,6 +115,41 @@ ENUM_COLUMNS = (
     "outcome",
     "decision_set",
 )
+# The clocks of every case (issue 18, `case_clock`): one row per case and rule. A case's
+# clocks change only with the case (every action that drives a clock bumps `updated_at`,
+# and so does an administrator's recompute), so they are re-read with it.
+CLOCK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_id", "int"),
+    ("rule_code", "text"),
+    ("kind", "text"),
+    ("owner", "text"),
+    ("outcome", "text"),
+    ("paused_seconds", "int"),
+    ("started_at", "time"),
+    ("due_at", "time"),
+    ("paused_since", "time"),
+    ("stopped_at", "time"),
+)
+# The clocks' ENUMs, kept under these keys (the case table has its own `outcome`).
+CLOCK_ENUM_COLUMNS = ("rule_code", "kind", "owner", "outcome")
+CLOCK_ENUM_PREFIX = "clock_"
+# Each clock row carries a copy of its case's columns that the dashboard's scope and
+# filters read (`casework.analytics.scope`, `casework.analytics.sql.where`), so that a
+# clock figure is one scan of `clocks` with the same condition as the case figures, not
+# a join of 3 million clocks to a million cases. Same names, same types as in `cases`.
+CLOCK_CASE_COLUMNS = (
+    "created_at",
+    "referred_at",
+    "escalated_at",
+    "reporting_organisation_id",
+    "platform_code",
+    "province_code",
+    "regency_code",
+    "election_code",
+    "phase",
+    "category_code",
+    "priority",
+)
 # Local days kept for these UTC offsets (hours): WIB, WITA, WIT.
 LOCAL_DAY_OFFSETS = (7, 8, 9)
 LOCAL_DAY_STAMPS = (
@@ -129,9 +164,19 @@ LOCAL_DAY_STAMPS = (
 # are part of the key, and the leading number is raised when the layout changes
 # otherwise. Every persisted model is then rebuilt once.
 PERSISTED_FORMAT = (
-    "1:"
+    "2:"
     + hashlib.sha256(
-        repr((CASE_COLUMNS, ENUM_COLUMNS, LOCAL_DAY_OFFSETS, LOCAL_DAY_STAMPS)).encode()
+        repr(
+            (
+                CASE_COLUMNS,
+                ENUM_COLUMNS,
+                LOCAL_DAY_OFFSETS,
+                LOCAL_DAY_STAMPS,
+                CLOCK_COLUMNS,
+                CLOCK_ENUM_COLUMNS,
+                CLOCK_CASE_COLUMNS,
+            )
+        ).encode()
     ).hexdigest()[:16]
 )
 
@@ -223,7 +268,7 @@ def _fetch_sqlite(path: str, sql: str) -> pa.Table:
         columns = list(zip(*cursor.fetchall(), strict=True)) or [() for _ in names]
     finally:
         connection.close()
-    integers = {name for name, kind in CASE_COLUMNS if kind == "int"} | {"case_id"}
+    integers = {name for name, kind in (*CASE_COLUMNS, *CLOCK_COLUMNS) if kind == "int"}
     return pa.table(
         {
             name: pa.array(values, type=pa.int64() if name in integers else pa.string())
@@ -242,6 +287,17 @@ def _source_case_sql(dialect: str, where: str = "") -> str:
         else:
             parts.append(name)
     return f"SELECT {', '.join(parts)} FROM case_file {where}"
+
+
+def _source_clock_sql(dialect: str, where: str = "") -> str:
+    # As `_source_case_sql`: text for SQLite's ADBC driver, NULL again in DuckDB.
+    parts = []
+    for name, kind in CLOCK_COLUMNS:
+        if dialect == "sqlite" and kind != "int":
+            parts.append(f"COALESCE(CAST({name} AS TEXT), '') AS {name}")
+        else:
+            parts.append(name)
+    return f"SELECT {', '.join(parts)} FROM case_clock {where}"
 
 
 def _source_decision_sql(dialect: str, where: str = "") -> str:
@@ -263,6 +319,22 @@ def _normalised(dialect: str, name: str, kind: str) -> str:
 def _stage_cases(cursor, dialect: str, source: str) -> None:
     columns = ", ".join(_normalised(dialect, name, kind) for name, kind in CASE_COLUMNS)
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged_cases AS SELECT {columns} FROM {source}")
+
+
+def _stage_clocks(cursor, dialect: str, source: str) -> None:
+    columns = ", ".join(_normalised(dialect, name, kind) for name, kind in CLOCK_COLUMNS)
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged_clocks AS SELECT {columns} FROM {source}")
+
+
+def _clock_select(types: dict[str, str], cases: str) -> str:
+    """The staged clocks as the `clocks` table holds them, with their case's columns
+    from `cases` (a table in the `cases` layout)."""
+    columns = []
+    for name, _kind in CLOCK_COLUMNS:
+        key = CLOCK_ENUM_PREFIX + name
+        columns.append(f"CAST(k.{name} AS {types[key]}) AS {name}" if key in types else f"k.{name}")
+    columns.extend(f"c.{name}" for name in CLOCK_CASE_COLUMNS)
+    return f"SELECT {', '.join(columns)} FROM staged_clocks k JOIN {cases} c ON c.id = k.case_id"
 
 
 def _stage_latest(cursor, source: str) -> None:
@@ -326,6 +398,18 @@ def _add_accounts(cursor) -> None:
 
 def _enum_sources(column: str) -> tuple[str, str]:
     return ("staged_latest", column) if column == "decision_set" else ("staged_cases", column)
+
+
+# (key in `_enums`, staged table, its column, model table, its column) of every ENUM.
+ENUM_TARGETS = (
+    *((column, *_enum_sources(column), "cases", column) for column in ENUM_COLUMNS),
+    *(
+        (CLOCK_ENUM_PREFIX + column, "staged_clocks", column, "clocks", column)
+        for column in CLOCK_ENUM_COLUMNS
+    ),
+)
+CASE_ENUM_KEYS = frozenset(ENUM_COLUMNS)
+CLOCK_ENUM_KEYS = frozenset(CLOCK_ENUM_PREFIX + column for column in CLOCK_ENUM_COLUMNS)
 
 
 def _quoted(value: str) -> str:
@@ -421,16 +505,22 @@ class ReadModel:
 
     # --- ENUM columns -------------------------------------------------------------------
 
-    def _staged_values(self, cursor) -> dict[str, list[str]]:
+    def _staged_values(self, cursor, keys) -> dict[str, tuple[str, str, list[str]]]:
+        """Per ENUM key among `keys`: (model table, column, its staged values)."""
         values = {}
-        for column in ENUM_COLUMNS:
-            table, name = _enum_sources(column)
-            values[column] = [
-                row[0]
-                for row in cursor.execute(
-                    f"SELECT DISTINCT {name} FROM {table} WHERE {name} IS NOT NULL ORDER BY 1"
-                ).fetchall()
-            ]
+        for key, staged, name, table, column in ENUM_TARGETS:
+            if key not in keys:
+                continue
+            values[key] = (
+                table,
+                column,
+                [
+                    row[0]
+                    for row in cursor.execute(
+                        f"SELECT DISTINCT {name} FROM {staged} WHERE {name} IS NOT NULL ORDER BY 1"
+                    ).fetchall()
+                ],
+            )
         return values
 
     def _create_enum(self, cursor, column: str, values: list[str]) -> str:
@@ -442,16 +532,28 @@ class ReadModel:
         self._enums[column] = (name, values)
         return name
 
-    def _widen_enums(self, cursor) -> None:
-        """Append the staged codes each ENUM lacks (rare: an admin added a code)."""
-        for column, staged in self._staged_values(cursor).items():
-            old, known = self._enums[column]
+    def _widen_enums(self, cursor, keys=CASE_ENUM_KEYS) -> None:
+        """Append the staged codes each ENUM among `keys` lacks (rare: an admin added a
+        code)."""
+        for key, (table, column, staged) in self._staged_values(cursor, keys).items():
+            old, known = self._enums[key]
             present = set(known)
             new = [value for value in staged if value not in present]
             if new:
-                name = self._create_enum(cursor, column, [*known, *new])
-                cursor.execute(f"ALTER TABLE cases ALTER {column} SET DATA TYPE {name}")
+                name = self._create_enum(cursor, key, [*known, *new])
+                cursor.execute(f"ALTER TABLE {table} ALTER {column} SET DATA TYPE {name}")
+                if table == "cases" and column in CLOCK_CASE_COLUMNS and self._has_clocks(cursor):
+                    # The clocks' copy of the case's column shares its type.
+                    cursor.execute(f"ALTER TABLE clocks ALTER {column} SET DATA TYPE {name}")
                 cursor.execute(f"DROP TYPE {old}")
+
+    @staticmethod
+    def _has_clocks(cursor) -> bool:
+        return bool(
+            cursor.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'clocks'"
+            ).fetchone()[0]
+        )
 
     def _types(self) -> dict[str, str]:
         return {column: name for column, (name, _values) in self._enums.items()}
@@ -571,8 +673,8 @@ class ReadModel:
                 cursor.unregister("decision_rows")
             pa.default_memory_pool().release_unused()
             self._enums.clear()
-            for column in ENUM_COLUMNS:
-                self._create_enum(cursor, column, [])
+            for key, *_rest in ENUM_TARGETS:
+                self._create_enum(cursor, key, [])
             cursor.execute(
                 "CREATE OR REPLACE TABLE accounts "
                 "(account_id INTEGER PRIMARY KEY, account_handle VARCHAR NOT NULL)"
@@ -593,6 +695,23 @@ class ReadModel:
                     pa.default_memory_pool().release_unused()
             cursor.execute("DROP TABLE staged_cases")
             cursor.execute("DROP TABLE staged_latest")
+            with self._stream(_source_clock_sql(self.dialect)) as reader:
+                cursor.register("clock_rows", reader.schema.empty_table())
+                _stage_clocks(cursor, self.dialect, "clock_rows")
+                cursor.execute(
+                    "CREATE OR REPLACE TABLE clocks AS " + _clock_select(self._types(), "cases")
+                )
+                for chunk in _chunks(reader, LOAD_CHUNK_ROWS):
+                    cursor.register("clock_rows", chunk)
+                    _stage_clocks(cursor, self.dialect, "clock_rows")
+                    cursor.unregister("clock_rows")
+                    self._widen_enums(cursor, CLOCK_ENUM_KEYS)
+                    cursor.execute(
+                        "INSERT INTO clocks BY NAME " + _clock_select(self._types(), "cases")
+                    )
+                    del chunk
+                    pa.default_memory_pool().release_unused()
+            cursor.execute("DROP TABLE staged_clocks")
             self._advance_watermark(cursor)
         finally:
             cursor.close()
@@ -625,10 +744,22 @@ class ReadModel:
             with self._fetch(decisions) as decision_rows:
                 cursor.register("decision_rows", decision_rows)
                 _stage_latest(cursor, "decision_rows")
+            # The clocks of the re-read cases, all of them (a case's clocks change with it).
+            clocks = _source_clock_sql(
+                self.dialect, f"WHERE case_id IN (SELECT id FROM case_file WHERE {since})"
+            )
+            with self._fetch(clocks) as clock_rows:
+                cursor.register("clock_rows", clock_rows)
+                _stage_clocks(cursor, self.dialect, "clock_rows")
             self._widen_enums(cursor)
+            self._widen_enums(cursor, CLOCK_ENUM_KEYS)
             _add_accounts(cursor)
             cursor.execute(
                 "CREATE OR REPLACE TEMP TABLE staged_final AS " + _final_select(self._types())
+            )
+            cursor.execute(
+                "CREATE OR REPLACE TEMP TABLE staged_clock_final AS "
+                + _clock_select(self._types(), "staged_final")
             )
             # Rows re-read by the overlap are usually unchanged: then nothing is written
             # and cached figures stay valid.
@@ -636,16 +767,30 @@ class ReadModel:
                 "SELECT count(*) FROM (FROM staged_final EXCEPT "
                 "SELECT * FROM cases WHERE id IN (SELECT id FROM staged_final))"
             ).fetchone()[0]
+            kept = "FROM clocks WHERE case_id IN (SELECT id FROM staged_final)"
+            changed += cursor.execute(
+                "SELECT count(*) FROM ("
+                f"(FROM staged_clock_final EXCEPT ALL {kept}) UNION ALL "
+                f"({kept} EXCEPT ALL FROM staged_clock_final))"
+            ).fetchone()[0]
             if changed:
                 cursor.execute("BEGIN")
                 cursor.execute("DELETE FROM cases WHERE id IN (SELECT id FROM staged_final)")
                 cursor.execute("INSERT INTO cases BY NAME FROM staged_final")
+                cursor.execute("DELETE FROM clocks WHERE case_id IN (SELECT id FROM staged_final)")
+                cursor.execute("INSERT INTO clocks BY NAME FROM staged_clock_final")
                 cursor.execute("COMMIT")
                 self._advance_watermark(cursor)
                 self.version += 1
                 persist = True
             rows = case_rows.num_rows
-            for table in ("staged_final", "staged_cases", "staged_latest"):
+            for table in (
+                "staged_final",
+                "staged_cases",
+                "staged_latest",
+                "staged_clocks",
+                "staged_clock_final",
+            ):
                 cursor.execute(f"DROP TABLE {table}")
         finally:
             cursor.close()

@@ -1,6 +1,6 @@
 """The full-text index of `case_search`, built outside SQLModel's metadata because each
 database builds it its own way: an FTS5 table kept in step by triggers on SQLite, a GIN
-index over the stored tokens on PostgreSQL. casework.search writes and queries it."""
+index over the stored tokens on PostgreSQL. casework.desk.search writes and queries it."""
 
 from __future__ import annotations
 

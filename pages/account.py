@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.accounts import email_settings, update_preferences
-from casework.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
 from casework.errors import DomainError, ValidationError
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, N_, TIME_ZONES, translator
-from casework.mailer import EMAIL_MODES
-from casework.roles import ROLE_LABELS
-from db.config import get_settings
-from db.engine import session_scope
-from pages import forms, registry, ui
+from casework.outbox.mailer import EMAIL_MODES
+from casework.people.accounts import email_settings, update_preferences
+from casework.people.auth import MAX_PASSWORD, SESSION_COOKIE, change_password
+from casework.people.roles import ROLE_LABELS
+from casework.settings import get_settings
+from pages import calls, forms, registry, ui
 
 PASSWORD_FIELDS = ("current", "new", "repeat")
 
@@ -33,7 +32,7 @@ def render() -> None:
     if actor.must_change_password or _session_token():
         _password_form(actor)
 
-    with session_scope() as session:
+    with calls.reading() as session:
         email, email_mode = email_settings(session=session, actor=actor)
     with st.form("account_preferences"):
         language = st.selectbox(
@@ -63,7 +62,7 @@ def render() -> None:
         )
         if st.form_submit_button(_("Save")):
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_preferences(
                         session=session,
                         actor=actor,

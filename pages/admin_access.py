@@ -7,9 +7,8 @@ import streamlit as st
 
 from casework import admin
 from casework.i18n import N_
-from casework.providers import configured_providers
-from db.engine import session_scope
-from pages import forms, ui
+from casework.people.providers import configured_providers
+from pages import calls, forms, ui
 
 METHOD_LABELS = {"password": N_("Password"), "oidc": N_("Identity provider"), "demo": N_("Demo")}
 
@@ -26,7 +25,7 @@ def render() -> None:
 def _providers(actor) -> None:
     _ = ui.gettext()
     st.subheader(_("Sign-in providers"))
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = admin.providers_in_use(
             session=session, actor=actor, providers=configured_providers(st.secrets)
         )
@@ -70,7 +69,7 @@ def _sessions(actor) -> None:
             "deactivating the account ends it."
         )
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = admin.active_sessions(session=session, actor=actor)
     if not rows:
         st.info(_("No session is open."))

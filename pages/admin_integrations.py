@@ -9,10 +9,13 @@ from datetime import timedelta
 import streamlit as st
 
 from casework import admin
-from casework.api_tokens import SCOPE_LABELS, create_api_token, list_api_tokens, revoke_api_token
-from casework.roles import OrgKind
-from casework.signing import keys_url
-from casework.webhooks import (
+from casework.outbox.api_tokens import (
+    SCOPE_LABELS,
+    create_api_token,
+    list_api_tokens,
+    revoke_api_token,
+)
+from casework.outbox.webhooks import (
     EVENTS,
     deactivate_endpoint,
     list_deliveries,
@@ -20,10 +23,11 @@ from casework.webhooks import (
     register_endpoint,
     replay_delivery,
 )
-from db.config import get_settings
-from db.engine import session_scope
+from casework.people.roles import OrgKind
+from casework.records.signing import keys_url
+from casework.settings import get_settings
 from db.types import utcnow
-from pages import forms, ui
+from pages import calls, forms, ui
 from pages.platform_keys_panel import platform_keys_section
 
 PAGE = "integrations"
@@ -36,7 +40,7 @@ def render() -> None:
     st.title(_("Integrations"))
     ui.show_flash()
     _show_secret_once()
-    with session_scope() as session:
+    with calls.reading() as session:
         active = [
             row.organisation
             for row in admin.list_organisations(session=session, actor=actor)
@@ -66,7 +70,7 @@ def _tokens(actor, organisations: dict[int, str]) -> None:
             "(reference at /api/v1/docs), with the same scope and rules as its people."
         )
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = list_api_tokens(session=session, actor=actor)
     if rows:
         st.dataframe(
@@ -167,7 +171,7 @@ def _webhooks(actor, organisations: dict[int, str]) -> None:
             "and when; the public keys are at {url}."
         ).format(url=keys_url())
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = list_endpoints(session=session, actor=actor)
     if rows:
         st.dataframe(
@@ -243,7 +247,7 @@ def _webhooks(actor, organisations: dict[int, str]) -> None:
 def _deliveries(actor) -> None:
     _ = ui.gettext()
     st.subheader(_("Deliveries"))
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = list_deliveries(session=session, actor=actor, limit=100)
     if not rows:
         st.info(_("Nothing has been sent yet."))

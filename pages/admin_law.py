@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.elections import (
+from casework.errors import DomainError
+from casework.i18n import format_date
+from casework.reference.elections import (
     KIND_LABELS,
     LEGAL_REGIMES,
     REGIME_LABELS,
@@ -14,13 +16,10 @@ from casework.elections import (
     phase_types,
     save_phase_type,
 )
-from casework.errors import DomainError
-from casework.i18n import format_date
-from casework.legal_grounds import REGIME_NAMES, grounds, save_legal_ground
-from casework.seed_taxonomy import ELECTION_KINDS, REGIMES
-from casework.taxonomy import elections, provinces, regencies, term_label, terms
-from db.engine import session_scope
-from pages import ui
+from casework.reference.legal_grounds import REGIME_NAMES, grounds, save_legal_ground
+from casework.reference.seed_taxonomy import ELECTION_KINDS, REGIMES
+from casework.reference.taxonomy import elections, provinces, regencies, term_label, terms
+from pages import calls, ui
 
 
 def _errors(error: DomainError) -> list[str]:
@@ -43,7 +42,7 @@ def elections_tab(actor) -> None:
     """The elections on record, and a form to add one with its regions and phases."""
     _ = ui.gettext()
     lang = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = elections(session)
         types = phase_types(session)
         region_names = {p.code: p.name for p in provinces(session)}
@@ -113,7 +112,7 @@ def elections_tab(actor) -> None:
             if state.get(f"election_start_{t.code}") or state.get(f"election_end_{t.code}")
         ]
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 add_election(
                     session=session,
                     actor=actor,
@@ -133,7 +132,7 @@ def elections_tab(actor) -> None:
 
 def phase_types_tab(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = phase_types(session)
     original = {t.code: (t.label_id, t.label_en, t.urgent) for t in rows}
     edited = st.data_editor(
@@ -161,7 +160,7 @@ def phase_types_tab(actor) -> None:
             if original.get(code) == values:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_phase_type(
                         session=session,
                         actor=actor,
@@ -183,7 +182,7 @@ def legal_grounds_tab(actor) -> None:
     they are the takedown ground, and a note. Each change needs a note and bumps the version."""
     _ = ui.gettext()
     lang = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
         classes = {t.code: term_label(t, lang) for t in terms(session, "account_class")}
         rows = grounds(session, active_only=False)
@@ -243,7 +242,7 @@ def legal_grounds_tab(actor) -> None:
             if before is not None and all(before[k] == row.get(k) for k in _FIELDS):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_legal_ground(
                         session=session,
                         actor=actor,

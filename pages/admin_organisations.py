@@ -6,11 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
-from casework.providers import configured_providers
-from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
-from casework.schemas import OrganisationIn
-from db.engine import session_scope
-from pages import forms, ui
+from casework.desk.schemas import OrganisationIn
+from casework.people.providers import configured_providers
+from casework.people.roles import ORG_KIND_LABELS, ROLE_LABELS, OrgKind, Role
+from pages import calls, forms, ui
 
 NEW = 0  # the "new organisation" choice of the editor
 
@@ -20,7 +19,7 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Organisations"))
     ui.show_flash()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = admin.list_organisations(session=session, actor=actor)
         regions = dict(admin.region_choices(session=session))
         platforms = dict(admin.platform_choices(session=session))

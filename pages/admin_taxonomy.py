@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.elections import phase_labels
 from casework.errors import DomainError
-from casework.reference_edits import save_platform, save_region
-from casework.roles import Role
-from casework.seed_taxonomy import TAXONOMY
-from casework.taxonomy import (
+from casework.people.permissions import is_supervisory_admin
+from casework.reference.elections import phase_labels
+from casework.reference.reference_edits import save_platform, save_region
+from casework.reference.seed_taxonomy import TAXONOMY
+from casework.reference.taxonomy import (
     TAXONOMY_KIND_LABELS,
     all_phases,
     platforms,
@@ -20,9 +20,9 @@ from casework.taxonomy import (
     update_platform_sla,
     update_term,
 )
-from db.engine import session_scope
-from pages import admin_law, ui
+from pages import admin_law, calls, clock_rules_panel, ui
 from pages.dsa_mapping_panel import render_dsa_mappings
+from pages.statutory_admin import statutory_tab
 
 
 def render() -> None:
@@ -37,10 +37,13 @@ def render() -> None:
             _("Elections"),
             _("Election calendar"),
             _("Phase types"),
-            _("SLA deadlines"),
+            _("Agreed deadlines"),
             _("Platforms"),
             _("Regions"),
             _("DSA mappings"),
+            _("Deadline rules"),
+            _("Holidays"),
+            _("Violation handling"),
         ]
     )
     with tabs[0]:
@@ -61,6 +64,12 @@ def render() -> None:
         _regions(actor)
     with tabs[8]:
         render_dsa_mappings(actor)
+    with tabs[9]:
+        clock_rules_panel.rules_tab(actor)
+    with tabs[10]:
+        clock_rules_panel.holidays_tab(actor)
+    with tabs[11]:
+        statutory_tab(actor)
 
 
 def _report(errors: list[str]) -> None:
@@ -81,7 +90,7 @@ def _lists(actor) -> None:
         format_func=lambda k: _(TAXONOMY_KIND_LABELS[k]),
         key="taxonomy_kind",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = terms(session, kind, active_only=False)
     original = {
         t.code: {
@@ -124,7 +133,7 @@ def _lists(actor) -> None:
             if before is not None and all(before[k] == values[k] for k in values):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_term(
                         session=session,
                         actor=actor,
@@ -143,7 +152,7 @@ def _lists(actor) -> None:
 
 def _calendar(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         phases = all_phases(session)
         labels = phase_labels(session, ui.language())
     original = {p.id: p for p in phases}
@@ -181,7 +190,7 @@ def _calendar(actor) -> None:
             if (phase.starts_on, phase.ends_on) == (row["starts_on"], row["ends_on"]):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_phase(
                         session=session,
                         actor=actor,
@@ -197,7 +206,7 @@ def _calendar(actor) -> None:
 
 def _deadlines(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     st.caption(
         _(
@@ -215,7 +224,7 @@ def _deadlines(actor) -> None:
             }
             for p in rows
         ],
-        disabled=["code", "name"] if actor.role == Role.ADMIN else True,
+        disabled=["code", "name"] if is_supervisory_admin(actor) else True,
         hide_index=True,
         key="taxonomy_sla",
         width="stretch",
@@ -230,7 +239,7 @@ def _deadlines(actor) -> None:
             ),
         },
     )
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change deadlines."))
         return
     if st.button(_("Save deadlines"), key="taxonomy_sla_save"):
@@ -244,7 +253,7 @@ def _deadlines(actor) -> None:
             ):
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     update_platform_sla(
                         session=session,
                         actor=actor,
@@ -259,10 +268,10 @@ def _deadlines(actor) -> None:
 
 def _platforms(actor) -> None:
     _ = ui.gettext()
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.caption(_("Only administrators change platforms."))
         return
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = platforms(session, active_only=False)
     original = {p.code: (p.name, p.active) for p in rows}
     edited = st.data_editor(
@@ -288,7 +297,7 @@ def _platforms(actor) -> None:
             if original.get(code) == values:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_platform(
                         session=session, actor=actor, code=code, name=values[0], active=values[1]
                     )
@@ -299,15 +308,15 @@ def _platforms(actor) -> None:
 
 def _regions(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         province_rows = provinces(session)
     names = {p.code: p.name for p in province_rows}
     province = st.selectbox(
         _("Province"), list(names), format_func=names.get, key="taxonomy_region_province"
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = region_rows(session, province)
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         st.dataframe([{_("Code"): r.code, _("Name"): r.name} for r in rows], hide_index=True)
         st.caption(_("Only administrators change regions."))
         return
@@ -334,7 +343,7 @@ def _regions(actor) -> None:
             if original.get(code) == name:
                 continue
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     save_region(
                         session=session, actor=actor, code=code, name=name, province_code=province
                     )

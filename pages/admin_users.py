@@ -6,13 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from casework import admin
+from casework.desk.schemas import InvitationIn
 from casework.i18n import N_
-from casework.providers import configured_providers
-from casework.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
-from casework.schemas import InvitationIn
-from db.config import get_settings
-from db.engine import session_scope
-from pages import forms, ui
+from casework.people.providers import configured_providers
+from casework.people.roles import ORG_KIND_LABELS, ROLE_LABELS, Role
+from casework.settings import get_settings
+from pages import calls, forms, ui
 
 STATUS_LABELS = {
     "active": N_("Active"),
@@ -26,7 +25,7 @@ def render() -> None:
     actor = ui.current_actor()
     st.title(_("Users"))
     ui.show_flash()
-    with session_scope() as session:
+    with calls.reading() as session:
         pending = admin.pending_users(session=session, actor=actor)
         organisations = [
             row.organisation for row in admin.list_organisations(session=session, actor=actor)
@@ -207,7 +206,7 @@ def _directory(actor, organisations) -> None:
         key="users_filter_status",
         placeholder=ui.choose(),
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = admin.find_users(
             session=session,
             actor=actor,

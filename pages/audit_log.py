@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework import i18n
-from casework.audit_log import (
+from casework.desk.event_kinds import describe, event_label
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.records.audit_log import (
     AuditFilters,
     audit_actions,
     audit_csv,
@@ -18,12 +20,9 @@ from casework.audit_log import (
     list_audit_events,
     recent_checkpoints,
 )
-from casework.event_kinds import describe, event_label
-from casework.exports import ExportFile, csv_records
-from casework.signing import keys_url
-from casework.workflow import STATUS_LABELS, Status
-from db.engine import session_scope
-from pages import ui
+from casework.records.exports import ExportFile, csv_records
+from casework.records.signing import keys_url
+from pages import calls, ui
 from pages.bundle_panel import verify_bundle_panel
 
 PAGE_SIZE = 100
@@ -43,7 +42,7 @@ def render() -> None:
     st.title(_("Audit log"))
     _verify(actor)
     language = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         actions = audit_actions(session=session, actor=actor)
         labels = detail_labels(session, language)
     columns = st.columns([2, 2, 1, 1])
@@ -66,7 +65,7 @@ def render() -> None:
         until=_local_start(until + timedelta(days=1), zone) if until else None,
     )
     page = st.session_state.get("audit_page", 1)
-    with session_scope() as session:
+    with calls.reading() as session:
         rows, total = list_audit_events(
             session=session, actor=actor, filters=filters, page=page, page_size=PAGE_SIZE
         )
@@ -120,7 +119,7 @@ def render() -> None:
 def _verify(actor) -> None:
     _ = ui.gettext()
     if st.button(_("Verify the audit chain"), icon=":material/verified:", key="audit_verify"):
-        with session_scope() as session:
+        with calls.reading() as session:
             report = check_audit_chain(session=session, actor=actor)
         st.session_state["audit_report"] = report
     report = st.session_state.get("audit_report")
@@ -158,7 +157,7 @@ def _verify(actor) -> None:
 
 def _checkpoints(actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = recent_checkpoints(session=session, actor=actor)
     with st.expander(_("Signed checkpoints ({count})").format(count=len(rows))):
         st.caption(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.bundle_verification import SIGNATURE_MISSING, check_received_bundle
-from casework.bundles import build_bundle
 from casework.errors import DomainError
-from db.engine import session_scope
-from pages import ui
+from casework.people.permissions import may_bundle
+from casework.records.bundle_verification import SIGNATURE_MISSING, check_received_bundle
+from casework.records.bundles import build_bundle
+from pages import calls, ui
 
 MAX_UPLOAD_MB = 2048
 
@@ -17,7 +17,7 @@ def bundle_download(actor, case_ids: list[int], *, key: str, label: str | None =
     """A button that builds the bundle of `case_ids` (recording the export in the audit
     trail), then offers it for download."""
     _ = ui.gettext()
-    if not actor.is_supervisory_caseworker or not case_ids:
+    if not may_bundle(actor) or not case_ids:
         return
     ready_key = f"{key}_ready"
     ready = st.session_state.get(ready_key)
@@ -38,7 +38,7 @@ def bundle_download(actor, case_ids: list[int], *, key: str, label: str | None =
         label or _("Prepare an evidence bundle"), icon=":material/folder_zip:", key=f"{key}_build"
     ):
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 data, digest = build_bundle(
                     session=session, actor=actor, case_ids=case_ids, language=ui.language()
                 )
@@ -59,7 +59,7 @@ def verify_bundle_panel(actor) -> None:
     if upload is None:
         return
     try:
-        with session_scope() as session:
+        with calls.reading() as session:
             checked = check_received_bundle(session=session, actor=actor, data=upload.getvalue())
     except DomainError as error:
         ui.show_error(error)

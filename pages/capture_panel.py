@@ -10,12 +10,10 @@ import streamlit as st
 from casework.capture.jobs import request_capture
 from casework.capture.outcomes import Verdict
 from casework.capture.views import VERDICT_LABELS, capture_panel
-from casework.case_view import CaseView
+from casework.desk.case_view import CaseView
 from casework.errors import CaseNotFound
-from db.config import get_settings
-from db.engine import session_scope
-from pages import registry, ui
-from pages.case_panels import run_on_case
+from casework.settings import get_settings
+from pages import calls, registry, ui
 
 SHOWN = 5
 
@@ -24,7 +22,7 @@ def render_captures(view: CaseView, actor) -> None:
     _ = ui.gettext()
     settings = get_settings()
     try:
-        with session_scope() as session:
+        with calls.reading() as session:
             panel = capture_panel(
                 session=session, actor=actor, case_id=view.case_id, settings=settings
             )
@@ -69,12 +67,21 @@ def render_captures(view: CaseView, actor) -> None:
             )
     if panel.may_request and panel.enabled:
         columns = st.columns(2)
-        if columns[0].button(_("Capture now"), key=f"capture_now_{view.case_id}"):
-            _request(view, actor, verify=False)
-        if view.decisions and columns[1].button(
-            _("Check it is gone"), key=f"capture_check_{view.case_id}"
-        ):
-            _request(view, actor, verify=True)
+        columns[0].button(
+            _("Capture now"),
+            key=f"capture_now_{view.case_id}",
+            on_click=_request,
+            args=(view, actor),
+            kwargs={"verify": False},
+        )
+        if view.decisions:
+            columns[1].button(
+                _("Check it is gone"),
+                key=f"capture_check_{view.case_id}",
+                on_click=_request,
+                args=(view, actor),
+                kwargs={"verify": True},
+            )
 
 
 def _capture(item, actor) -> None:
@@ -106,6 +113,7 @@ def _capture(item, actor) -> None:
 
 
 def _request(view: CaseView, actor, *, verify: bool) -> None:
+    """A button's callback: queue a capture in one unit of work (pages/calls.py)."""
     _ = ui.gettext()
 
     def work(session) -> None:
@@ -117,4 +125,4 @@ def _request(view: CaseView, actor, *, verify: bool) -> None:
             verify=verify,
         )
 
-    run_on_case(view.case_id, work, done=_("Capture queued."))
+    calls.act_on_case(view.case_id, work, done=_("Capture queued."))

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from casework import sla
-from casework.audit_log import detail_labels
-from casework.bulk import find_by_reference
-from casework.case_view import CaseView, load_case_view
-from casework.cases import ACTION_SERVICES, add_comment
+from casework.desk import sla
+from casework.desk.actions import spec_of, take_action
+from casework.desk.bulk import find_by_reference
+from casework.desk.case_view import CaseView, load_case_view
+from casework.desk.cases import add_comment
+from casework.desk.event_kinds import describe, event_label
+from casework.desk.schemas import COMMENT_LIMIT
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.errors import CaseNotFound, DomainError
-from casework.event_kinds import describe, event_label
-from casework.evidence import may_add_evidence
-from casework.i18n import N_
-from casework.taxonomy import term_label, terms
-from casework.urls import links_in_text
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
-from db.engine import session_scope
-from pages import registry, ui
+from casework.intake.urls import links_in_text
+from casework.records.audit_log import detail_labels
+from casework.reference.taxonomy import term_label, terms
+from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.capture_panel import render_captures
-from pages.case_panels import history_download, run_on_case, work_panel
+from pages.case_panels import history_download, work_panel
+from pages.clock_panel import render_clocks
 from pages.decision_form import decision_details, decision_form
 from pages.evidence_panel import render_custody, render_evidence, render_upload
 from pages.links import link_line, link_table, row_for
-
-# What each action asks for: (keyword of the service, label message id, required).
-ACTION_INPUTS = {
-    Action.REFER_TO_PLATFORM: ("note", N_("Note to the platform (optional)"), False),
-    Action.REJECT: ("reason", N_("Why is this not a violation or out of scope?"), True),
-    Action.REQUEST_INFORMATION: ("question", N_("Your question to the officer"), True),
-    Action.PROVIDE_INFORMATION: ("answer", N_("Your answer to the platform"), True),
-    Action.CONTEST_DECISION: ("reason", N_("Why do you contest the decision?"), True),
-    Action.ESCALATE: ("reason", N_("Why escalate to the regulator?"), True),
-    Action.RECORD_REGULATOR_ORDER: ("order", N_("The order issued"), True),
-    Action.CLOSE: ("note", N_("Closing note (optional)"), False),
-    Action.REOPEN: ("reason", N_("Why reopen?"), True),
-}
+from pages.statutory_panel import render_statutory
 
 
 def _case_id() -> int | None:
@@ -54,7 +44,7 @@ def render() -> None:
         st.info(_("No case selected. Open a case from the queue."))
         return
     try:
-        with session_scope() as session:
+        with calls.reading() as session:
             view = load_case_view(
                 session=session,
                 actor=actor,
@@ -73,6 +63,7 @@ def render() -> None:
     st.session_state[seen_key] = seen
     _header(view, actor)
     _action_panel(view, actor, version=seen[0], actions=seen[1])
+    render_clocks(view, actor)
     left, right = st.columns([3, 2])
     with left:
         _details(view, actor)
@@ -82,11 +73,13 @@ def render() -> None:
         _decisions(view, actor)
         _timeline(view, actor)
         history_download(view, actor)
-        bundle_download(actor, [view.case_id], key=f"case_bundle_{view.case_id}")
+        if view.may_bundle:
+            bundle_download(actor, [view.case_id], key=f"case_bundle_{view.case_id}")
     with right:
         _actions(view, actor, version=seen[0], actions=seen[1])
         work_panel(view, actor, version=seen[0])
-        if may_add_evidence(actor):
+        render_statutory(view.case_id, actor)
+        if view.may_add_evidence:
             render_upload(view, actor)
         _comment_form(view, actor)
     if seen[0] != view.version:
@@ -163,6 +156,7 @@ def _action_panel(view: CaseView, actor, *, version: int, actions: list[Action])
     step = view.next_step
     with st.container(border=True, key="case_action_panel"):
         st.markdown(f"#### {_('Needs your action')}")
+        calls.show_case_errors()
         if step and step.question:
             st.caption(_("The platform's question"))
             st.text(step.question)
@@ -189,7 +183,7 @@ def _action_panel(view: CaseView, actor, *, version: int, actions: list[Action])
 
 
 def _decision_labels() -> dict[str, str]:
-    with session_scope() as session:
+    with calls.reading() as session:
         return {
             t.code: term_label(t, ui.language())
             for t in terms(session, "decision_type", active_only=False)
@@ -236,7 +230,7 @@ def _details(view: CaseView, actor) -> None:
             width="stretch",
         )
         if view.reports:
-            with session_scope() as session:
+            with calls.reading() as session:
                 sources = {
                     t.code: term_label(t, ui.language())
                     for t in terms(session, "source", active_only=False)
@@ -328,7 +322,7 @@ TEXT_DETAILS = frozenset({"reason", "note", "question", "answer", "order"})
 
 def _entries(view: CaseView, actor) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         labels = detail_labels(session, ui.language())
     for entry in reversed(view.timeline):
         when = ui.format_case_time(entry.at, view.time_zone, actor)
@@ -366,16 +360,36 @@ def _entries(view: CaseView, actor) -> None:
                     st.caption(ui.plain(details))
 
 
-def _run_action(view: CaseView, actor, action: Action, version: int, **inputs) -> None:
+def _take(case_id: int, actor, action: Action, version: int, **inputs) -> None:
+    """A callback: take `action` on the case in one unit of work (pages/calls.py)."""
     _ = ui.gettext()
-    service = ACTION_SERVICES[action]
 
     def work(session) -> None:
-        service(session=session, actor=actor, case_id=view.case_id, version=version, **inputs)
+        take_action(
+            session=session,
+            actor=actor,
+            case_id=case_id,
+            version=version,
+            action=action,
+            **inputs,
+        )
 
-    run_on_case(
-        view.case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
+    calls.act_on_case(
+        case_id, work, done=_("Done: {action}.").format(action=_(ACTION_LABELS[action]))
     )
+
+
+def _take_from_form(case_id: int, actor, action: Action, version: int) -> None:
+    """A form's callback: the spec's inputs are read from the form's widgets."""
+    values = {
+        field.name: st.session_state.get(_input_key(case_id, action, field.name), "")
+        for field in spec_of(action).inputs
+    }
+    _take(case_id, actor, action, version, **values)
+
+
+def _input_key(case_id: int, action: Action, name: str) -> str:
+    return f"case_action_{action}_{name}_{case_id}"
 
 
 def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> None:
@@ -399,60 +413,93 @@ def _actions(view: CaseView, actor, *, version: int, actions: list[Action]) -> N
 
 
 def _action_form(view: CaseView, actor, action: Action, version: int) -> None:
+    """The form of one action: bespoke for the decision and the merge, otherwise drawn
+    from its spec (casework/desk/actions.py). Every submit runs in its widget's callback,
+    before the page is drawn: one click, one script run."""
     _ = ui.gettext()
     label = _(ACTION_LABELS[action])
-    if action == Action.RECORD_DECISION:
-        decision_form(view, actor, version, run_action=_run_action)
-    elif action == Action.MERGE:
+    args = (view.case_id, actor, action, version)
+    spec = spec_of(action)
+    if action in BESPOKE_FORMS:
+        BESPOKE_FORMS[action](view, actor, version, label)
+    elif spec.inputs:
         with st.form(f"case_action_{action}"):
-            target = st.text_input(_("Reference of the case to keep"), max_chars=32)
-            if st.form_submit_button(label):
-                _merge(view, actor, target, version)
-    elif action in ACTION_INPUTS:
-        keyword, prompt, required = ACTION_INPUTS[action]
-        with st.form(f"case_action_{action}"):
-            text = st.text_area(ui.required(_(prompt)) if required else _(prompt), max_chars=4000)
-            if st.form_submit_button(label, type="primary"):
-                _run_action(view, actor, action, version, **{keyword: text})
-    elif st.button(label, key=f"case_action_{action}", type="primary"):
-        _run_action(view, actor, action, version)
+            for field in spec.inputs:
+                st.text_area(
+                    ui.required(_(field.label)) if field.required else _(field.label),
+                    max_chars=field.max_length,
+                    key=_input_key(view.case_id, action, field.name),
+                )
+            st.form_submit_button(label, type="primary", on_click=_take_from_form, args=args)
+    else:
+        st.button(label, key=f"case_action_{action}", type="primary", on_click=_take, args=args)
 
 
-def _merge(view: CaseView, actor, reference: str, version: int) -> None:
+def _merge_form(view: CaseView, actor, version: int, label: str) -> None:
     _ = ui.gettext()
-    with session_scope() as session:
+    with st.form(f"case_action_{Action.MERGE}"):
+        st.text_input(
+            _("Reference of the case to keep"), max_chars=32, key=f"case_merge_{view.case_id}"
+        )
+        st.form_submit_button(label, on_click=_merge, args=(view.case_id, actor, version))
+
+
+def _merge(case_id: int, actor, version: int) -> None:
+    """The merge form's callback: the case to keep is named by its reference."""
+    _ = ui.gettext()
+    reference = st.session_state.get(f"case_merge_{case_id}", "")
+    with calls.reading() as session:
         match = find_by_reference(session=session, actor=actor, reference=reference)
     if match is None:
-        st.error(_("No case with that reference is available to you."))
+        st.session_state[calls.CASE_ERRORS] = {
+            "message": _("No case with that reference is available to you."),
+            "fields": [],
+        }
         return
-    _run_action(view, actor, Action.MERGE, version, into_case_id=match.id)
+    _take(case_id, actor, Action.MERGE, version, into_case_id=match.id)
 
 
 def _comment_form(view: CaseView, actor) -> None:
     _ = ui.gettext()
     st.markdown(f"**{_('Add a comment')}**")
     with st.form("case_comment_form", clear_on_submit=False):
-        body = st.text_area(_("Comment"), max_chars=10000, key="case_comment_body")
+        st.text_area(_("Comment"), max_chars=COMMENT_LIMIT, key="case_comment_body")
         st.caption(_("Write @ and a user name to notify a colleague who can see this case."))
-        visibility = st.radio(
+        st.radio(
             _("Visible to"),
             ["shared", "internal"],
             horizontal=True,
             format_func=lambda v: _("Both parties") if v == "shared" else _("My organisation only"),
+            key="case_comment_visibility",
         )
-        if st.form_submit_button(_("Post comment")):
-            try:
-                with session_scope() as session:
-                    add_comment(
-                        session=session,
-                        actor=actor,
-                        case_id=view.case_id,
-                        body=body,
-                        visibility=visibility,
-                    )
-            except DomainError as error:
-                ui.show_error(error)
-                return
-            st.session_state.pop("case_comment_body", None)
-            ui.flash(_("Comment posted."))
-            st.rerun()
+        st.form_submit_button(_("Post comment"), on_click=_post_comment, args=(view.case_id, actor))
+    refused = st.session_state.pop("case_comment_refused", None)
+    if refused:
+        st.error(ui.plain(refused), icon=":material/error:")
+
+
+def _post_comment(case_id: int, actor) -> None:
+    """The comment form's callback: one unit of work, then the page draws the result."""
+    _ = ui.gettext()
+    try:
+        with calls.in_unit() as session:
+            add_comment(
+                session=session,
+                actor=actor,
+                case_id=case_id,
+                body=st.session_state.get("case_comment_body", ""),
+                visibility=st.session_state.get("case_comment_visibility", "shared"),
+            )
+    except DomainError as error:
+        st.session_state["case_comment_refused"] = error.translated(_)
+        return
+    st.session_state["case_comment_body"] = ""
+    ui.flash(_("Comment posted."))
+
+
+# The actions whose inputs are not free text draw a form of their own; every other
+# action's form is drawn from its spec (casework/desk/actions.py).
+BESPOKE_FORMS = {
+    Action.MERGE: _merge_form,
+    Action.RECORD_DECISION: partial(decision_form, take=_take),
+}

@@ -3,51 +3,52 @@ history file for the regulator's letter."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assign_case, assignable_users, set_priority
-from casework.case_view import CaseView
-from casework.errors import DomainError, StaleVersion
-from casework.exports import ExportFile, csv_records
-from casework.history_export import history_csv
-from casework.workflow import OPEN_STATUSES
-from db.engine import session_scope
-from pages import ui
+from casework.desk import sla
+from casework.desk.assignment import assign_case, assignable_users, set_priority
+from casework.desk.case_view import CaseView
+from casework.records.exports import ExportFile, csv_records
+from casework.records.history_export import history_csv
+from pages import calls, ui
 
 
 def work_panel(view: CaseView, actor, *, version: int) -> None:
     """Assignment and priority, for the supervisory body's caseworkers on open cases."""
-    if not actor.is_supervisory_caseworker or view.status not in OPEN_STATUSES:
+    if not view.may_assign:
         return
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         people = {u.id: u.display_name for u in assignable_users(session=session, actor=actor)}
     st.markdown(f"**{_('Work on this case')}**")
-    with st.form(f"case_work_{view.case_id}"):
+    key = f"case_work_{view.case_id}"
+    with st.form(key):
         options = [0, *people]
         current = view.assignee_id if view.assignee_id in people else 0
-        assignee = st.selectbox(
+        st.selectbox(
             _("Assignee"),
             options,
             index=options.index(current),
             format_func=lambda k: _("Nobody") if k == 0 else people[k],
+            key=f"{key}_assignee",
         )
         priorities = [p.value for p in sla.Priority]
-        priority = st.radio(
+        st.radio(
             _("Priority"),
             priorities,
             index=priorities.index(view.priority),
             format_func=lambda p: _(sla.PRIORITY_LABELS[sla.Priority(p)]),
             horizontal=True,
+            key=f"{key}_priority",
         )
-        if st.form_submit_button(_("Save")):
-            _save(view, actor, version, assignee or None, priority)
+        st.form_submit_button(_("Save"), on_click=_save, args=(view, actor, version, key))
 
 
-def _save(view: CaseView, actor, version: int, assignee_id, priority: str) -> None:
+def _save(view: CaseView, actor, version: int, key: str) -> None:
+    """The work panel's callback: assignment and priority in one unit of work."""
+    assignee_id = st.session_state.get(f"{key}_assignee") or None
+    priority = st.session_state.get(f"{key}_priority", view.priority)
+
     def work(session) -> None:
         seen = version
         if assignee_id != view.assignee_id:
@@ -68,29 +69,7 @@ def _save(view: CaseView, actor, version: int, assignee_id, priority: str) -> No
                 priority=priority,
             )
 
-    run_on_case(view.case_id, work, done=ui.gettext()("Saved."))
-
-
-def run_on_case(case_id: int, work: Callable[..., None], *, done: str) -> None:
-    """Run `work` (service calls on one case) and answer the way the case page does: a
-    stale version reloads the current state with a warning, any other refusal shows its
-    message and each field's, success reloads with `done`."""
-    _ = ui.gettext()
-    try:
-        with session_scope() as session:
-            work(session)
-    except StaleVersion as error:
-        st.session_state.pop(f"case_seen_{case_id}", None)
-        ui.flash(error.translated(_), "warning")
-        st.rerun()
-    except DomainError as error:
-        ui.show_error(error)
-        for message in ui.validation_errors(error).values():
-            st.caption(f":red[{ui.plain(_(message))}]")
-        return
-    st.session_state.pop(f"case_seen_{case_id}", None)
-    ui.flash(done)
-    st.rerun()
+    calls.act_on_case(view.case_id, work, done=ui.gettext()("Saved."))
 
 
 def history_download(view: CaseView, actor) -> None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from casework import sla
-from casework.queries import COUNT_CAP, display_names, list_cases
-from casework.taxonomy import platforms, provinces, term_label, terms
-from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
-from db.engine import session_scope
+from casework.clocks.engine import OWNER_LABELS, Owner
+from casework.desk import sla
+from casework.desk.queries import COUNT_CAP, display_names, list_cases, next_clocks
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.people.permissions import works_cases
+from casework.reference.taxonomy import platforms, provinces, term_label, terms
+from casework.settings import get_settings
+from casework.statutory.queues import VIEWS as STATUTORY_VIEWS
+from casework.statutory.queues import statutory_queue
 from db.types import utcnow
-from pages import registry, ui
+from pages import calls, registry, ui
 from pages.bundle_panel import bundle_download
 from pages.queue_bulk import bulk_bar
 from pages.queue_filters import filter_bar, publish_to_link, sync_from_link
@@ -62,9 +65,12 @@ def render() -> None:
     sync_from_link(actor)
     filters, sort, descending = filter_bar(actor)
     publish_to_link(filters, sort, descending, actor)
+    # After the queue's own views and filters, which stay the first thing on the page.
+    if works_cases(actor):
+        _statutory_views(actor)
     page_number = st.session_state.get("queue_page", 1)
     now = utcnow()
-    with session_scope() as session:
+    with calls.reading() as session:
         result = list_cases(
             session=session,
             actor=actor,
@@ -78,6 +84,7 @@ def render() -> None:
         platform_names = {p.code: p.name for p in platforms(session, active_only=False)}
         categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
         province_names = {p.code: p.name for p in provinces(session)}
+        upcoming = next_clocks(session, [c.id for c in result.rows])
         assignees = display_names(
             session=session, user_ids={c.assignee_id for c in result.rows if c.assignee_id}
         )
@@ -101,6 +108,8 @@ def render() -> None:
         "link": _("Link"),
         "status": _("Status"),
         "deadline": _("Deadline"),
+        # Any clock on the case (issue 18): the statutory ones beside the agreed deadline.
+        "next_deadline": _("Next deadline"),
         "priority": _("Priority"),
         "platform": _("Platform"),
         "category": _("Category"),
@@ -116,6 +125,7 @@ def render() -> None:
             columns["link"]: f"case?id={case.id}",
             columns["status"]: _(STATUS_LABELS[Status(case.status)]),
             columns["deadline"]: sla_badge(case, now, _),
+            columns["next_deadline"]: _next_clock(upcoming.get(case.id), actor, _),
             columns["priority"]: _(sla.PRIORITY_LABELS[sla.Priority(case.priority)]),
             columns["platform"]: platform_names.get(case.platform_code, case.platform_code),
             columns["category"]: categories.get(case.category_code, case.category_code),
@@ -126,7 +136,7 @@ def render() -> None:
         for case in result.rows
     ]
     overdue = [case_clock(c, now).state == sla.ClockState.BREACHED for c in result.rows]
-    bulk = actor.is_supervisory_caseworker
+    bulk = works_cases(actor)
     # One click on a cell opens its case; the row checkboxes (caseworkers) select rows
     # for bulk work.
     selection = st.dataframe(
@@ -183,6 +193,38 @@ def render() -> None:
     if nav[2].button(_("Next"), disabled=result.page >= result.page_count, key="queue_next"):
         st.session_state["queue_page"] = result.page + 1
         st.rerun()
+
+
+def _next_clock(clock, actor, _) -> str:
+    """The case's running clock due next: its owner and due time."""
+    if clock is None:
+        return "—"
+    owner = _(OWNER_LABELS[Owner(clock.owner)])
+    return f"{owner} · {ui.format_time(clock.due_at, actor)}"
+
+
+def _statutory_views(actor) -> None:
+    """The statutory track's queues (issue 17): kajian awaiting approval, registration
+    due, forwarding due, awaiting Komdigi."""
+    _ = ui.gettext()
+    with st.expander(_("Violation handling")):
+        view = st.segmented_control(
+            _("View"),
+            list(STATUTORY_VIEWS),
+            format_func=lambda v: _(STATUTORY_VIEWS[v]),
+            key="queue_statutory_view",
+        )
+        if not view:
+            return
+        with calls.reading() as session:
+            rows = statutory_queue(session=session, actor=actor, view=view, limit=50)
+        if not rows:
+            st.caption(_("No cases match these filters."))
+        for case in rows:
+            if st.button(
+                f"{case.reference} · {case.title}"[:120], key=f"queue_statutory_{case.id}"
+            ):
+                _open(case.id)
 
 
 def _open(case_id: int) -> None:

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from casework.analytics import figures
+from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.options import dashboard_options
 from casework.analytics.scope import dashboard_scope
 from casework.analytics.verification import removal_checks
 from casework.errors import DomainError
-from db.config import get_settings
-from db.engine import session_scope
+from casework.settings import get_settings
 from db.types import utcnow
-from pages import dashboard_filters, registry, ui
+from pages import calls, dashboard_clocks, dashboard_filters, registry, ui
 from pages import dashboard_sections as sections
 
 
@@ -27,7 +27,7 @@ def render() -> None:
     st.title(_("Dashboard"))
     try:
         scope = dashboard_scope(actor)
-        with session_scope() as session:
+        with calls.reading() as session:
             options = dashboard_options(session=session, actor=actor, language=ui.language())
         if figures.read_model_ready():
             model = figures.shared_read_model()
@@ -48,7 +48,7 @@ def render() -> None:
             drill=drill,
             today=today,
         )
-        with session_scope() as session:
+        with calls.reading() as session:
             removals = removal_checks(
                 session=session, actor=actor, filters=filters, settings=get_settings()
             )
@@ -62,6 +62,16 @@ def render() -> None:
             sections.backlog(actor, filters, options, model, now)
         with tabs[2]:
             sections.deadlines(actor, filters, options, model, now)
+            with calls.reading() as session:
+                clocks = clock_compliance(
+                    session=session,
+                    actor=actor,
+                    filters=filters,
+                    now=now,
+                    language=ui.language(),
+                    model=model,
+                )
+            dashboard_clocks.clock_compliance(clocks, options.platforms)
         with tabs[3]:
             sections.outcomes(actor, filters, options, model)
         with tabs[4]:

@@ -15,10 +15,10 @@ from casework.analytics.filters import REST, headline_queue_params, queue_params
 from casework.analytics.options import DashboardOptions
 from casework.analytics.provinces import read_province_geojson
 from casework.analytics.scope import OTHER_PLATFORMS, dashboard_scope
-from casework.exports import ExportFile
 from casework.i18n import N_
+from casework.records.exports import ExportFile
+from casework.settings import get_settings
 from casework.spreadsheet import frame_csv, table_csv
-from db.config import get_settings
 from pages import charts, registry, ui
 from pages.dashboard_filters import KEY
 

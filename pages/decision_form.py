@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.case_view import CaseView
-from casework.dsa_values import GLOBAL, country_codes, country_name, scope_codes
+from casework.desk.case_view import CaseView
+from casework.desk.schemas import DECISION_LIMITS, DecisionIn
+from casework.desk.workflow import Action
 from casework.i18n import N_, format_date
-from casework.schemas import DecisionIn
-from casework.taxonomy import term_label, terms
-from casework.workflow import Action
-from db.engine import session_scope
-from pages import ui
+from casework.records.dsa_values import GLOBAL, country_codes, country_name, scope_codes
+from casework.reference.taxonomy import term_label, terms
+from pages import calls, ui
 
 AUTOMATION_LABELS = {
     "not_automated": N_("Not automated"),
@@ -25,12 +24,12 @@ END_DATE_LABELS = {
 }
 
 
-def decision_form(view: CaseView, actor, version: int, *, run_action) -> None:
-    """The platform's decision, in the shape of a DSA statement of reasons; `run_action`
-    is the case page's way of calling a service and answering it."""
+def decision_form(view: CaseView, actor, version: int, label: str = "", *, take) -> None:
+    """The platform's decision, in the shape of a DSA statement of reasons. Its submit
+    runs `take` (the case page's action callback) in `on_click`: one click, one run."""
     _ = ui.gettext()
     language = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         types = terms(session, "decision_type")
     labels = {t.code: term_label(t, language) for t in types}
     countries = [GLOBAL, *sorted(country_codes())]
@@ -40,54 +39,73 @@ def decision_form(view: CaseView, actor, version: int, *, run_action) -> None:
             return _("Every country (global)")
         return f"{country_name(code, language)} ({code})"
 
+    key = f"case_decision_{view.case_id}_"
     with st.form("case_decision_form"):
-        decisions = st.multiselect(_("Decision"), list(labels), format_func=labels.get)
-        ground = st.radio(
+        st.multiselect(_("Decision"), list(labels), format_func=labels.get, key=key + "decisions")
+        st.radio(
             _("Ground"),
             ["terms", "law"],
             format_func=lambda g: _("Terms of service") if g == "terms" else _("Law"),
             horizontal=True,
+            key=key + "ground",
         )
-        legal = st.text_input(_("Legal reference"), max_chars=500)
-        policy = st.text_input(_("Policy reference"), max_chars=500)
-        explanation = st.text_area(_("Explanation"), max_chars=10000)
+        st.text_input(
+            _("Legal reference"),
+            max_chars=DECISION_LIMITS["legal_reference"],
+            key=key + "legal_reference",
+        )
+        st.text_input(
+            _("Policy reference"),
+            max_chars=DECISION_LIMITS["policy_reference"],
+            key=key + "policy_reference",
+        )
+        st.text_area(
+            _("Explanation"), max_chars=DECISION_LIMITS["explanation"], key=key + "explanation"
+        )
         st.caption(_("Required. At most 2,000 characters when the scope covers an EU/EEA country."))
-        facts = st.text_area(
-            _("Facts and circumstances (if not in the explanation)"), max_chars=10000
+        st.text_area(
+            _("Facts and circumstances (if not in the explanation)"),
+            max_chars=DECISION_LIMITS["facts"],
+            key=key + "facts",
         )
-        scope = st.multiselect(
-            _("Territorial scope"), countries, default=["ID"], format_func=country_label
+        st.multiselect(
+            _("Territorial scope"),
+            countries,
+            default=["ID"],
+            format_func=country_label,
+            key=key + "territorial_scope",
         )
-        ends = {
-            column: st.date_input(_(label), value=None, format="DD/MM/YYYY")
-            for column, label in END_DATE_LABELS.items()
-        }
-        detection = st.checkbox(_("Detected by automated means"))
-        automated = st.radio(
+        for column, end_label in END_DATE_LABELS.items():
+            st.date_input(_(end_label), value=None, format="DD/MM/YYYY", key=key + column)
+        st.checkbox(_("Detected by automated means"), key=key + "automated_detection")
+        st.radio(
             _("Decided by automated means"),
             list(AUTOMATION_LABELS),
             format_func=lambda a: _(AUTOMATION_LABELS[a]),
             horizontal=True,
+            key=key + "automated_decision",
         )
-        if st.form_submit_button(_("Record decision")):
-            run_action(
-                view,
-                actor,
-                Action.RECORD_DECISION,
-                version,
-                decision=DecisionIn(
-                    decisions=decisions,
-                    ground=ground,
-                    legal_reference=legal,
-                    policy_reference=policy,
-                    explanation=explanation,
-                    facts=facts,
-                    territorial_scope=",".join(scope),
-                    automated_detection=detection,
-                    automated_decision=automated,
-                    **ends,
-                ),
-            )
+        st.form_submit_button(
+            _("Record decision"), on_click=_decide, args=(view.case_id, actor, version, key, take)
+        )
+
+
+def _decide(case_id: int, actor, version: int, key: str, take) -> None:
+    """The decision form's callback."""
+    state = st.session_state
+    decision = DecisionIn(
+        decisions=state.get(key + "decisions") or [],
+        ground=state.get(key + "ground") or "terms",
+        legal_reference=state.get(key + "legal_reference") or "",
+        policy_reference=state.get(key + "policy_reference") or "",
+        explanation=state.get(key + "explanation") or "",
+        facts=state.get(key + "facts") or "",
+        territorial_scope=",".join(state.get(key + "territorial_scope") or []),
+        automated_detection=bool(state.get(key + "automated_detection")),
+        automated_decision=state.get(key + "automated_decision") or "not_automated",
+        **{column: state.get(key + column) for column in END_DATE_LABELS},
+    )
+    take(case_id, actor, Action.RECORD_DECISION, version, decision=decision)
 
 
 def decision_details(decision) -> list[str]:

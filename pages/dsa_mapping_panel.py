@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.dsa_mappings import mapping_rows, remove_dsa_mapping, save_dsa_mapping
-from casework.dsa_values import ADDITIONS, MAPPABLE
 from casework.errors import DomainError
-from casework.roles import Role
-from casework.taxonomy import TAXONOMY_KIND_LABELS, term_label, terms
-from db.engine import session_scope
-from pages import ui
+from casework.people.permissions import is_supervisory_admin
+from casework.records.dsa_mappings import mapping_rows, remove_dsa_mapping, save_dsa_mapping
+from casework.records.dsa_values import ADDITIONS, MAPPABLE
+from casework.reference.taxonomy import TAXONOMY_KIND_LABELS, term_label, terms
+from pages import calls, ui
 
 
 def render_dsa_mappings(actor) -> None:
@@ -29,7 +28,7 @@ def render_dsa_mappings(actor) -> None:
         format_func=lambda k: _(TAXONOMY_KIND_LABELS[k]),
         key="taxonomy_dsa_kind",
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         codes = terms(session, kind, active_only=False)
         rows = {r.code: r for r in mapping_rows(session) if r.kind == kind}
     labels = {t.code: term_label(t, ui.language()) for t in codes}
@@ -47,7 +46,7 @@ def render_dsa_mappings(actor) -> None:
         hide_index=True,
         width="stretch",
     )
-    if actor.role != Role.ADMIN:
+    if not is_supervisory_admin(actor):
         return
     code = st.selectbox(_("Code"), list(labels), format_func=labels.get, key="taxonomy_dsa_code")
     current = rows.get(code)
@@ -73,7 +72,7 @@ def render_dsa_mappings(actor) -> None:
         remove = buttons[1].form_submit_button(_("Remove mapping"), disabled=current is None)
     if save or remove:
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 if save:
                     save_dsa_mapping(
                         session=session,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from casework.desk.event_kinds import event_label
 from casework.errors import DomainError
-from casework.event_kinds import event_label
-from casework.evidence import evidence_file, evidence_thumbnail, megabytes
-from casework.exports import ExportFile
-from db.config import get_settings
-from db.engine import session_scope
-from pages import ui
+from casework.intake.evidence import evidence_file, evidence_thumbnail, megabytes
+from casework.records.exports import ExportFile
+from casework.settings import get_settings
+from pages import calls, ui
 
 
 def render_evidence(view, actor) -> None:
@@ -88,7 +87,7 @@ def render_custody(view, actor) -> None:
 
 
 def _thumbnail(actor, evidence_id: int) -> bytes | None:
-    with session_scope() as session:
+    with calls.reading() as session:
         return evidence_thumbnail(session=session, actor=actor, evidence_id=evidence_id)
 
 
@@ -102,7 +101,7 @@ def _file_of(evidence_id: int):
 
 
 def render_upload(view, actor) -> None:
-    from casework.evidence import add_evidence
+    from casework.intake.evidence import add_evidence
 
     _ = ui.gettext()
     settings = get_settings()
@@ -116,7 +115,7 @@ def render_upload(view, actor) -> None:
         )
         if st.form_submit_button(_("Attach")) and upload is not None:
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     add_evidence(
                         session=session,
                         actor=actor,

@@ -7,10 +7,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from casework.errors import DomainError
 from casework.i18n import Translatable
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 
 def _key(page: str) -> str:
@@ -44,22 +42,5 @@ def field_error(page: str, form: str, field: str) -> None:
 def attempt(
     page: str, form: str, call: Callable, success: str, *, clear: str | None = None
 ) -> None:
-    """Run `call(session)`. On success flash `success` (markdown: user text in it must
-    go through ui.plain), forget the widgets whose keys start with `clear`, and start a
-    clean run. On a refusal flash the translated error and keep the field messages."""
-    _ = ui.gettext()
-    try:
-        with session_scope() as session:
-            call(session)
-    except DomainError as error:
-        st.session_state[_key(page)] = {
-            form: {"fields": ui.validation_errors(error), "params": dict(error.params)}
-        }
-        ui.flash(error.translated(_), "error")
-        st.rerun()
-    st.session_state.pop(_key(page), None)
-    if clear:
-        for key in [k for k in st.session_state.keys() if str(k).startswith(clear)]:
-            del st.session_state[key]
-    ui.flash(success)
-    st.rerun()
+    """Run `call(session)` in one unit of work through the seam (pages/calls.py)."""
+    calls.attempt(page, form, call, success, clear=clear)

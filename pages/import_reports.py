@@ -7,8 +7,9 @@ import hashlib
 
 import streamlit as st
 
+from casework.desk.queries import case_ids_for_references
 from casework.errors import DomainError
-from casework.imports import (
+from casework.intake.imports import (
     FILE_REFUSED,
     MAX_UPLOAD_BYTES,
     OUTCOME_LABELS,
@@ -19,9 +20,7 @@ from casework.imports import (
     template_xlsx,
     validate_rows,
 )
-from casework.queries import case_ids_for_references
-from db.engine import session_scope
-from pages import registry, ui
+from pages import calls, registry, ui
 
 PLAN_KEY = "import_plan"  # (sha256 of the upload, its ImportPlan)
 DONE_KEY = "import_done"  # (sha256 of the imported upload, its ImportResult, case links)
@@ -41,7 +40,7 @@ def render() -> None:
             "first; nothing is imported until you confirm."
         )
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         choices = template_choices(session, language)
     columns = st.columns(2)
     columns[0].download_button(
@@ -83,7 +82,7 @@ def render() -> None:
         with st.spinner(_("Checking every row…")):
             sheet = parse_upload(upload.name, data)
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     plan = validate_rows(session=session, actor=actor, sheet=sheet)
             except DomainError as error:
                 ui.show_error(error)
@@ -161,7 +160,7 @@ def _confirm(plan, file_name: str, digest: str) -> None:
     if st.button(label, type="primary", disabled=blocked, key="import_confirm"):
         actor = ui.current_actor()
         try:
-            with session_scope() as session:
+            with calls.reading() as session:
                 result = commit_import(
                     session=session,
                     actor=actor,
@@ -174,7 +173,7 @@ def _confirm(plan, file_name: str, digest: str) -> None:
             ui.show_error(error)
             return
         st.session_state.pop(PLAN_KEY, None)
-        with session_scope() as session:
+        with calls.reading() as session:
             links = case_ids_for_references(
                 session=session, actor=actor, references=result.references[:SHOWN]
             )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from casework.urls import analyse_url
+from casework.intake.urls import analyse_url
 from pages import ui
 
 _DISPLAY = 70  # characters of a long link shown; the whole link is its target and title

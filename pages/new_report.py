@@ -6,21 +6,20 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from casework.cases import file_report
-from casework.duplicates import add_report_to_case, file_and_link, find_duplicates
+from casework.desk.filing import submit_report
+from casework.desk.schemas import REPORT_LIMITS, ReportIn
+from casework.desk.sla import PRIORITY_LABELS, Priority
+from casework.desk.workflow import STATUS_LABELS, Status
 from casework.errors import DomainError
-from casework.evidence import add_evidence, check_file
 from casework.i18n import zone_abbreviation
-from casework.legal_grounds import suggestions_for_case
-from casework.schemas import ReportIn
-from casework.sla import PRIORITY_LABELS, Priority
-from casework.taxonomy import platforms, provinces, regencies, term_label, terms
-from casework.urls import analyse_url
-from casework.workflow import STATUS_LABELS, Status
-from db.config import get_settings
-from db.engine import session_scope
+from casework.intake.urls import analyse_url
+from casework.reference.legal_grounds import suggestions_for_case
+from casework.reference.taxonomy import platforms, provinces, regencies, term_label, terms
+from casework.settings import get_settings
+from casework.statutory.intake import TERLAPOR_STATUS_LABELS
+from casework.statutory.stages import INTAKE_TYPE_LABELS
 from db.types import utcnow
-from pages import registry, ui
+from pages import calls, registry, ui
 
 ERRORS_KEY = "report_errors"
 DUPLICATES_KEY = "report_duplicates"
@@ -38,7 +37,7 @@ def render() -> None:
     st.title(_("New report"))
     ui.show_flash()
     errors = st.session_state.get(ERRORS_KEY, {})
-    with session_scope() as session:
+    with calls.reading() as session:
         platform_names = {p.code: p.name for p in platforms(session)}
         categories = {t.code: t for t in terms(session, "category")}
         sources = _options(session, "source", lang)
@@ -74,9 +73,9 @@ def render() -> None:
     zone_name = zone_abbreviation(province_zones.get(chosen_province or "", "Asia/Jakarta"))
 
     st.caption(_("Fields marked with * are required."))
-    st.text_input(ui.required(_("Title")), key="report_title", max_chars=300)
+    st.text_input(ui.required(_("Title")), key="report_title", max_chars=REPORT_LIMITS["title"])
     ui.field_error(errors, "title")
-    st.text_area(_("Description"), key="report_description", max_chars=20000)
+    st.text_area(_("Description"), key="report_description", max_chars=REPORT_LIMITS["description"])
     ui.field_error(errors, "description")
     st.text_area(
         ui.required(_("Links to the content (one per line)")),
@@ -98,7 +97,9 @@ def render() -> None:
             placeholder=_("Choose…"),
         )
         ui.field_error(errors, "platform_code")
-        st.text_input(_("Account handle"), key="report_handle", max_chars=200)
+        st.text_input(
+            _("Account handle"), key="report_handle", max_chars=REPORT_LIMITS["account_handle"]
+        )
         st.selectbox(
             _("Account class"),
             [""] + list(classes),
@@ -179,16 +180,73 @@ def render() -> None:
     columns[0].selectbox(
         ui.required(_("Source")), list(sources), format_func=sources.get, key="report_source"
     )
-    columns[1].text_input(_("Reporter name (internal)"), key="report_reporter_name", max_chars=200)
-    columns[2].text_input(
-        _("Reporter contact (internal)"), key="report_reporter_contact", max_chars=200
+    columns[1].text_input(
+        _("Reporter name (internal)"),
+        key="report_reporter_name",
+        max_chars=REPORT_LIMITS["reporter_name"],
     )
+    columns[2].text_input(
+        _("Reporter contact (internal)"),
+        key="report_reporter_contact",
+        max_chars=REPORT_LIMITS["reporter_contact"],
+    )
+
+    _intake_fields(errors)
 
     matches = st.session_state.get(DUPLICATES_KEY)
     if matches:
         _duplicates_panel(actor, matches)
     elif st.button(_("File report"), type="primary", key="report_submit"):
         _submit(actor)
+
+
+def _intake_fields(errors) -> None:
+    """Temuan or laporan (issue 17): what each must carry. Left unchosen, the source
+    decides (own patrol: temuan), as for the cases filed before the type existed."""
+    _ = ui.gettext()
+    kind = st.radio(
+        _("Intake type"),
+        list(INTAKE_TYPE_LABELS),
+        format_func=lambda code: _(INTAKE_TYPE_LABELS[code]),
+        index=None,
+        horizontal=True,
+        key="report_intake_type",
+    )
+    ui.field_error(errors, "intake_type")
+    st.date_input(_("Known since"), value=None, key="report_known_since", format="DD/MM/YYYY")
+    ui.field_error(errors, "known_since")
+    if kind == "laporan":
+        columns = st.columns(2)
+        columns[0].text_input(_("Reported party"), key="report_terlapor_name", max_chars=200)
+        columns[1].selectbox(
+            _("Reported party's status"),
+            list(TERLAPOR_STATUS_LABELS),
+            format_func=lambda code: _(TERLAPOR_STATUS_LABELS[code]),
+            index=None,
+            key="report_terlapor_status",
+        )
+        ui.field_error(errors, "terlapor_name")
+        ui.field_error(errors, "terlapor_status")
+        columns = st.columns(3)
+        columns[0].date_input(
+            _("Date of the incident"), value=None, key="report_incident_date", format="DD/MM/YYYY"
+        )
+        columns[1].time_input(_("Time of the incident"), value=None, key="report_incident_time")
+        columns[2].text_input(_("Place"), key="report_incident_place", max_chars=300)
+        ui.field_error(errors, "incident_at")
+        ui.field_error(errors, "incident_place")
+        ui.field_error(errors, "reporter_name")
+        ui.field_error(errors, "reporter_contact")
+    elif kind == "temuan":
+        st.text_input(_("Oversight source"), key="report_oversight_source", max_chars=500)
+        ui.field_error(errors, "oversight_source")
+
+
+def _incident_at() -> datetime | None:
+    day = st.session_state.get("report_incident_date")
+    if day is None:
+        return None
+    return datetime.combine(day, st.session_state.get("report_incident_time") or time(0, 0))
 
 
 def _duplicates_panel(actor, matches) -> None:
@@ -261,56 +319,41 @@ def _submit(actor, *, add_to=None, link_to=None) -> None:
         source=state.get("report_source") or "",
         reporter_name=state.get("report_reporter_name"),
         reporter_contact=state.get("report_reporter_contact"),
+        intake_type=state.get("report_intake_type"),
+        known_since=state.get("report_known_since"),
+        terlapor_name=state.get("report_terlapor_name"),
+        terlapor_status=state.get("report_terlapor_status"),
+        incident_at=_incident_at(),
+        incident_place=state.get("report_incident_place"),
+        oversight_source=state.get("report_oversight_source"),
     )
     files = [(f.name, f.getvalue()) for f in state.get("report_evidence") or []]
     try:
-        for _name, data in files:
-            # Every file is checked before anything is filed: a bad file stops the report.
-            check_file(data, settings=get_settings())
-        with session_scope() as session:
-            if add_to is None and link_to is None:
-                matches = find_duplicates(session=session, actor=actor, urls=report.urls)
-                if matches:
-                    state[DUPLICATES_KEY] = matches
-                    st.rerun()
-            if add_to is not None:
-                case = add_report_to_case(
-                    session=session,
-                    actor=actor,
-                    case_id=add_to.case_id,
-                    version=add_to.version,
-                    report=report,
-                )
-            elif link_to is not None:
-                case = file_and_link(
-                    session=session, actor=actor, report=report, related_case_id=link_to.case_id
-                )
-            else:
-                case = file_report(session=session, actor=actor, report=report)
+        with calls.reading() as session:
+            submitted = submit_report(
+                session=session,
+                actor=actor,
+                report=report,
+                files=files,
+                settings=get_settings(),
+                add_to=(add_to.case_id, add_to.version) if add_to is not None else None,
+                link_to=link_to.case_id if link_to is not None else None,
+            )
     except DomainError as error:
         # Nothing typed is lost: the widgets keep their values; messages show per field.
         state.pop(DUPLICATES_KEY, None)
         state[ERRORS_KEY] = ui.validation_errors(error)
         ui.flash(error.translated(_), "error")
         st.rerun()
+    if submitted.duplicates:
+        state[DUPLICATES_KEY] = submitted.duplicates
+        st.rerun()
+    case = submitted.case
     for key in [k for k in state.keys() if str(k).startswith("report_")]:
         del state[key]
-    failed = []
-    for name, data in files:
-        try:
-            with session_scope() as session:
-                add_evidence(
-                    session=session,
-                    actor=actor,
-                    case_id=case.id,
-                    file_name=name,
-                    data=data,
-                    settings=get_settings(),
-                )
-        except DomainError as error:
-            # The report is filed; a file that fails now (the same one twice, say) must
-            # not send the officer back to a form they would file a second time.
-            failed.append(f"{name}: {error.translated(_)}")
+    # The report is filed; a file that failed after it (the same one twice, say) must
+    # not send the officer back to a form they would file a second time.
+    failed = [f"{name}: {error.translated(_)}" for name, error in submitted.failed_files]
     if failed:
         ui.flash(
             _("Filed as {reference}, but some files were not attached: {files}").format(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.notifications import NOTIFICATION_TEXTS, list_notifications, mark_read
-from db.engine import session_scope
-from pages import registry, ui
+from casework.outbox.notifications import NOTIFICATION_TEXTS, list_notifications, mark_read
+from pages import calls, registry, ui
 
 
 def render() -> None:
@@ -15,7 +14,7 @@ def render() -> None:
     st.title(_("Notifications"))
     ui.show_flash()
     unread_only = st.toggle(_("Unread only"), key="notifications_unread_only")
-    with session_scope() as session:
+    with calls.reading() as session:
         notes = list_notifications(
             session=session, user_id=actor.user_id, unread_only=unread_only, limit=200
         )
@@ -25,7 +24,7 @@ def render() -> None:
     if any(note.read_at is None for note in notes) and st.button(
         _("Mark all as read"), key="notifications_mark_all"
     ):
-        with session_scope() as session:
+        with calls.reading() as session:
             mark_read(session=session, user_id=actor.user_id)
         st.rerun()
     for note in notes:
@@ -39,10 +38,10 @@ def render() -> None:
             if note.case_id and columns[1].button(
                 _("Open case"), key=f"notifications_open_{note.id}"
             ):
-                with session_scope() as session:
+                with calls.reading() as session:
                     mark_read(session=session, user_id=actor.user_id, notification_id=note.id)
                 st.switch_page(registry.page("case"), query_params={"id": str(note.case_id)})
             elif unread and columns[1].button(_("Mark read"), key=f"notifications_read_{note.id}"):
-                with session_scope() as session:
+                with calls.reading() as session:
                     mark_read(session=session, user_id=actor.user_id, notification_id=note.id)
                 st.rerun()

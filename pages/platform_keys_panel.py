@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework.decision_signatures import (
+from casework.records.decision_signatures import (
     list_platform_keys,
     register_platform_key,
     revoke_platform_key,
 )
-from db.engine import session_scope
-from pages import forms, ui
+from pages import calls, forms, ui
 
 PAGE = "integrations"
 
@@ -28,7 +27,7 @@ def platform_keys_section(actor, platforms: dict[int, str]) -> None:
             "by the platform. A decision whose signature fails is refused."
         )
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         rows = list_platform_keys(session=session, actor=actor)
     if rows:
         st.dataframe(

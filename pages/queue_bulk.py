@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assignable_users
-from casework.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
+from casework.desk import sla
+from casework.desk.assignment import assignable_users
+from casework.desk.bulk import BULK_LABELS, BulkAction, apply_bulk, bulk_actions_for
 from casework.errors import DomainError
 from casework.i18n import Translatable
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 RESULT = "queue_bulk_result"
 
@@ -41,7 +40,7 @@ def bulk_bar(actor, selected: list) -> None:
         if st.button(confirm, type="primary", key="queue_bulk_confirm"):
             versions = {case.id: case.version for case in selected}
             try:
-                with session_scope() as session:
+                with calls.reading() as session:
                     result = apply_bulk(
                         session=session, actor=actor, action=action, versions=versions, **inputs
                     )
@@ -68,7 +67,7 @@ def _inputs(actor, action: BulkAction) -> dict | None:
     if action == BulkAction.START_REVIEW:
         return {}
     if action == BulkAction.ASSIGN:
-        with session_scope() as session:
+        with calls.reading() as session:
             people = {u.id: u.display_name for u in assignable_users(session=session, actor=actor)}
         choice = st.selectbox(
             _("Assign to"),

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from casework import sla
-from casework.assignment import assignable_users
-from casework.elections import phase_labels
-from casework.errors import DomainError
-from casework.queries import (
+from casework.clocks.engine import OWNER_LABELS, Owner
+from casework.desk import sla
+from casework.desk.assignment import assignable_users
+from casework.desk.queries import (
+    CLOCK_STATE_LABELS,
     SORT_LABELS,
     VIEW_LABELS,
     CaseFilters,
@@ -21,8 +21,7 @@ from casework.queries import (
     default_sort,
     default_view,
 )
-from casework.roles import Role
-from casework.saved_views import (
+from casework.desk.saved_views import (
     DATES,
     LISTS,
     _local_midnight,
@@ -32,7 +31,11 @@ from casework.saved_views import (
     list_saved_views,
     save_view,
 )
-from casework.taxonomy import (
+from casework.desk.workflow import STATUS_LABELS, Status
+from casework.errors import DomainError
+from casework.people.roles import Role
+from casework.reference.elections import phase_labels
+from casework.reference.taxonomy import (
     elections,
     platforms,
     provinces,
@@ -40,9 +43,7 @@ from casework.taxonomy import (
     term_label,
     terms,
 )
-from casework.workflow import STATUS_LABELS, Status
-from db.engine import session_scope
-from pages import ui
+from pages import calls, ui
 
 APPLIED = "queue_applied_params"
 LAST = "queue_last_filters"
@@ -70,6 +71,8 @@ def _apply(filters: CaseFilters, actor, *, sort: str | None = None, descending=N
         state[key] = day
     state["queue_assignee"] = filters.assignee or ""
     state["queue_overdue"] = filters.overdue_only
+    state["queue_clock_owner"] = filters.clock_owner or ""
+    state["queue_clock_state"] = filters.clock_state or ""
     state["queue_text"] = filters.text
     state["queue_view"] = str(filters.view) if filters.view else None
     default_column, default_desc = default_sort(actor, filters.view)
@@ -122,7 +125,7 @@ def publish_to_link(filters: CaseFilters, sort: str, descending: bool, actor) ->
 def _choose_view(actor) -> None:
     choice = st.session_state.get("queue_view_choice")
     if choice and choice.startswith(SAVED_PREFIX):
-        with session_scope() as session:
+        with calls.reading() as session:
             views = {str(v.id): v for v in list_saved_views(session=session, actor=actor)}
         saved = views.get(choice[len(SAVED_PREFIX) :])
         if saved:
@@ -142,7 +145,7 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
     """Draw the views and filters; the filters, sort column and direction chosen."""
     _ = ui.gettext()
     lang = ui.language()
-    with session_scope() as session:
+    with calls.reading() as session:
         platform_rows = platforms(session)
         categories = {t.code: term_label(t, lang) for t in terms(session, "category")}
         province_names = {p.code: p.name for p in provinces(session)}
@@ -271,6 +274,23 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
             _("Referred until"), key=DATE_KEYS["referred_to"], on_change=first_page
         )
         overdue = row[2].toggle(_("Overdue only"), key="queue_overdue", on_change=first_page)
+        row = st.columns(4)
+        owners = {"": _("Any"), **{str(o): _(OWNER_LABELS[o]) for o in Owner}}
+        clock_owner = row[0].selectbox(
+            _("Deadline owner"),
+            list(owners),
+            key="queue_clock_owner",
+            on_change=first_page,
+            format_func=lambda k: owners.get(k, k),
+        )
+        states = {"": _("Any"), **{k: _(v) for k, v in CLOCK_STATE_LABELS.items()}}
+        clock_state = row[1].selectbox(
+            _("Deadline state"),
+            list(states),
+            key="queue_clock_state",
+            on_change=first_page,
+            format_func=lambda k: states.get(k, k),
+        )
     sort_row = st.columns([2, 1, 3])
     sort = sort_row[0].selectbox(
         _("Sort by"),
@@ -300,6 +320,8 @@ def filter_bar(actor) -> tuple[CaseFilters, str, bool]:
         elections=tuple(chosen_elections),
         assignee=assignee or None,
         overdue_only=overdue,
+        clock_owner=clock_owner or None,
+        clock_state=clock_state or None,
         text=text,
         created_from=start(created_from),
         created_to=end(created_to),
@@ -326,7 +348,7 @@ def _save_form(actor, filters: CaseFilters, sort: str, descending: bool, saved) 
             ui.field_error(errors, "name")
             if st.form_submit_button(_("Save view")):
                 try:
-                    with session_scope() as session:
+                    with calls.reading() as session:
                         view = save_view(
                             session=session,
                             actor=actor,
@@ -355,7 +377,7 @@ def _save_form(actor, filters: CaseFilters, sort: str, descending: bool, saved) 
                 placeholder=ui.choose(),
             )
             if doomed and st.button(_("Delete view"), key="queue_delete_view"):
-                with session_scope() as session:
+                with calls.reading() as session:
                     delete_view(session=session, actor=actor, view_id=doomed)
                 ui.flash(_("View deleted."))
                 st.rerun()

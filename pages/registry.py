@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from casework.i18n import N_
-from casework.roles import Role
+from casework.people.roles import Role
 
 ALL = frozenset(Role)
 CASEWORK = frozenset({Role.OFFICER, Role.LEAD})

@@ -8,12 +8,17 @@ from datetime import date
 
 import streamlit as st
 
+from casework.analytics.clock_compliance import clock_compliance
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.verification import removal_checks
-from casework.dsa_export import eu_submission_file, indonesian_record_file, may_export_decisions
-from casework.exports import ExportFile
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES, translator
-from casework.report_render import (
+from casework.records.dsa_export import (
+    eu_submission_file,
+    indonesian_record_file,
+    may_export_decisions,
+)
+from casework.records.exports import ExportFile
+from casework.records.report_render import (
     cell,
     checkpoint_lines,
     report_csv_zip,
@@ -22,8 +27,7 @@ from casework.report_render import (
     report_pdf,
     report_title,
 )
-from casework.taxonomy import PHASE_LABELS, all_phases, elections, platforms
-from casework.transparency import (
+from casework.records.transparency import (
     INTERNAL,
     PLATFORM,
     PUBLIC,
@@ -31,10 +35,10 @@ from casework.transparency import (
     build_report,
     report_versions,
 )
-from db.config import get_settings
-from db.engine import session_scope
+from casework.reference.taxonomy import PHASE_LABELS, all_phases, elections, platforms
+from casework.settings import get_settings
 from db.types import utcnow
-from pages import ui
+from pages import calls, ui
 
 
 def render() -> None:
@@ -50,7 +54,7 @@ def render() -> None:
 
 def _period(actor) -> DashboardFilters:
     _ = ui.gettext()
-    with session_scope() as session:
+    with calls.reading() as session:
         election_names = {e.code: e.name for e in elections(session)}
         phases = all_phases(session)
     columns = st.columns([2, 2, 1, 1])
@@ -104,19 +108,22 @@ def _report_section(actor) -> None:
         horizontal=True,
         key="report_language",
     )
-    with session_scope() as session:
+    now = utcnow()
+    with calls.reading() as session:
         removals = removal_checks(
             session=session, actor=actor, filters=filters, settings=get_settings()
         )
+        clocks = clock_compliance(session=session, actor=actor, filters=filters, now=now)
     report = build_report(
         actor=actor,
         filters=filters,
         version=version,
-        now=utcnow(),
+        now=now,
         threshold=get_settings().report_min_count,
         removals=removals,
+        clocks=clocks,
     )
-    with session_scope() as session:
+    with calls.reading() as session:
         anchor_report(report, session=session, now=report.generated_at)
         labels = report_labels(session, ui.language())
         file_labels = report_labels(session, language)
@@ -203,7 +210,7 @@ def _report_section(actor) -> None:
 def _decisions_section(actor) -> None:
     _ = ui.gettext()
     st.subheader(_("Platform decisions as statements of reasons"), anchor=False)
-    with session_scope() as session:
+    with calls.reading() as session:
         choices = [
             (p.code, p.name)
             for p in platforms(session)

@@ -18,7 +18,7 @@ import streamlit as st  # noqa: E402
 
 from casework.errors import DatabaseFailure, database_failure  # noqa: E402
 from casework.i18n import LANGUAGE_NAMES, LANGUAGES  # noqa: E402
-from casework.roles import ROLE_LABELS  # noqa: E402
+from casework.people.roles import ROLE_LABELS  # noqa: E402
 from pages import registry, ui  # noqa: E402
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "pantau-icon.png"

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from casework.providers import configured_providers
+from casework.people.providers import configured_providers
 from pages import ui
 
 

@@ -10,15 +10,16 @@ from datetime import datetime
 
 import streamlit as st
 
-from casework import i18n, sla
-from casework.accounts import save_language
-from casework.actors import Actor
-from casework.auth import SESSION_COOKIE, end_provider_sign_ins, resolve_session
+from casework import i18n
+from casework.desk import sla
 from casework.errors import DomainError, PermissionDenied, ValidationError
-from casework.exports import ExportFile, export
-from casework.identities import resolve_identity
-from casework.notifications import unread_count
-from db.config import get_settings
+from casework.outbox.notifications import unread_count
+from casework.people.accounts import save_language
+from casework.people.actors import Actor
+from casework.people.auth import SESSION_COOKIE, end_provider_sign_ins, resolve_session
+from casework.people.identities import resolve_identity
+from casework.records.exports import ExportFile, export
+from casework.settings import get_settings
 from db.engine import session_scope
 
 ACTOR_KEY = "pantau_actor"
@@ -72,7 +73,7 @@ def resolve_actor() -> Actor | None:
 
 def end_provider_sign_in(actor: Actor) -> None:
     """Sign-out of a provider sign-in: every st.login cookie of the user issued until
-    now stops signing in (casework.auth.end_provider_sign_ins)."""
+    now stops signing in (casework.people.auth.end_provider_sign_ins)."""
     with session_scope() as session:
         end_provider_sign_ins(session=session, user_id=actor.user_id)
 

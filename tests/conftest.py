@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from casework.taxonomy import seed_reference_data
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 

@@ -7,10 +7,10 @@ from itertools import count
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor, actor_for
-from casework.cases import file_report
-from casework.roles import OrgKind, Role
-from casework.schemas import ReportIn
+from casework.desk.cases import file_report
+from casework.desk.schemas import ReportIn
+from casework.people.actors import Actor, actor_for
+from casework.people.roles import OrgKind, Role
 from db.models import Case, Organisation, Platform, User
 
 _serial = count(1)
@@ -108,9 +108,9 @@ def reload(session: Session, case: Case) -> Case:
 from dataclasses import dataclass  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
-from casework.cases import ACTION_SERVICES  # noqa: E402
-from casework.schemas import DecisionIn  # noqa: E402
-from casework.workflow import Action  # noqa: E402
+from casework.desk.cases import ACTION_SERVICES  # noqa: E402
+from casework.desk.schemas import DecisionIn  # noqa: E402
+from casework.desk.workflow import Action  # noqa: E402
 
 
 @dataclass(frozen=True)

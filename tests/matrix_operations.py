@@ -10,32 +10,33 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from casework import admin, cases
-from casework.accounts import list_users
-from casework.actors import Actor
-from casework.auth import (
+from casework import admin
+from casework.capture.jobs import request_capture
+from casework.capture.views import case_captures
+from casework.desk import cases
+from casework.desk.case_view import load_case_view
+from casework.desk.queries import list_cases
+from casework.desk.schemas import InvitationIn, OrganisationIn
+from casework.desk.timeline import case_timeline
+from casework.desk.workflow import Action
+from casework.errors import CaseNotFound
+from casework.people.accounts import list_users
+from casework.people.actors import Actor
+from casework.people.auth import (
     active_sessions,
     admin_reset_password,
     open_session_for,
     revoke_session,
     set_user_active,
 )
-from casework.capture.jobs import request_capture
-from casework.capture.views import case_captures
-from casework.case_view import load_case_view
-from casework.dsa_mappings import save_dsa_mapping
-from casework.elections import PhaseIn, add_election, save_phase_type
-from casework.errors import CaseNotFound
-from casework.legal_grounds import save_legal_ground
-from casework.providers import Provider
-from casework.queries import list_cases
-from casework.reference_edits import save_platform, save_region
-from casework.roles import OrgKind, Role
-from casework.schemas import InvitationIn, OrganisationIn
-from casework.taxonomy import update_phase, update_platform_sla, update_term
-from casework.timeline import case_timeline
-from casework.workflow import Action
-from db.config import Settings
+from casework.people.providers import Provider
+from casework.people.roles import OrgKind, Role
+from casework.records.dsa_mappings import save_dsa_mapping
+from casework.reference.elections import PhaseIn, add_election, save_phase_type
+from casework.reference.legal_grounds import save_legal_ground
+from casework.reference.reference_edits import save_platform, save_region
+from casework.reference.taxonomy import update_phase, update_platform_sla, update_term
+from casework.settings import Settings
 from db.models import (
     AuditEvent,
     Case,
@@ -395,6 +396,48 @@ def _set_instagram_sla(world: World, actor: Actor) -> None:
     assert (stored.sla_urgent_hours, stored.sla_normal_hours) == (6, 30)
 
 
+def _shorten_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import save_rule
+
+    rule = save_rule(session=world.session, actor=actor, code="kajian_awal", amount=3, note="uji")
+    assert rule.version == 2
+
+
+def _recompute_kajian_awal(world: World, actor: Actor) -> None:
+    from casework.clocks.admin import recompute
+
+    assert recompute(session=world.session, actor=actor, code="kajian_awal") == 0
+
+
+def _add_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import save_holiday
+    from db.models import Holiday
+
+    save_holiday(
+        session=world.session,
+        actor=actor,
+        day=date(2027, 1, 1),
+        kind="national",
+        label_id="Tahun Baru 2027 Masehi",
+        label_en="New Year's Day",
+    )
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2027, 1, 1)) is not None
+
+
+def _remove_holiday(world: World, actor: Actor) -> None:
+    from datetime import date
+
+    from casework.clocks.admin import remove_holiday
+    from db.models import Holiday
+
+    remove_holiday(session=world.session, actor=actor, day=date(2024, 12, 26))
+    world.session.expire_all()
+    assert world.session.get(Holiday, date(2024, 12, 26)) is None
+
+
 def _rename_bogor(world: World, actor: Actor) -> None:
     save_region(session=world.session, actor=actor, code="32.01", name="Kab. Bogor")
     world.session.expire_all()
@@ -554,6 +597,10 @@ OPERATIONS: dict[str, Op] = {
     "save_legal_ground": Op(_add_legal_ground),
     "update_platform_sla": Op(_set_instagram_sla),
     "save_region": Op(_rename_bogor),
+    "save_clock_rule": Op(_shorten_kajian_awal),
+    "recompute_clocks": Op(_recompute_kajian_awal),
+    "save_holiday": Op(_add_holiday),
+    "remove_holiday": Op(_remove_holiday),
     "save_platform": Op(_rename_telegram),
     "save_dsa_mapping": Op(_map_other_category),
     "admin_reset_password": Op(_reset_password, prepare=_prepare_account),
@@ -730,8 +777,8 @@ def _meta(world: World) -> int:
 
 
 def _register_platform_key(world: World, actor: Actor) -> None:
-    from casework.decision_signatures import register_platform_key
-    from casework.signing import SigningKey, public_key_pem
+    from casework.records.decision_signatures import register_platform_key
+    from casework.records.signing import SigningKey, public_key_pem
 
     key = SigningKey.generate()
     row = register_platform_key(
@@ -744,7 +791,7 @@ def _register_platform_key(world: World, actor: Actor) -> None:
 
 
 def _check_received_bundle(world: World, actor: Actor) -> None:
-    from casework.bundles import check_received_bundle
+    from casework.records.bundles import check_received_bundle
 
     checked = check_received_bundle(session=world.session, actor=actor, data=b"not a zip")
     assert not checked.report.intact and not checked.issued_here
@@ -758,7 +805,7 @@ OPERATIONS.update(
 )
 
 
-# The services of casework/admin (its re-exports from casework.auth are above).
+# The services of casework/admin (its re-exports from casework.people.auth are above).
 ADMIN_MODULE_OPERATIONS: dict[str, Op] = {
     name: Op(run, prepare=_prepare_administration)
     for name, run in {
@@ -795,3 +842,115 @@ def build_world(session: Session, operation: str, *, province: str, history: str
     if op.prepare is not None:
         op.prepare(world)
     return world
+
+
+# --- the statutory track (issue 17) ---------------------------------------------------
+# The case is filed as a temuan (own patrol) and taken along the stage table with the
+# real services by the desk; a laporan is the same case with its intake type set.
+
+from casework.statutory import forwarding as statutory_forwarding  # noqa: E402
+from casework.statutory import kajian as statutory_kajian  # noqa: E402
+from db.models import Forwarding, Kajian  # noqa: E402
+
+
+def _as_laporan(world: World) -> None:
+    world.case.intake_type, world.case.statutory_stage = "laporan", "awaiting_registration"
+    world.session.add(world.case)
+    world.session.commit()
+    world.case = reload(world.session, world.case)
+
+
+def _drafted(world: World) -> None:
+    statutory_kajian.draft_kajian(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        facts="Fakta.",
+        analysis="Analisis unsur.",
+        conclusion="memenuhi",
+        violation_kind="pidana_pemilu",
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _approved(world: World) -> None:
+    _drafted(world)
+    statutory_kajian.approve_kajian(
+        session=world.session,
+        actor=world.desk.lead,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _with_komdigi(world: World) -> None:
+    statutory_forwarding.request_komdigi(
+        session=world.session,
+        actor=world.desk.officer,
+        case_id=world.case.id,
+        version=world.case.version,
+        now=world.at(),
+    )
+    world.case = reload(world.session, world.case)
+
+
+def _statutory(service, target_stage: str | None = None, target_status: str | None = None, **extra):
+    def run(world: World, actor: Actor) -> None:
+        before = world.case.version
+        service(
+            session=world.session,
+            actor=actor,
+            case_id=world.case_id,
+            version=world.case.version,
+            now=world.at(),
+            **extra,
+        )
+        stored = reload(world.session, world.case)
+        assert stored.version == before + 1
+        if target_stage is not None:
+            assert stored.statutory_stage == target_stage
+        if target_status is not None:
+            assert stored.status == target_status
+
+    return run
+
+
+def _forward_to_gakkumdu(world: World, actor: Actor) -> None:
+    _statutory(statutory_forwarding.forward_case, "forwarded", body="gakkumdu")(world, actor)
+    row = world.session.exec(select(Forwarding).where(Forwarding.case_id == world.case.id)).one()
+    assert (row.body, row.created_by_id) == ("gakkumdu", actor.user_id)
+
+
+def _approve(world: World, actor: Actor) -> None:
+    _statutory(statutory_kajian.approve_kajian, "kajian_approved")(world, actor)
+    row = world.session.exec(select(Kajian).where(Kajian.case_id == world.case.id)).one()
+    assert row.approved_by_id == actor.user_id
+
+
+STATUTORY_OPERATIONS: dict[str, Op] = {
+    "register_laporan": Op(
+        _statutory(statutory_kajian.register_laporan, "in_kajian"), NEW, None, _as_laporan
+    ),
+    "approve_kajian": Op(_approve, NEW, None, _drafted),
+    "forward_case": Op(_forward_to_gakkumdu, NEW, None, _approved),
+    "request_komdigi": Op(
+        _statutory(statutory_forwarding.request_komdigi, target_status="escalated"),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+    ),
+    "komdigi_criteria_not_met": Op(
+        _statutory(
+            statutory_forwarding.komdigi_criteria_not_met,
+            target_status="in_review",
+            reason="Bukan konten terlarang.",
+        ),
+        IN_REVIEW,
+        ESCALATED_IN_REVIEW,
+        _with_komdigi,
+    ),
+}
+OPERATIONS.update(STATUTORY_OPERATIONS)

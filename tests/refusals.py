@@ -9,10 +9,10 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session, SQLModel, select
 
-from casework.actors import Actor
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
+from casework.people.actors import Actor
 
-ACCESS_LOG = "casework.access"
+ACCESS_LOG = "casework.desk.access"
 
 
 def database_rows(session: Session) -> dict[str, list[tuple]]:
@@ -39,7 +39,7 @@ def refusal(call: Callable[[], object]) -> tuple:
 
 
 def assert_logged(caplog, actor: Actor, names: set[str]) -> None:
-    """A WARNING on `casework.access` naming the actor's user id and one of `names`
+    """A WARNING on `casework.desk.access` naming the actor's user id and one of `names`
     (what the attempt may be called)."""
     messages = [
         record.getMessage()

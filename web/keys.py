@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from casework.signing import KEYS_PATH, published_keys
+from casework.records.signing import KEYS_PATH, published_keys
 
 
 async def pantau_keys(_request: Request) -> JSONResponse:

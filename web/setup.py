@@ -1,6 +1,6 @@
 """`/setup`: the first-run page. While no administrator exists, whoever holds the
 one-time code from the server's log creates the first one and is signed in as them
-(casework.first_admin). Once an administrator exists it only leads to `/signin`."""
+(casework.people.first_admin). Once an administrator exists it only leads to `/signin`."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from casework.auth import MAX_PASSWORD, MAX_USERNAME, SESSION_COOKIE, open_session_for
 from casework.errors import DomainError, ValidationError
-from casework.first_admin import admin_exists, complete_first_run
 from casework.i18n import N_, translator
-from db.config import get_settings
+from casework.people.auth import MAX_PASSWORD, MAX_USERNAME, SESSION_COOKIE, open_session_for
+from casework.people.first_admin import admin_exists, complete_first_run
+from casework.settings import get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from web.forms import CSRF_FIELD, FormRejected, csrf_ok, csrf_token, is_https, read_form

@@ -2,7 +2,7 @@
 
 They are plain HTTP routes rather than Streamlit pages because only a route can set an
 HttpOnly cookie. The session cookie carries a random token; the session row behind it
-(casework.auth) is what makes it valid, so sign-out and expiry end it on the server."""
+(casework.people.auth) is what makes it valid, so sign-out and expiry end it on the server."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from casework.accounts import save_language
-from casework.auth import (
+from casework.demo import DEMO_ACCOUNTS
+from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
+from casework.people.accounts import save_language
+from casework.people.auth import (
     MAX_PASSWORD,
     MAX_USERNAME,
     SESSION_COOKIE,
@@ -30,11 +32,9 @@ from casework.auth import (
     sign_in_with_password,
     sign_out,
 )
-from casework.demo import DEMO_ACCOUNTS
-from casework.first_admin import admin_exists
-from casework.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, translator
-from casework.roles import ROLE_LABELS
-from db.config import Settings, get_settings
+from casework.people.first_admin import admin_exists
+from casework.people.roles import ROLE_LABELS
+from casework.settings import Settings, get_settings
 from db.engine import session_scope
 from db.types import utcnow
 from web.forms import (

@@ -4,8 +4,10 @@ e-mail domain rules, sign-in providers and sessions.
 Only an admin of the supervisory body may call them (a platform's own admin must never
 hand its staff wider access). Every change is audited, and a change to what someone may
 do ends their sessions, so the new rights apply from a fresh sign-in. Deactivation,
-forced password resets and sessions live with the rest of sign-in in `casework.auth`
-and are listed here so that the admin pages find every service in one place."""
+forced password resets and sessions live with the rest of sign-in in `casework.people.auth`
+and are listed here so that the admin pages find every service in one place.
+
+What it may import: MAY_IMPORT in tests/unit/test_rooms.py keeps it."""
 
 from casework.admin.common import require_admin
 from casework.admin.domain_rules import (
@@ -34,7 +36,12 @@ from casework.admin.users import (
     invite_user,
     pending_users,
 )
-from casework.auth import active_sessions, admin_reset_password, revoke_session, set_user_active
+from casework.people.auth import (
+    active_sessions,
+    admin_reset_password,
+    revoke_session,
+    set_user_active,
+)
 
 __all__ = [
     "STATUSES",

@@ -18,10 +18,10 @@ import sys
 from sqlmodel import Session
 
 from casework.errors import DomainError, ValidationError
-from casework.first_admin import DEFAULT_ORGANISATION, create_admin
 from casework.i18n import N_, translator
-from casework.taxonomy import seed_reference_data
-from db.config import get_settings
+from casework.people.first_admin import DEFAULT_ORGANISATION, create_admin
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import get_settings
 from db.engine import begin_write, get_engine
 from db.migrate import upgrade_to_head
 

@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from casework.access import log_denied
-from casework.actors import Actor
-from casework.errors import PermissionDenied, ValidationError
+from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import ROLE_ORG_KIND, OrgKind, Role
+from casework.people.actors import Actor
+from casework.people.permissions import is_supervisory_admin, require
+from casework.people.roles import ROLE_ORG_KIND, OrgKind, Role
 from db.models import Organisation, User, UserSession
 
 REQUIRED = N_("This field is required.")
@@ -32,9 +32,7 @@ _ROLE_NEEDS_KIND = {
 
 def require_admin(actor: Actor | None, action: str) -> None:
     """Refuse (and log) anyone but an admin of the supervisory body."""
-    if actor is None or actor.role != Role.ADMIN or actor.organisation_kind != OrgKind.SUPERVISORY:
-        log_denied(actor, action)
-        raise PermissionDenied()
+    require(actor, is_supervisory_admin, action)
 
 
 def end_sessions(session: Session, *, user_ids: Iterable[int], reason: str, now: datetime) -> int:

@@ -11,14 +11,14 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import REQUIRED, placement, require_admin
-from casework.audit import record_event
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.providers import Provider
-from casework.roles import Role
-from casework.transactions import rolls_back
+from casework.people.actors import Actor
+from casework.people.providers import Provider
+from casework.people.roles import Role
+from casework.records.audit import record_event
+from casework.uow import service
 from db.engine import begin_write
 from db.models import EmailDomainRule, Organisation, User
 from db.types import utcnow
@@ -50,7 +50,7 @@ def email_domain_rules(
     )
 
 
-@rolls_back
+@service
 def set_email_domain_rule(
     *,
     session: Session,
@@ -113,11 +113,10 @@ def set_email_domain_rule(
             },
         },
     )
-    session.commit()
     return rule
 
 
-@rolls_back
+@service
 def delete_email_domain_rule(
     *, session: Session, actor: Actor, domain: str, now: datetime | None = None
 ) -> None:
@@ -136,7 +135,6 @@ def delete_email_domain_rule(
         at=now or utcnow(),
         detail={"domain": domain, "organisation_id": rule.organisation_id, "role": rule.role},
     )
-    session.commit()
 
 
 # --- sign-in providers -----------------------------------------------------------------

@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import (
     CHOOSE,
     REQUIRED,
@@ -19,12 +18,13 @@ from casework.admin.common import (
     require_admin,
     role_fit,
 )
-from casework.audit import record_event
+from casework.desk.schemas import OrganisationIn
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.schemas import OrganisationIn
-from casework.transactions import rolls_back
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import record_event
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, Platform, Region, User
 from db.types import utcnow
@@ -161,7 +161,7 @@ def _save_organisation(session, actor, organisation, values, *, now) -> Organisa
     return organisation
 
 
-@rolls_back
+@service
 def create_organisation(
     *, session: Session, actor: Actor, organisation: OrganisationIn, now: datetime | None = None
 ) -> Organisation:
@@ -172,11 +172,10 @@ def create_organisation(
     values = _clean_organisation(session, organisation, organisation_id=None)
     created = Organisation(name=values["name"], kind=values["kind"])
     created = _save_organisation(session, actor, created, values, now=now or utcnow())
-    session.commit()
     return created
 
 
-@rolls_back
+@service
 def update_organisation(
     *,
     session: Session,
@@ -194,11 +193,10 @@ def update_organisation(
         raise ValidationError({"organisation_id": UNKNOWN_ORGANISATION})
     values = _clean_organisation(session, organisation, organisation_id=organisation_id)
     saved = _save_organisation(session, actor, existing, values, now=now or utcnow())
-    session.commit()
     return saved
 
 
-@rolls_back
+@service
 def set_organisation_active(
     *,
     session: Session,
@@ -231,5 +229,4 @@ def set_organisation_active(
         at=now,
         detail={"organisation_id": organisation_id},
     )
-    session.commit()
     return organisation

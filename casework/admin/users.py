@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.admin.common import (
     REQUIRED,
     TOO_LONG,
@@ -18,16 +17,17 @@ from casework.admin.common import (
     require_admin,
     user_or_error,
 )
-from casework.audit import record_event
-from casework.auth import check_password_policy, hash_password, username_key
+from casework.desk.schemas import InvitationIn
 from casework.errors import ValidationError
 from casework.i18n import N_
-from casework.places import office_time_zone
-from casework.roles import Role
-from casework.schemas import InvitationIn
+from casework.people.actors import Actor
+from casework.people.auth import check_password_policy, hash_password, username_key
+from casework.people.roles import Role
+from casework.records.audit import record_event
+from casework.reference.places import office_time_zone
+from casework.settings import Settings
 from casework.text import single_line
-from casework.transactions import rolls_back
-from db.config import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import Organisation, User
 from db.types import utcnow
@@ -96,7 +96,7 @@ def _clean_email(value: str | None) -> str | None:
     return email
 
 
-@rolls_back
+@service
 def invite_user(
     *,
     session: Session,
@@ -193,11 +193,10 @@ def invite_user(
             "provider": None if password else provider,
         },
     )
-    session.commit()
     return user
 
 
-@rolls_back
+@service
 def approve_user(
     *,
     session: Session,
@@ -225,7 +224,6 @@ def approve_user(
         at=now,
         detail={"user_id": user.id, "role": checked.value, "organisation_id": organisation.id},
     )
-    session.commit()
     return user
 
 
@@ -250,7 +248,7 @@ def _reassign(session, actor, user, *, organisation_id, role, action, now) -> Us
     return user
 
 
-@rolls_back
+@service
 def change_role(
     *, session: Session, actor: Actor, user_id: int, role: str, now: datetime | None = None
 ) -> User:
@@ -270,7 +268,7 @@ def change_role(
     )
 
 
-@rolls_back
+@service
 def change_organisation(
     *,
     session: Session,

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.suppression import small_rows_dropped
+from casework.people.actors import Actor
 from db.read_model import ReadModel
 
 BACKLOG_STAGES = ("in_review", "sent", "acknowledged", "escalated", "decided")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.filters import DashboardFilters
+from casework.people.actors import Actor
 from db.read_model import ReadModel
 
 DIMENSIONS = {

@@ -23,14 +23,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pyarrow as pa
 
-from casework.actors import Actor
 from casework.analytics import sql
 from casework.analytics.backlog import BACKLOG_STAGES, backlog
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import require_case_rows
 from casework.analytics.sql import (
     OPEN,
-    OVERDUE_STATUSES,
     read_model_ready,
     shared_read_model,
     text,
@@ -40,6 +38,8 @@ from casework.analytics.suppression import (
     small_count,
     small_rows_dropped,
 )
+from casework.clocks import breach
+from casework.people.actors import Actor
 from db.read_model import DECISION_SET_SEPARATOR_SQL, ReadModel
 
 __all__ = [
@@ -103,7 +103,6 @@ def _headline(ctx: sql.Context, filters: DashboardFilters, now: datetime) -> Hea
     params = [
         *OPEN,
         sql.naive_utc(now),
-        *OVERDUE_STATUSES,
         sql.utc_midnight(week_start, ctx.zone),
         sql.utc_midnight(week_start + timedelta(days=7), ctx.zone),
         *where.params,
@@ -156,9 +155,10 @@ def _volume(ctx: sql.Context, filters: DashboardFilters, by: str) -> pd.DataFram
     return small_rows_dropped(ctx.frame(query, params), ctx.scope, count="cases", key="key")
 
 
+# Settled: the platform decided, or the deadline passed (`casework.clocks.breach`).
 _SETTLED = (
-    "referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND (decided_at IS NOT NULL "
-    "OR (sla_paused_since IS NULL AND sla_due_at < ?) OR sla_paused_since > sla_due_at)"
+    f"referred_at IS NOT NULL AND sla_due_at IS NOT NULL AND ({breach.legacy_met_duck()} "
+    f"OR {breach.legacy_breached_duck()})"
 )
 
 
@@ -280,7 +280,7 @@ def _province_counts(ctx: sql.Context, filters: DashboardFilters, now: datetime)
           GROUP BY ALL
         ) ORDER BY province
     """
-    frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *OVERDUE_STATUSES, *where.params])
+    frame = ctx.frame(query, [*OPEN, sql.naive_utc(now), *where.params])
     frame["share_actioned"] = (frame["actioned"] / frame["decided"]).where(frame["decided"] > 0)
     return small_rows_dropped(frame, ctx.scope, count="cases")
 

@@ -164,7 +164,7 @@ def headline_queue_params(filters: DashboardFilters, today: date) -> dict[str, d
     """For each headline number, the queue link that lists the cases it counts: open
     cases, the overdue view, the cases referred this (Monday-first) week, and the
     decided ones behind the median and the share actioned."""
-    from casework.workflow import OPEN_STATUSES, Status
+    from casework.desk.workflow import OPEN_STATUSES, Status
 
     week_start = today - timedelta(days=today.weekday())
     decided = ",".join(sorted({Status.DECIDED, Status.CLOSED, Status.CONTESTED, Status.ESCALATED}))

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.analytics.scope import dashboard_scope
-from casework.elections import phase_labels
-from casework.places import alias_index, name_keys, place_key
-from casework.sla import PRIORITY_LABELS
-from casework.taxonomy import platforms, provinces, term_label, terms
+from casework.desk.sla import PRIORITY_LABELS
+from casework.people.actors import Actor
+from casework.reference.elections import phase_labels
+from casework.reference.places import alias_index, name_keys, place_key
+from casework.reference.taxonomy import platforms, provinces, term_label, terms
 from db.models import Election, ElectionPhase
 
 

@@ -1,7 +1,7 @@
 """Who sees which part of the dashboard, as conditions inside the read model's SQL.
 
 - Officers and leads: the cases of their office's region (national: all), exactly as
-  `casework.actors.case_scope` says for the case queue.
+  `casework.people.actors.case_scope` says for the case queue.
 - Liaisons: the referred cases of the platforms their organisation operates, in full,
   and the referred cases of the *other* platforms only as one aggregate (never another
   platform by name), beside their own: the two never overlap. Referred cases only,
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casework.access import log_denied
-from casework.actors import Actor
+from casework.desk.access import log_denied
 from casework.errors import PermissionDenied
-from casework.roles import OrgKind, Role
+from casework.people.actors import Actor
+from casework.people.permissions import is_supervisory_admin
+from casework.people.roles import OrgKind, Role
 
 # The key under which a liaison sees every other platform together ("Platform lain"):
 # beside their own platforms, never on top of them, so nothing is counted twice.
@@ -74,9 +75,7 @@ def dashboard_scope(actor: Actor) -> Scope:
         )
     if actor.role == Role.REGULATOR and actor.organisation_kind == OrgKind.REGULATOR:
         return Scope("escalated_at IS NOT NULL", (), case_rows=True)
-    if actor.role == Role.OBSERVER or (
-        actor.role == Role.ADMIN and actor.organisation_kind == OrgKind.SUPERVISORY
-    ):
+    if actor.role == Role.OBSERVER or is_supervisory_admin(actor):
         return Scope("TRUE", (), case_rows=False)
     log_denied(actor, "dashboard")
     raise PermissionDenied()

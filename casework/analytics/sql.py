@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from casework.actors import Actor
 from casework.analytics import suppression
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import OTHER_PLATFORMS, Scope, dashboard_scope
-from casework.workflow import OPEN_STATUSES, Status
-from db.config import get_settings
+from casework.clocks import breach
+from casework.desk.workflow import OPEN_STATUSES, Status
+from casework.people.actors import Actor
+from casework.settings import get_settings
 from db.read_model import ReadModel, default_path, local_day_column, read_model_for
 
 OPEN = tuple(sorted(str(s) for s in OPEN_STATUSES))
@@ -108,10 +109,8 @@ def text(column: str) -> str:
 
 
 def overdue(now_param: str = "?") -> str:
-    return (
-        f"(sla_due_at < {now_param} AND decided_at IS NULL AND sla_paused_since IS NULL "
-        f"AND {in_('status', OVERDUE_STATUSES)})"
-    )
+    """The one definition of overdue (`casework.clocks.breach`)."""
+    return breach.legacy_overdue_duck(now_param)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from casework.analytics.scope import OTHER_PLATFORMS, Scope
-from db.config import get_settings
+from casework.settings import get_settings
 
 
 def threshold() -> int:

@@ -8,19 +8,16 @@ cases and their checks (a few rows per case)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, or_, true
+from sqlalchemy import String, cast, or_
 from sqlmodel import Session, select
 
-from casework.actors import Actor, case_scope
+from casework.analytics.cohort import case_cohort
 from casework.analytics.filters import DashboardFilters
-from casework.analytics.scope import dashboard_scope
-from casework.analytics.sql import FILTER_COLUMNS
 from casework.capture.outcomes import Verdict, verdict_of
 from casework.capture.schedule import VERIFY
-from db.config import Settings
+from casework.people.actors import Actor
+from casework.settings import Settings
 from db.models import Capture, Case, Decision
 
 
@@ -35,26 +32,12 @@ class RemovalChecks:
         return self.reported - self.verified_gone - self.still_reachable
 
 
-def _midnight(day, zone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
 def removal_checks(
     *, session: Session, actor: Actor, filters: DashboardFilters, settings: Settings
 ) -> RemovalChecks:
     """The cohort is the dashboard's (filed on the filter's local dates, every other
     filter applied, inside the viewer's scope); observers see it whole, as a count."""
-    scope = dashboard_scope(actor)  # refuses roles without a dashboard
-    conditions = [case_scope(actor) if scope.case_rows else true()]
-    zone = actor.time_zone
-    if filters.date_from:
-        conditions.append(Case.created_at >= _midnight(filters.date_from, zone))
-    if filters.date_to:
-        conditions.append(Case.created_at < _midnight(filters.date_to + timedelta(days=1), zone))
-    for name, column in FILTER_COLUMNS:
-        values = getattr(filters, name)
-        if values:
-            conditions.append(getattr(Case, column).in_(values))
+    cohort = case_cohort(actor, filters)  # refuses roles without a dashboard
     types = sorted(set(settings.capture_verify_decisions))
     if not types:
         return RemovalChecks(0, 0, 0)
@@ -63,7 +46,7 @@ def removal_checks(
     reported = (
         select(Decision.case_id)
         .join(Case, Case.id == Decision.case_id)
-        .where(Decision.issued_by == "platform", mentions, and_(*conditions))
+        .where(Decision.issued_by == "platform", mentions, cohort)
         .distinct()
     )
     reported_ids = set(session.exec(reported).all())

@@ -14,4 +14,6 @@ it fetches the link again and records whether the content is gone.
 - `worker`: the loop `python -m casework.capture` runs.
 
 May import `casework` services and `db`; never streamlit. Playwright is imported only
-by `fetch`, so the app's pages never load a browser driver."""
+by `fetch`, so the app's pages never load a browser driver.
+
+What it may import: MAY_IMPORT in tests/unit/test_rooms.py keeps it."""

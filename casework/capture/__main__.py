@@ -9,7 +9,7 @@ import signal
 import sys
 
 from casework.capture.worker import CaptureWorker
-from db.config import get_settings
+from casework.settings import get_settings
 from db.engine import get_engine
 from db.migrate import upgrade_to_head
 

@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from casework.capture.archive import Exchange, Traffic
-from db.config import Settings
+from casework.settings import Settings
 from db.types import utcnow
 
 CHROMIUM_ARGS = [

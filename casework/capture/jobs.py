@@ -12,9 +12,6 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from casework.access import log_denied
-from casework.actors import Actor
-from casework.audit import record_event
 from casework.capture.schedule import (
     CAPTURE,
     FAILED,
@@ -23,13 +20,16 @@ from casework.capture.schedule import (
     capture_allowed,
     enqueue_jobs,
 )
-from casework.cases import load_case
+from casework.desk.access import log_denied
+from casework.desk.cases import load_case
+from casework.desk.workflow import Status
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import N_
-from casework.roles import OrgKind, Role
-from casework.transactions import rolls_back
-from casework.workflow import Status
-from db.config import Settings
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import record_event
+from casework.settings import Settings
+from casework.uow import service
 from db.engine import begin_write
 from db.models import CaptureJob, CaseUrl, Organisation, User
 from db.types import utcnow
@@ -54,7 +54,7 @@ def may_request_capture(actor: Actor) -> bool:
     return actor.is_supervisory_caseworker
 
 
-@rolls_back
+@service
 def request_capture(
     *,
     session: Session,
@@ -91,7 +91,6 @@ def request_capture(
         at=now,
         detail={"kind": kind, "links": len(jobs)},
     )
-    session.commit()
     return len(jobs)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from casework.i18n import N_
-from db.config import PROJECT_ROOT
+from casework.settings import PROJECT_ROOT
 from db.models import CaptureMarker
 
 MARKERS_FILE = PROJECT_ROOT / "db" / "seed_data" / "capture_markers.csv"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from db.config import Settings
+from casework.settings import Settings
 from db.models import CaptureJob, Case, CaseUrl
 
 CAPTURE = "capture"

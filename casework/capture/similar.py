@@ -12,9 +12,9 @@ import imagehash
 from PIL import Image
 from sqlmodel import Session, select
 
-from casework.actors import Actor, case_scope
-from casework.cases import load_case
-from db.config import Settings
+from casework.desk.cases import load_case
+from casework.people.actors import Actor, case_scope
+from casework.settings import Settings
 from db.models import Case, Evidence, EvidenceBlob
 
 HASHED_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})

@@ -14,16 +14,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlmodel import Session, select
 
-from casework.audit import record_event
 from casework.capture.archive import CDXJ_TYPE, WARC_TYPE, cdxj_index, write_warc
 from casework.capture.fetch import PageResult
 from casework.capture.outcomes import Outcome, verdict_of
 from casework.capture.schedule import DONE, PENDING, VERIFY
 from casework.capture.similar import perceptual_hash
 from casework.errors import ValidationError
-from casework.evidence import image_thumbnail, store_evidence
-from casework.signing import canonical_json, installation_key, sign_bytes
-from db.config import Settings
+from casework.intake.evidence import image_thumbnail, store_evidence
+from casework.records.audit import record_event
+from casework.records.signing import canonical_json, installation_key, sign_bytes
+from casework.settings import Settings
 from db.engine import begin_write
 from db.models import Capture, CaptureJob, Case, Evidence
 from db.types import utcnow

@@ -10,14 +10,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
 from casework.capture.jobs import may_request_capture
 from casework.capture.outcomes import OUTCOME_LABELS, Outcome, Verdict, verdict_of
 from casework.capture.schedule import PENDING, VERIFY, capture_allowed
 from casework.capture.similar import SimilarCase, similar_cases
-from casework.cases import load_case
+from casework.desk.cases import load_case
 from casework.i18n import N_
-from db.config import Settings
+from casework.people.actors import Actor
+from casework.settings import Settings
 from db.models import Capture, CaptureJob, Evidence
 
 VERDICT_LABELS = {

@@ -21,7 +21,7 @@ from casework.capture.jobs import capture_user_id, claim_next, give_up, host_of,
 from casework.capture.outcomes import Outcome, classify, markers_for
 from casework.capture.schedule import capture_allowed
 from casework.capture.store import record_capture
-from db.config import Settings
+from casework.settings import Settings
 from db.models import Case
 from db.types import utcnow
 

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from casework.api_tokens import Scope, create_api_token
-from casework.roles import OrgKind, Role
-from db.config import Settings
+from casework.outbox.api_tokens import Scope, create_api_token
+from casework.people.roles import OrgKind, Role
+from casework.settings import Settings
 from db.engine import build_engine
 from tests.conftest import ON_POSTGRES, _copy_template_into, postgres_database
-from tests.factories import make_actor, make_organisation, platform_operator
+from tests.factories import make_actor, make_desk, make_organisation, platform_operator
 from web.api import create_api
 
 ALL_SCOPES = [str(scope) for scope in Scope]
@@ -48,6 +48,7 @@ def client(engine) -> Iterator[TestClient]:
 
 @pytest.fixture
 def admin(session: Session):
+    """An admin of the supervisory body, who issues the tokens."""
     return make_actor(session, role=Role.ADMIN)
 
 
@@ -82,3 +83,9 @@ def office_token(session, admin) -> Issued:
     """A token of a national supervisory office with every scope."""
     office = make_organisation(session, kind=OrgKind.SUPERVISORY)
     return issue(session, admin, office.id)
+
+
+@pytest.fixture
+def desk(session: Session):
+    """A national officer and lead, a TikTok liaison and a regulator liaison."""
+    return make_desk(session)

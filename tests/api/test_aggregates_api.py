@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
-from casework.api_tokens import Scope, authenticate
-from casework.roles import OrgKind
-from casework.workflow import Action
+from casework.desk.workflow import Action
+from casework.outbox.api_tokens import Scope, authenticate
+from casework.people.roles import OrgKind
 from db.read_model import ReadModel
 from db.types import utcnow
 from tests.api.conftest import api_settings, issue

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from casework.api_tokens import Scope, revoke_api_token
-from casework.workflow import Action, Status
+from casework.desk.workflow import Action, Status
+from casework.outbox.api_tokens import Scope, revoke_api_token
 from db.models import AuditEvent, User
 from tests.api.conftest import api_settings, issue
 from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, platform_operator
 from web.api import create_api
 
 REFERRED = (Action.START_REVIEW, Action.REFER_TO_PLATFORM)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def referred_case(session, desk, **overrides):
@@ -51,7 +45,7 @@ def test_a_platform_token_reading_another_platforms_case_gets_404(session, clien
 def test_a_platform_token_never_reads_the_reporter_or_internal_comments(
     session, desk, client, tiktok_token
 ):
-    from casework.cases import add_comment
+    from casework.desk.cases import add_comment
 
     case = referred_case(session, desk, reporter_name="Budi", reporter_contact="0812")
     add_comment(
@@ -282,6 +276,40 @@ def test_a_supervisory_token_files_a_report_and_a_platform_token_cannot(
     assert filed.status_code == 201, filed.text
     assert filed.json()["status"] == Status.NEW
     assert client.post("/cases", json=report, headers=tiktok_token.headers).status_code == 403
+
+
+def test_a_laporan_filed_through_the_api_carries_its_type_and_its_missing_parts_are_named(
+    client, office_token
+):
+    report = {
+        "title": "Hoaks surat suara",
+        "description": "Pelapor melihat video ini di beranda.",
+        "platform_code": "tiktok",
+        "category_code": "hoax",
+        "urls": ["https://www.tiktok.com/@akun/video/7312345678901234568"],
+        "province_code": "32",
+        "source": "public_complaint",
+        "intake_type": "laporan",
+    }
+    refused = client.post("/cases", json=report, headers=office_token.headers)
+    assert refused.status_code == 422
+    assert {"reporter_name", "terlapor_name", "incident_at"} <= {
+        entry["loc"][-1] for entry in refused.json()["detail"]
+    }
+    report.update(
+        reporter_name="Siti",
+        reporter_contact="siti@example.org",
+        terlapor_name="Budi",
+        terlapor_status="tim_kampanye",
+        incident_at="2024-01-09T19:00:00",
+        incident_place="Bogor",
+    )
+    filed = client.post("/cases", json=report, headers=office_token.headers)
+    assert filed.status_code == 201, filed.text
+    assert (filed.json()["intake_type"], filed.json()["statutory_stage"]) == (
+        "laporan",
+        "awaiting_registration",
+    )
 
 
 def test_a_report_missing_its_category_is_a_422_naming_the_field(client, office_token):

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
-from casework.dsa_export import eu_submission
-from casework.dsa_statements import DECISION_STATEMENT_FIELDS
-from casework.workflow import Action
+from casework.desk.workflow import Action
+from casework.records.dsa_export import eu_submission
+from casework.records.dsa_statements import DECISION_STATEMENT_FIELDS
 from tests.dsa_conformance import check_statement
-from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk
+from tests.factories import CAMPAIGN_NOW, advance, make_case
 
 BASE = {
     "decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"],
@@ -65,11 +63,6 @@ STATEMENTS = {
         "end_date_monetary_restriction": "2024-03-31",
     },
 }
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _referred(session, desk):

@@ -4,7 +4,7 @@ is local time in its province, which may be named by an alias."""
 
 from __future__ import annotations
 
-from casework.api_tokens import Scope
+from casework.outbox.api_tokens import Scope
 from tests.api.conftest import issue
 from tests.factories import make_organisation
 

@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from casework.workflow import Action
+from casework.desk.workflow import Action
 from db.read_model import ReadModel
 from tests.api.conftest import api_settings, issue
 from tests.factories import advance, make_case, make_desk, make_organisation, platform_operator

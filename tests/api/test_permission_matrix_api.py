@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from casework.api_tokens import Scope
-from casework.roles import OrgKind
-from casework.workflow import Action
+from casework.desk.workflow import Action
+from casework.outbox.api_tokens import Scope
+from casework.people.roles import OrgKind
 from db.read_model import ReadModel
 from tests.api.conftest import ALL_SCOPES, api_settings, issue
 from tests.factories import advance, make_case, make_desk, make_organisation, platform_operator

@@ -68,7 +68,7 @@ def test_a_body_declared_larger_than_the_cap_is_refused_before_a_byte_is_read(en
 def test_reading_the_case_list_through_the_api_leaves_an_audit_trace(session, client, admin):
     from sqlmodel import select
 
-    from casework.roles import OrgKind
+    from casework.people.roles import OrgKind
     from db.models import AuditEvent
     from tests.api.conftest import issue
     from tests.factories import make_case, make_organisation

@@ -14,13 +14,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import select
 
-from casework.bundles import build_bundle
-from casework.case_view import load_case_view
-from casework.decision_signatures import register_platform_key
+from casework.desk.case_view import load_case_view
+from casework.desk.workflow import Action, Status
 from casework.errors import PermissionDenied
-from casework.workflow import Action, Status
+from casework.records.bundles import build_bundle
+from casework.records.decision_signatures import register_platform_key
 from db.models import AuditEvent, Decision
-from tests.factories import advance, make_case, make_desk, platform_operator
+from tests.factories import advance, make_case, platform_operator
 
 DECISION = {
     "decisions": ["removed"],
@@ -31,12 +31,8 @@ DECISION = {
 
 
 @pytest.fixture
-def desk(session):
-    return make_desk(session)
-
-
-@pytest.fixture
 def referred(session, desk):
+    """A case of the desk, reviewed and referred to TikTok."""
     case = make_case(session, actor=desk.officer)
     return advance(session, desk, case, Action.START_REVIEW, Action.REFER_TO_PLATFORM)
 

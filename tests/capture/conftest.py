@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from casework.capture.fetch import Browser
 from casework.capture.worker import CaptureWorker
-from casework.cases import file_report
-from db.config import Settings
+from casework.desk.cases import file_report
+from casework.settings import Settings
 from tests.capture.platform import FakePlatform
 from tests.factories import CAMPAIGN_NOW, make_actor, report
 

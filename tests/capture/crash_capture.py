@@ -16,7 +16,7 @@ MID_WRITE = "MID-WRITE"
 
 def main(url: str) -> None:
     from casework.capture import worker as worker_module
-    from db.config import Settings
+    from casework.settings import Settings
     from db.engine import build_engine
 
     original = worker_module.record_capture

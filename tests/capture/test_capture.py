@@ -12,14 +12,14 @@ import pytest
 from sqlmodel import select
 from warcio.archiveiterator import ArchiveIterator
 
-from casework.audit import verify_chain
 from casework.capture.jobs import CAPTURE_DISPLAY_NAME, request_capture
 from casework.capture.similar import similar_cases
 from casework.capture.views import case_captures
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound
-from casework.roles import Role
-from casework.signing import canonical_json, public_keyring, verify_bytes
-from casework.workflow import Action
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
+from casework.records.signing import canonical_json, public_keyring, verify_bytes
 from db.models import AuditEvent, CaptureJob, Evidence, EvidenceBlob, User
 from tests.capture import platform as site
 from tests.capture.conftest import capture_settings, file_case, run_worker

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from casework.audit import verify_chain
-from casework.taxonomy import seed_reference_data
+from casework.records.audit import verify_chain
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Capture, CaptureJob, Evidence, EvidenceBlob

@@ -100,6 +100,14 @@ class RunningServer:
     database_url: str  # the server's database, for tests that arrange data directly
 
 
+def settle(page, *, timeout: int = 30_000) -> None:
+    """Wait until Streamlit has finished its current run: a click on a page that is
+    still being redrawn can land on an element about to be replaced, and be lost."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def running_server(tmp_path_factory) -> Iterator[RunningServer]:
     """A freshly started Pantau on a new database, in demo mode."""
@@ -118,6 +126,8 @@ def server(running_server) -> str:
 
 @pytest.fixture(scope="session")
 def chromium():
+    """Debian's Chromium under Playwright, once per run (skipped where it is missing, a
+    failure on CI)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed; .ci/run installs it")

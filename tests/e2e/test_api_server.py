@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.api_tokens import create_api_token
+from casework.outbox.api_tokens import create_api_token
+from casework.people.actors import actor_for
 from db.engine import build_engine
 from db.models import Organisation, Platform, User
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from casework.demo import DEMO_ACCOUNTS
 from casework.i18n import translator
+from tests.e2e.conftest import settle
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +20,6 @@ _ = translator("en")
 WAIT = 30_000
 NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
 TITLE_X = 320  # the title cell, right of the pinned reference
-
-
-def settle(page: Page) -> None:
-    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework.demo import DEMO_ACCOUNTS
+from casework.desk.timeline import event_label
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.i18n import translator
-from casework.seed_taxonomy import CATEGORIES, DECISION_TYPES
-from casework.timeline import event_label
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
-from tests.e2e.conftest import ARTIFACTS
+from casework.reference.seed_taxonomy import CATEGORIES, DECISION_TYPES
+from tests.e2e.conftest import ARTIFACTS, settle
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,7 @@ def send_action(page: Page, expander, action: Action) -> None:
     label = _(ACTION_LABELS[action])
     # A click on a page still being redrawn can land on an element about to be
     # replaced, and be lost: wait for Streamlit's run to end first.
-    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
+    settle(page, timeout=WAIT)
     expander.get_by_role("button", name=label, exact=True).click()
     done = _("Done: {action}.").format(action=label)
     expect(page.get_by_text(done, exact=True)).to_be_visible(timeout=WAIT)

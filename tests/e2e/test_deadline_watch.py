@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import file_report, refer_to_platform, start_review
+from casework.desk.cases import file_report, refer_to_platform, start_review
+from casework.people.actors import actor_for
 from db.engine import build_engine
 from db.models import Notification, User
 from db.types import utcnow

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from casework.demo import DEMO_ACCOUNTS
 from casework.errors import DATABASE_UNREACHABLE
 from casework.i18n import translator
-from db.backup import check_database
+from casework.records.backup import check_database
 from tests.conftest import ON_POSTGRES, fresh_database_url
 from tests.e2e.conftest import free_port, start_server, stop_server
 

@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from casework.auth import SESSION_COOKIE
+from casework.people.auth import SESSION_COOKIE
 from tests.conftest import fresh_database_url
 from tests.e2e.conftest import start_server, stop_server
 

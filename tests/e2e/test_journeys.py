@@ -18,22 +18,16 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from casework.demo import DEMO_ACCOUNTS
+from casework.desk.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from casework.i18n import translator
-from casework.seed_taxonomy import CATEGORIES, DECISION_TYPES
-from casework.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
-from tests.e2e.conftest import ARTIFACTS
+from casework.reference.seed_taxonomy import CATEGORIES, DECISION_TYPES
+from tests.e2e.conftest import ARTIFACTS, settle
 
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000  # ms; a rerun on a loaded CI machine can take seconds
 NAMES = {username: name for username, name, _role, _org in DEMO_ACCOUNTS}
 TITLE_X = 320  # the title cell, right of the pinned reference: one click opens
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished its current run: a click on a page that is
-    still being redrawn can land on an element about to be replaced, and be lost."""
-    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=WAIT)
 
 
 class Journey:
@@ -62,6 +56,7 @@ class Journey:
 
 @pytest.fixture
 def journey(request):
+    """The steps of this journey; their screenshots are kept when the test fails."""
     steps = Journey(request.node.name.replace("[", "-").rstrip("]"))
     yield steps
     report = getattr(request.node, "rep_call", None)
@@ -71,6 +66,7 @@ def journey(request):
 
 @pytest.fixture
 def liaison_page(chromium):
+    """A second browser page, in Indonesian, for the platform's liaison."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(WAIT)

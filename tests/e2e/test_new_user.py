@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import User
 

@@ -9,11 +9,11 @@ import time
 import httpx
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.api_tokens import create_api_token
-from casework.cases import file_report, refer_to_platform, start_review
-from casework.webhooks import register_endpoint, verify
-from db.config import Settings
+from casework.desk.cases import file_report, refer_to_platform, start_review
+from casework.outbox.api_tokens import create_api_token
+from casework.outbox.webhooks import register_endpoint, verify
+from casework.people.actors import actor_for
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import User
 from tests.conftest import fresh_database_url

@@ -24,13 +24,13 @@ import pytest
 from sqlmodel import Session, func, select
 
 from bench.streamlit_client import StreamlitSession, sign_in
-from casework.actors import actor_for
-from casework.audit import verify_chain
-from casework.cases import file_report
+from casework.desk.cases import file_report
+from casework.desk.workflow import ACTION_LABELS, Action
 from casework.errors import StaleVersion
 from casework.i18n import translator
-from casework.workflow import ACTION_LABELS, Action
-from db.config import Settings
+from casework.people.actors import actor_for
+from casework.records.audit import verify_chain
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import AuditEvent, Case, User
 from tests.conftest import ON_POSTGRES, fresh_database_url

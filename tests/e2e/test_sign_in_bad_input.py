@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-from casework.auth import SESSION_COOKIE, sign_in_with_password
-from db.config import Settings
+from casework.people.auth import SESSION_COOKIE, sign_in_with_password
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import User
 from db.types import utcnow

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, select
 
-from casework.auth import SESSION_COOKIE, hash_password
 from casework.bootstrap import prepare_database
 from casework.demo import DEMO_ACCOUNTS
-from casework.roles import Role
-from db.config import Settings
+from casework.people.auth import SESSION_COOKIE, hash_password
+from casework.people.roles import Role
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import Organisation
 from tests.conftest import fresh_database_url

@@ -16,9 +16,9 @@ import pytest
 from sqlmodel import Session, select
 
 from casework import admin
-from casework.actors import actor_for
 from casework.i18n import translator
-from casework.roles import Role
+from casework.people.actors import actor_for
+from casework.people.roles import Role
 from db.engine import build_engine
 from db.models import Organisation, User
 from tests.conftest import fresh_database_url

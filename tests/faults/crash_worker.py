@@ -26,8 +26,9 @@ def _pause_here() -> None:
 
 def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
     from bench.imports import generate_rows, rows_csv
-    from casework import imports
-    from casework.actors import actor_for
+    from casework.intake import imports
+    from casework.intake.imports import writing
+    from casework.people.actors import actor_for
     from db.engine import build_engine
 
     engine = build_engine(url)
@@ -37,7 +38,7 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
         sheet = imports.parse_upload("patroli.csv", data)
         plan = imports.validate_rows(session=session, actor=actor, sheet=sheet)
         if pause:
-            original = imports._Writer._insert_cases
+            original = writing._Writer._insert_cases
 
             def insert_then_pause(self, *args, **kwargs):
                 inserted = original(self, *args, **kwargs)
@@ -45,7 +46,7 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
                 _pause_here()
                 return inserted
 
-            imports._Writer._insert_cases = insert_then_pause
+            writing._Writer._insert_cases = insert_then_pause
         result = imports.commit_import(
             session=session,
             actor=actor,
@@ -57,25 +58,26 @@ def run_import(url: str, user_id: int, count: int, pause: bool) -> None:
 
 
 def run_action(url: str, user_id: int, case_id: int, pause: bool) -> None:
-    from casework import cases
-    from casework.actors import actor_for
+    from casework.desk import cases
+    from casework.people.actors import actor_for
     from db.engine import build_engine
     from db.models import Case
 
     engine = build_engine(url)
-    if pause:
-        original = cases._commit
-
-        def flush_then_pause(session):
-            session.flush()
-            _pause_here()
-            original(session)
-
-        cases._commit = flush_then_pause
     with Session(engine, expire_on_commit=False) as session:
         actor = actor_for(session, user_id)
         version = session.get(Case, case_id).version
         session.rollback()
+        if pause:
+            # The unit of work (casework/uow.py) commits the action: stop just before.
+            original = session.commit
+
+            def flush_then_pause():
+                session.flush()
+                _pause_here()
+                original()
+
+            session.commit = flush_then_pause
         case = cases.start_review(session=session, actor=actor, case_id=case_id, version=version)
     print(DONE, case.version, flush=True)
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data
-from casework.workflow import Status
-from db.backup import check_database
+from casework.desk.workflow import Status
+from casework.people.roles import Role
+from casework.records.backup import check_database
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Case, ImportBatch

@@ -14,7 +14,6 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, func, select
 
-from casework import imports
 from casework.errors import (
     DATABASE_FULL,
     DATABASE_READ_ONLY,
@@ -22,10 +21,11 @@ from casework.errors import (
     database_failure,
 )
 from casework.i18n import translator
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data
+from casework.intake import imports
+from casework.people.roles import Role
+from casework.records.backup import check_database
+from casework.reference.taxonomy import seed_reference_data
 from db import engine as engine_module
-from db.backup import check_database
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Case
@@ -62,7 +62,7 @@ def _counts(url: str) -> tuple[int, int]:
 
 def _import(engine, user_id: int):
     from bench.imports import generate_rows, rows_csv
-    from casework.actors import actor_for
+    from casework.people.actors import actor_for
 
     with Session(engine, expire_on_commit=False) as session:
         actor = actor_for(session, user_id)
@@ -117,8 +117,8 @@ def test_a_report_filed_into_a_read_only_database_is_refused_with_the_read_only_
                 cursor.execute("PRAGMA query_only = ON")
             cursor.close()
 
-        from casework.actors import actor_for
-        from casework.cases import file_report
+        from casework.desk.cases import file_report
+        from casework.people.actors import actor_for
 
         with Session(read_only, expire_on_commit=False) as session:
             officer = actor_for(session, officer_id)

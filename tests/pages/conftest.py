@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from casework import settings as config
 from casework.bootstrap import prepare_database
-from db import config
 from db import engine as engine_module
 from db.models import User
 from pages import ui

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.auth import _verify
-from db import config
+from casework import settings as config
+from casework.people.auth import _verify
 from db import engine as engine_module
 from db.models import User
 from tests.pages.conftest import app_as, open_page

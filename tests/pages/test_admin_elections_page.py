@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import file_report
+from casework.desk.cases import file_report
+from casework.people.actors import actor_for
 from db import engine as engine_module
 from db.models import Election, User
 from tests.factories import report

@@ -9,12 +9,12 @@ import time
 from sqlmodel import Session, select
 
 from casework import admin
-from casework.actors import actor_for
-from casework.auth import open_session_for, resolve_session
+from casework import settings as config
 from casework.i18n import translator
-from casework.identities import resolve_identity
-from casework.roles import Role
-from db import config
+from casework.people.actors import actor_for
+from casework.people.auth import open_session_for, resolve_session
+from casework.people.identities import resolve_identity
+from casework.people.roles import Role
 from db import engine as engine_module
 from db.models import DsaMapping, EmailDomainRule, Organisation, User
 from pages import registry, ui

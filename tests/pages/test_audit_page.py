@@ -69,8 +69,8 @@ def test_officers_have_no_audit_page(demo_database):
 
 
 def _demo_bundle() -> bytes:
-    from casework.actors import actor_for
-    from casework.bundles import build_bundle
+    from casework.people.actors import actor_for
+    from casework.records.bundles import build_bundle
     from db.models import User
 
     with Session(engine_module.get_engine()) as session:
@@ -141,8 +141,8 @@ def test_in_indonesian_every_event_kind_is_named_once_and_details_read_as_words(
 def test_the_audit_export_runs_outside_the_script_without_streamlit_warnings(demo_database, caplog):
     import threading
 
-    from casework.actors import actor_for
-    from casework.audit_log import AuditFilters
+    from casework.people.actors import actor_for
+    from casework.records.audit_log import AuditFilters
     from db.models import User
     from pages import ui
     from pages.audit_log import audit_csv_builder

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from casework.capture.fetch import PageResult
 from casework.capture.outcomes import Outcome
 from casework.capture.store import record_capture
+from casework.settings import get_settings
 from db import engine as engine_module
-from db.config import get_settings
 from db.models import CaptureJob, Case, CaseUrl, User
 from db.types import utcnow
 from tests.pages.conftest import app_as, open_page

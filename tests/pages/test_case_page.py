@@ -89,9 +89,9 @@ def test_attached_evidence_shows_its_thumbnail_hash_and_who_uploaded_it(demo_dat
 
     from PIL import Image
 
-    from casework.actors import actor_for
-    from casework.evidence import add_evidence
-    from db import config
+    from casework import settings as config
+    from casework.intake.evidence import add_evidence
+    from casework.people.actors import actor_for
 
     case = _case(status="acknowledged")
     buffer = io.BytesIO()
@@ -123,9 +123,9 @@ PAYLOAD = "<img src=x onerror=alert(1)>![t](http://127.0.0.1:9/t.png)[k](javascr
 def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_queue(
     demo_database,
 ):
-    from casework.actors import actor_for
-    from casework.cases import file_report
-    from casework.schemas import ReportIn
+    from casework.desk.cases import file_report
+    from casework.desk.schemas import ReportIn
+    from casework.people.actors import actor_for
 
     with Session(engine_module.get_engine(), expire_on_commit=False) as session:
         officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
@@ -161,7 +161,7 @@ def test_hostile_text_in_every_field_stays_inert_on_the_case_page_and_in_the_que
 
 
 def test_a_decision_signed_by_the_platform_says_so_on_the_case_page(demo_database):
-    from casework.signing import SigningKey
+    from casework.records.signing import SigningKey
     from db.models import Decision, Organisation, PlatformKey
 
     key = SigningKey.generate()
@@ -193,8 +193,8 @@ def _html(at) -> str:
 
 
 def test_every_link_opens_in_a_new_tab_beside_its_platform_account_and_key(demo_database):
-    from casework.actors import actor_for
-    from casework.cases import add_comment, file_report
+    from casework.desk.cases import add_comment, file_report
+    from casework.people.actors import actor_for
     from tests.factories import report
 
     with Session(engine_module.get_engine(), expire_on_commit=False) as session:
@@ -256,3 +256,38 @@ def test_a_makassar_cases_timeline_reads_in_wita_with_the_viewers_wib_beside_it(
     assert not at.exception, at.exception
     shown = " ".join(c.value for c in at.caption)
     assert "WITA (" in shown and "WIB)" in shown
+
+
+def test_the_case_page_shows_every_running_clock_in_bahasa_indonesia(demo_database):
+    """Issue 18: the agreed deadline and a statutory one side by side, with owner, legal
+    basis and due time in the case's zone."""
+    from datetime import timedelta
+
+    from casework.clocks import service
+    from casework.desk.cases import refer_to_platform
+    from casework.people.actors import actor_for
+    from db.types import utcnow
+
+    case = _case(status="in_review")
+    with Session(engine_module.get_engine(), expire_on_commit=False) as session:
+        officer_id = session.exec(select(User.id).where(User.username == "demo.officer")).one()
+        officer = actor_for(session, officer_id)
+        now = utcnow()
+        case = refer_to_platform(
+            session=session, actor=officer, case_id=case.id, version=case.version, now=now
+        )
+        service.drive(session, case, "register_laporan", now - timedelta(hours=1))
+        session.commit()
+
+    at = app_as("demo.officer", language="id").run()
+    at.query_params["id"] = str(case.id)
+    at = open_page(at, "case")
+
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**Tenggat**" in text
+    assert "Tenggat kesepakatan" in text
+    assert "Putusan \\(7 hari, dapat diperpanjang hingga 14 hari kerja\\)" in text
+    assert "UU 7/2017 Pasal 454 ayat \\(7\\) dan \\(8\\)" in text
+    assert "Penanggung jawab: Platform" in text and "Penanggung jawab: Bawaslu" in text
+    assert text.count("Keadaan: Berjalan") == 2

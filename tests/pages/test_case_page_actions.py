@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
-from casework.cases import ACTION_SERVICES, file_report
-from casework.roles import Role
-from casework.workflow import ACTION_LABELS, Action, Status, allowed_actions
+from casework.desk.cases import ACTION_SERVICES, file_report
+from casework.desk.workflow import ACTION_LABELS, STATUTORY_ACTIONS, Action, Status, allowed_actions
+from casework.people.actors import actor_for
+from casework.people.roles import Role
 from db import engine as engine_module
 from db.models import Case, Decision, Notification, User
 from db.types import utcnow
@@ -119,8 +119,9 @@ def test_the_page_offers_exactly_the_actions_the_role_may_take(demo_database, us
 
 def offered_actions(at) -> list[str]:
     """Every action the page shows: the next step in the "Needs your action" panel, the
-    other actions' expanders, and the ones shown disabled because they would be refused."""
-    labels = set(ACTION_LABELS.values())
+    other actions' expanders, and the ones shown disabled because they would be refused.
+    The statutory track's actions sit in their own panel (tests/pages/test_statutory_panel.py)."""
+    labels = {ACTION_LABELS[a] for a in ACTION_LABELS if a not in STATUTORY_ACTIONS}
     offered = [e.label for e in at.expander if e.label in labels]
     offered += [b.label for b in at.button if b.disabled and b.label in labels]
     offered += [

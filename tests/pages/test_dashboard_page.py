@@ -170,3 +170,100 @@ def _params(query: str):
     from urllib.parse import parse_qsl
 
     return parse_qsl(query)
+
+
+def test_the_dashboard_shows_deadline_compliance_per_rule_and_owner_in_indonesian(demo_database):
+    """Issue 18: the Deadlines tab counts the clocks of the cohort per rule and per owner
+    and gives the platforms' median and p90 hours of the agreed deadline. The demo's
+    cases carry clocks of their own: six TikTok cases without one are moved to a month no
+    demo case was filed in, given six clocks, and the dashboard is filtered to it."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import delete, insert, update
+    from sqlmodel import Session, select
+
+    from casework.analytics.sql import shared_read_model
+    from db import engine as engine_module
+    from db.models import Case, CaseClock
+
+    now = datetime.now(UTC)
+    filed = datetime(2023, 1, 2, 3, 0, tzinfo=UTC)
+    engine = engine_module.get_engine()
+    with Session(engine) as session:
+        picked = session.exec(
+            select(Case.id, Case.created_at)
+            .where(Case.platform_code == "tiktok", Case.id.not_in(select(CaseClock.case_id)))
+            .order_by(Case.id)
+            .limit(6)
+        ).all()
+        ids = [case_id for case_id, _ in picked]
+        # As an action would: the case's updated_at moves with its clocks (the read model
+        # re-reads a case, and its clocks, when it does).
+        session.execute(
+            update(Case).where(Case.id.in_(ids)).values(created_at=filed, updated_at=now)
+        )
+        # Met in time, met late and running (twice each), all agreed deadlines of TikTok.
+        stops = [2, 2, 30, 30, None, None]
+        session.execute(
+            insert(CaseClock),
+            [
+                dict(
+                    case_id=case_id,
+                    rule_code="agreed_platform",
+                    rule_version=1,
+                    kind="agreed",
+                    owner="platform",
+                    unit="hours",
+                    amount=24,
+                    started_at=now - timedelta(hours=48 if stop else 1),
+                    due_at=now - timedelta(hours=24 if stop else -23),
+                    stopped_at=None if stop is None else now - timedelta(hours=48 - stop),
+                    outcome=None if stop is None else "met",
+                )
+                for case_id, stop in zip(ids, stops, strict=True)
+            ],
+        )
+        session.commit()
+    shared_read_model().refresh(force=True)
+    try:
+        at = app_as("demo.officer", language="id")
+        at.query_params["from"] = "2023-01-01"  # no demo case was filed in January 2023
+        at.query_params["to"] = "2023-01-31"
+        at = open_page(at, "dashboard")
+
+        assert not at.exception, at.exception
+        subheaders = [s.value for s in at.subheader]
+        assert "Tenggat yang terpenuhi, per aturan dan per penanggung jawab" in subheaders
+        assert (
+            "Jam hingga keputusan platform, tenggat kesepakatan dan tenggat perintah Komdigi"
+            in subheaders
+        )
+        tables = [d.value for d in at.dataframe]
+        by_rule = next(
+            t for t in tables if "Penanggung jawab" in t.columns and "Tenggat" in t.columns
+        )
+        row = by_rule.iloc[0]
+        assert row["Penanggung jawab"] == "Platform"
+        assert [row["Terpenuhi tepat waktu"], row["Terlambat"], row["Berjalan"], row["Dijeda"]] == [
+            "2",
+            "2",
+            "2",
+            "0",
+        ]
+        times = next(t for t in tables if "Median jam" in t.columns)
+        assert list(times["Tenggat"]) == ["Tenggat kesepakatan"]
+        assert list(times["Platform"]) == ["TikTok"]
+        # Met after 2, 2, 30 and 30 hours: median 16, p90 30 (decimal comma).
+        assert list(times["Median jam"]) == ["16,0"]
+        assert list(times["Jam persentil ke-90"]) == ["30,0"]
+    finally:
+        with Session(engine) as session:
+            session.execute(delete(CaseClock).where(CaseClock.case_id.in_(ids)))
+            for case_id, created_at in picked:
+                session.execute(
+                    update(Case)
+                    .where(Case.id == case_id)
+                    .values(created_at=created_at, updated_at=datetime.now(UTC))
+                )
+            session.commit()
+        shared_read_model().refresh(force=True)

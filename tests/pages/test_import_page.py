@@ -10,7 +10,7 @@ from itertools import count
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.imports import FIELDS, header
+from casework.intake.imports import FIELDS, header
 from db import engine as engine_module
 from db.models import Case, ImportBatch
 from tests.pages.conftest import app_as, open_page

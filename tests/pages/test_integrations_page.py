@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.api_tokens import TokenRejected, authenticate
+from casework.outbox.api_tokens import TokenRejected, authenticate
 from db import engine as engine_module
 from db.models import Organisation, Platform
 from tests.pages.conftest import app_as, open_page
@@ -56,7 +56,7 @@ def test_a_plain_http_webhook_is_refused_with_the_field_named(demo_database):
 
 
 def test_an_admin_registers_a_platform_signing_key_and_a_bad_one_is_refused(demo_database):
-    from casework.signing import SigningKey, public_key_pem
+    from casework.records.signing import SigningKey, public_key_pem
     from db.models import PlatformKey
 
     key = SigningKey.generate()

@@ -93,8 +93,8 @@ def test_the_evidence_uploader_checks_and_states_pantaus_own_limit(demo_database
     import tomllib
     from pathlib import Path
 
-    from casework.imports import MAX_UPLOAD_BYTES
-    from db import config
+    from casework import settings as config
+    from casework.intake.imports import MAX_UPLOAD_BYTES
 
     at = open_page(app_as("demo.officer").run(), "new-report")
     [uploader] = at.get("file_uploader")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casework.i18n import translator
-from casework.roles import Role
+from casework.people.roles import Role
 from pages import registry, ui
 from tests.pages.conftest import app_as, open_page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from casework.workflow import AWAITING_PLATFORM, STATUS_LABELS, Status
+from casework.desk.workflow import AWAITING_PLATFORM, STATUS_LABELS, Status
 from db import engine as engine_module
 from db.models import AuditEvent, Case, Platform, SavedView, User
 from tests.pages.conftest import app_as, open_page

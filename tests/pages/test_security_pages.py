@@ -7,7 +7,7 @@ import time
 
 from sqlmodel import Session, select
 
-from casework.auth import end_provider_sign_ins
+from casework.people.auth import end_provider_sign_ins
 from db import engine as engine_module
 from db.models import User
 from tests.pages.conftest import app_as, identity

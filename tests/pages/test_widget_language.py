@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 from sqlmodel import Session, select
 
 from casework.i18n import po_path
-from casework.roles import Role
+from casework.people.roles import Role
 from db import engine as engine_module
 from db.models import Case
 from pages import registry

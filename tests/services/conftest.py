@@ -1,5 +1,6 @@
-"""Fixtures for the dashboard's figures: a database file (the read model reads it
-through ADBC, so SQLite cannot stay in memory) or a PostgreSQL schema of its own."""
+"""Fixtures of the service tests: the desk of people most tests act as, and for the
+dashboard's figures a database file (the read model reads it through ADBC, so SQLite
+cannot stay in memory) or a PostgreSQL schema of its own."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from casework.demo import CaseGenerator, ensure_demo_accounts, write_plans
-from casework.taxonomy import seed_reference_data
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from tests.conftest import fresh_database_url
+from tests.factories import make_desk
 
 
 @contextmanager
@@ -58,3 +60,10 @@ def demo_cases_database(tmp_path_factory) -> Iterator[tuple[str, Engine]]:
                 write_plans(session, chunk)
                 session.commit()
         yield url, engine
+
+
+@pytest.fixture
+def desk(session):
+    """A national officer and lead, a TikTok liaison and a regulator liaison, in the
+    test's database (tests.factories.make_desk)."""
+    return make_desk(session)

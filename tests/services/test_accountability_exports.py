@@ -17,8 +17,14 @@ from PIL import Image
 from sqlalchemy import text
 from sqlmodel import select
 
-from casework.audit_log import AuditFilters, audit_csv, check_audit_chain, list_audit_events
-from casework.bundles import (
+from casework.desk.timeline import case_timeline
+from casework.desk.workflow import Action
+from casework.errors import CaseNotFound, PermissionDenied
+from casework.i18n import translator
+from casework.intake.evidence import add_evidence
+from casework.people.roles import Role
+from casework.records.audit_log import AuditFilters, audit_csv, check_audit_chain, list_audit_events
+from casework.records.bundles import (
     PROBLEM_EVENT,
     PROBLEM_EXTRA,
     PROBLEM_HASH,
@@ -27,12 +33,8 @@ from casework.bundles import (
     check_received_bundle,
     verify_bundle,
 )
-from casework.dsa_export import indonesian_record, indonesian_statements
-from casework.errors import CaseNotFound, PermissionDenied
-from casework.evidence import add_evidence
-from casework.i18n import translator
-from casework.roles import Role
-from casework.signing import (
+from casework.records.dsa_export import indonesian_record, indonesian_statements
+from casework.records.signing import (
     SigningKey,
     installation_key,
     public_key_pem,
@@ -40,9 +42,7 @@ from casework.signing import (
     published_keys,
     sign_bytes,
 )
-from casework.timeline import case_timeline
-from casework.workflow import Action
-from db.config import Settings
+from casework.settings import Settings
 from db.models import AuditEvent
 from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
 from tests.tampering import lift_append_only_guard
@@ -57,11 +57,6 @@ def _png() -> bytes:
 
 
 PNG = _png()
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _decided_case(session, desk, **overrides):
@@ -254,7 +249,7 @@ def test_the_bundle_command_verifies_offline_and_fails_on_damage(session, desk, 
     bad.write_bytes(_rewrite(data, lambda files: files.pop("README.txt")))
     keys = tmp_path / "pantau-keys.json"
     keys.write_text(json.dumps(published_keys()))
-    command = [sys.executable, "-m", "casework.bundles", "verify"]
+    command = [sys.executable, "-m", "casework.records.bundles", "verify"]
     ok = subprocess.run(
         [*command, str(good), "--public-key", str(keys)], capture_output=True, text=True
     )
@@ -301,7 +296,7 @@ def test_a_forged_bundle_is_intact_but_its_signature_is_refused_offline(session,
 
     report = verify_bundle(forged.read_bytes(), public_keys=public_keyring())
     assert report.intact and not report.signed and report.signature == "invalid"
-    command = [sys.executable, "-m", "casework.bundles", "verify", str(forged)]
+    command = [sys.executable, "-m", "casework.records.bundles", "verify", str(forged)]
     run = subprocess.run([*command, "--public-key", str(keys)], capture_output=True, text=True)
     assert run.returncode == 1
     assert "signature does not verify" in run.stdout
@@ -364,7 +359,7 @@ def _empty_zip() -> bytes:
 def test_each_decision_becomes_a_statement_of_reasons(session, desk):
     case = make_case(session, actor=desk.officer, content_type="video", category_code="hoax")
     case = advance(session, desk, case, A.START_REVIEW, A.REFER_TO_PLATFORM)
-    from casework.cases import record_decision
+    from casework.desk.cases import record_decision
 
     record_decision(
         session=session,

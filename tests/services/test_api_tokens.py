@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from casework.actors import actor_for
-from casework.api_tokens import (
+from casework.errors import PermissionDenied, ValidationError
+from casework.outbox.api_tokens import (
     Scope,
     TokenRejected,
     authenticate,
@@ -17,8 +17,8 @@ from casework.api_tokens import (
     list_api_tokens,
     revoke_api_token,
 )
-from casework.errors import PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
+from casework.people.actors import actor_for
+from casework.people.roles import OrgKind, Role
 from db.models import ApiToken, AuditEvent, User
 from db.types import utcnow
 from tests.factories import make_actor, make_organisation, platform_operator
@@ -26,6 +26,7 @@ from tests.factories import make_actor, make_organisation, platform_operator
 
 @pytest.fixture
 def admin(session):
+    """An admin of the supervisory body, who issues the tokens."""
     return make_actor(session, role=Role.ADMIN)
 
 

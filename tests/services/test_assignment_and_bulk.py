@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from casework.assignment import assign_case, assignable_users, set_priority
-from casework.audit import verify_chain
-from casework.bulk import (
+from casework.desk.assignment import assign_case, assignable_users, set_priority
+from casework.desk.bulk import (
     FIRST_STEP,
     NOTHING_LEFT,
     WITH_THE_PLATFORM,
@@ -18,6 +17,7 @@ from casework.bulk import (
     bulk_actions_for,
     next_step_for,
 )
+from casework.desk.workflow import Action
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -25,17 +25,12 @@ from casework.errors import (
     StaleVersion,
     ValidationError,
 )
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
 from db.models import AuditEvent, Notification
-from tests.factories import advance, make_actor, make_case, make_desk, reload
+from tests.factories import advance, make_actor, make_case, reload
 
 A = Action
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _events(session, case_id: int) -> list[str]:

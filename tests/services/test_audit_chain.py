@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from casework.audit import (
+from casework.desk.cases import add_comment
+from casework.desk.workflow import Action
+from casework.records.audit import (
     PROBLEM_GAP,
     PROBLEM_HASH,
     PROBLEM_LINK,
@@ -20,8 +22,6 @@ from casework.audit import (
     event_hash,
     verify_chain,
 )
-from casework.cases import add_comment
-from casework.workflow import Action
 from db.models import AuditEvent
 from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk
 from tests.tampering import lift_append_only_guard
@@ -238,7 +238,7 @@ def test_a_session_kept_across_commits_chains_onto_the_current_head(engine):
     """Sessions here keep their objects after commit; the chain head must be re-read."""
     from sqlmodel import Session as PlainSession
 
-    from casework.audit import record_event, verify_chain
+    from casework.records.audit import record_event, verify_chain
 
     with PlainSession(engine, expire_on_commit=False) as long_lived:
         record_event(long_lived, action="first", actor_id=None)

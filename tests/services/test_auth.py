@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from casework.actors import actor_for
-from casework.auth import (
+from casework.errors import PermissionDenied, ValidationError
+from casework.people.actors import actor_for
+from casework.people.auth import (
     SignInFailed,
     SignInLocked,
     active_sessions,
@@ -24,9 +25,8 @@ from casework.auth import (
     sign_in_with_password,
     sign_out,
 )
-from casework.errors import PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
-from db.config import Settings
+from casework.people.roles import OrgKind, Role
+from casework.settings import Settings
 from db.models import User, UserSession
 from tests.factories import CAMPAIGN_NOW, make_actor, make_organisation, make_user
 
@@ -36,11 +36,13 @@ T0 = CAMPAIGN_NOW
 
 @pytest.fixture
 def settings() -> Settings:
+    """Settings without the .env file, in demo mode."""
     return Settings(_env_file=None, demo_mode=True)
 
 
 @pytest.fixture
 def office(session):
+    """The national supervisory office of the users who sign in."""
     return make_organisation(session, kind=OrgKind.SUPERVISORY, name="Bawaslu RI (uji)")
 
 

@@ -1,7 +1,8 @@
 """The backup and restore commands of the deployment guide (docs/deploy.md), run as an
-operator runs them: `python -m db.backup create|restore|check` in a subprocess, against a
-database holding cases, evidence and a chained audit log. The restored copy holds the
-same rows and the same evidence bytes, and its audit chain verifies."""
+operator runs them: `python -m casework.records.backup create|restore|check` in a
+subprocess, against a database holding cases, evidence and a chained audit log. The
+restored copy holds the same rows and the same evidence bytes, and its audit chain
+verifies."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from casework.evidence import add_evidence
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data
-from db.backup import BackupError, check_database, create_backup, restore_backup
-from db.config import Settings
+from casework.intake.evidence import add_evidence
+from casework.people.roles import Role
+from casework.records.backup import check_database
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import Settings
+from db.backup import BackupError, create_backup, restore_backup
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import EvidenceBlob
@@ -98,7 +100,7 @@ def _empty_target(tmp_path: Path, source_url: str):
 
 def _command(url: str, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "db.backup", *arguments],
+        [sys.executable, "-m", "casework.records.backup", *arguments],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,

@@ -19,14 +19,14 @@ from casework.capture.jobs import CAPTURE_OFF, claim_next, request_capture
 from casework.capture.outcomes import Outcome
 from casework.capture.similar import similar_cases
 from casework.capture.store import record_capture
-from casework.cases import file_report, record_decision
+from casework.desk.cases import file_report, record_decision
+from casework.desk.workflow import Action
 from casework.errors import PermissionDenied, ValidationError
-from casework.evidence import add_evidence
-from casework.imports import template_xlsx
-from casework.roles import Role
-from casework.transparency import INTERNAL, build_report
-from casework.workflow import Action
-from db.config import Settings
+from casework.intake.evidence import add_evidence
+from casework.intake.imports import template_xlsx
+from casework.people.roles import Role
+from casework.records.transparency import INTERNAL, build_report
+from casework.settings import Settings
 from db.models import Capture, CaptureJob, Evidence
 from db.read_model import ReadModel
 from db.types import utcnow

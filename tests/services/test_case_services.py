@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework import cases
-from casework.cases import (
+from casework.desk import cases
+from casework.desk.cases import (
     add_comment,
     case_comments,
     case_urls,
@@ -19,16 +19,16 @@ from casework.cases import (
     file_report,
     merge_case,
 )
+from casework.desk.workflow import Action
 from casework.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationError
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import AuditEvent, Case, Comment, ReferenceCounter
+from db.types import utcnow
 from tests.factories import (
     CAMPAIGN_NOW,
     advance,
     make_actor,
     make_case,
-    make_desk,
     reload,
     removal_decision,
     report,
@@ -37,12 +37,6 @@ from tests.factories import (
 T0 = CAMPAIGN_NOW
 H = timedelta(hours=1)
 A = Action
-
-
-@pytest.fixture
-def desk(session):
-    """A national officer and lead, a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 def _events(session: Session, case_id: int) -> list[str]:
@@ -805,7 +799,19 @@ def conversation(session, desk):
     _comment(session, desk.officer, case, "Officer, shared.")
     _comment(session, desk.officer, case, "Officer, internal: pelapor anggota DPRD.", "internal")
     _comment(session, desk.liaison, case, "Liaison, shared.")
-    _comment(session, desk.liaison, case, "Liaison, internal.", "internal")
+    # A platform's comments are always shared now; an internal note a liaison wrote
+    # before that rule is still read only inside its organisation.
+    session.add(
+        Comment(
+            case_id=case.id,
+            author_id=desk.liaison.user_id,
+            organisation_id=desk.liaison.organisation_id,
+            visibility="internal",
+            body="Liaison, internal.",
+            created_at=utcnow(),
+        )
+    )
+    session.commit()
     return case
 
 
@@ -848,8 +854,18 @@ def test_each_comment_is_audited_with_its_visibility(session, desk, conversation
         (desk.officer.user_id, "shared"),
         (desk.officer.user_id, "internal"),
         (desk.liaison.user_id, "shared"),
-        (desk.liaison.user_id, "internal"),
     ]
+
+
+def test_a_platforms_comments_are_always_shared(session, desk):
+    case = _reach(session, desk, make_case(session, actor=desk.officer), TO_SENT)
+    before = session.exec(select(func.count()).select_from(Comment)).one()
+
+    with pytest.raises(ValidationError) as refused:
+        _comment(session, desk.liaison, case, "Catatan internal platform.", "internal")
+
+    assert set(refused.value.field_errors) == {"visibility"}
+    assert session.exec(select(func.count()).select_from(Comment)).one() == before
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from casework.case_view import load_case_view
-from casework.roles import Role
+from casework.desk.case_view import load_case_view
+from casework.people.roles import Role
 from tests.factories import CAMPAIGN_NOW, make_actor, make_case, make_desk
 
 
@@ -18,7 +18,7 @@ def test_the_supervisory_body_sees_every_report_with_its_reporter(session):
 def test_a_liaison_sees_neither_the_reports_nor_the_reporter(session):
     desk = make_desk(session)
     case = make_case(session, actor=desk.officer, reporter_name="Siti R.", reporter_contact="0812")
-    from casework.cases import refer_to_platform, start_review
+    from casework.desk.cases import refer_to_platform, start_review
 
     case = start_review(session=session, actor=desk.officer, case_id=case.id, version=case.version)
     case = refer_to_platform(

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from casework import signing
-from casework.audit import (
+from casework.records import signing
+from casework.records.audit import (
     PROBLEM_CHECKPOINT_BEYOND,
     PROBLEM_CHECKPOINT_GAP,
     PROBLEM_CHECKPOINT_MISMATCH,
@@ -22,14 +22,14 @@ from casework.audit import (
     head_statement,
     verify_chain,
 )
-from casework.checkpoints import (
+from casework.records.checkpoints import (
     check_published_checkpoint,
     checkpoint_if_new_events,
     latest_checkpoints,
     record_checkpoint,
 )
-from casework.signing import SigningKey, public_keyring, rotate_installation_key, sign_bytes
-from db.config import get_settings
+from casework.records.signing import SigningKey, public_keyring, rotate_installation_key, sign_bytes
+from casework.settings import get_settings
 from db.models import AuditCheckpoint, AuditEvent, AuditHead
 from tests.factories import CAMPAIGN_NOW, make_case, make_desk
 from tests.tampering import lift_append_only_guard

@@ -16,13 +16,13 @@ from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from casework import cases
-from casework.audit import record_event, verify_chain
-from casework.cases import file_report
+from casework.desk import cases
+from casework.desk.cases import file_report
+from casework.desk.workflow import Action
 from casework.errors import InvalidTransition, StaleVersion
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data, update_term
-from casework.workflow import Action
+from casework.people.roles import Role
+from casework.records.audit import record_event, verify_chain
+from casework.reference.taxonomy import seed_reference_data, update_term
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Case, Comment

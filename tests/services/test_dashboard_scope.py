@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from casework.actors import actor_for
 from casework.analytics import figures, suppression
 from casework.analytics.filters import DashboardFilters
 from casework.analytics.scope import OTHER_PLATFORMS
 from casework.errors import PermissionDenied
-from casework.roles import Role
+from casework.people.actors import actor_for
+from casework.people.roles import Role
 from db.models import Case, User
 from db.read_model import ReadModel
 from tests.factories import make_actor
@@ -25,6 +25,7 @@ EVERYTHING = DashboardFilters()
 
 @pytest.fixture(scope="module")
 def world(demo_cases_database):
+    """The demo cases, the read model over them and every demo account as an actor."""
     url, engine = demo_cases_database
     model = ReadModel(url)
     with Session(engine) as session:

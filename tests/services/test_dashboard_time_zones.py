@@ -20,6 +20,7 @@ PAST_MIDNIGHT_WIB = datetime(2024, 1, 10, 17, 30, tzinfo=UTC)
 
 @pytest.fixture
 def two_cases_around_midnight(file_database):
+    """Two cases filed either side of midnight in WIB, in a database file the read model reads."""
     url, engine = file_database
     with Session(engine, expire_on_commit=False) as session:
         officer = make_actor(session)

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from casework import sla
-from casework.actors import actor_for
 from casework.demo import DEMO_ELECTION_CODE, seed_demo
-from casework.queries import CaseFilters, View, list_cases
-from db.models import AuditEvent, Case, Election, ElectionPhase, User
+from casework.desk import sla
+from casework.desk.queries import CaseFilters, View, list_cases
+from casework.people.actors import actor_for
+from casework.statutory.demo import SHOWCASE_TITLE
+from db.models import AuditEvent, Case, Election, ElectionPhase, Organisation, User
 
 TODAY = datetime.now(UTC).replace(microsecond=0)
 
@@ -39,7 +40,11 @@ def test_the_demo_seeded_on_any_day_shows_deadlines_due_within_the_day(session, 
     assert history == 150
 
     current = session.exec(select(Case).where(Case.election_code == DEMO_ELECTION_CODE)).all()
-    assert len(current) == 80
+    # The generated 80, and the statutory showcase (a laporan forwarded up, issue 17).
+    assert len(current) == 81
+    showcase = next(c for c in current if c.title == SHOWCASE_TITLE)
+    assert (showcase.intake_type, showcase.statutory_stage) == ("laporan", "in_kajian")
+    assert session.get(Organisation, showcase.handling_organisation_id).region_code is None
     assert {"new", "in_review", "sent", "acknowledged", "info_requested", "decided", "closed"} <= {
         case.status for case in current
     }
@@ -73,3 +78,39 @@ def test_the_demo_seeded_on_any_day_shows_deadlines_due_within_the_day(session, 
     missed = [c.remaining for c in clocks if c.state == sla.ClockState.BREACHED]
     assert missed and all(-left <= timedelta(days=4) for left in missed)
     assert any(case.sla_paused_since for case in current)
+
+
+def test_the_demos_cases_carry_running_met_and_late_clocks_from_their_histories(session):
+    from casework.clocks import breach, service
+    from db.models import CaseClock
+
+    seed_demo(session, case_count=150, now=TODAY, current_case_count=80)
+
+    clocks = session.exec(select(CaseClock, Case).join(Case, Case.id == CaseClock.case_id)).all()
+    states = {"running": 0, "met": 0, "late": 0, "paused": 0}
+    for clock, _case in clocks:
+        late = breach.is_breached(
+            due=clock.due_at,
+            stopped_at=clock.stopped_at,
+            paused_since=clock.paused_since,
+            now=TODAY,
+        )
+        if late:
+            states["late"] += 1
+        elif clock.outcome == "met":
+            states["met"] += 1
+        elif clock.stopped_at is None:
+            states["paused" if clock.paused_since else "running"] += 1
+    assert all(states[name] > 0 for name in ("running", "met", "late")), states
+    # The clocks follow from the histories: every case the demo referred to a platform
+    # has its agreed deadline, and every running clock's case has its next deadline.
+    referred = session.exec(select(Case).where(Case.referred_at.is_not(None))).all()
+    with_agreed = set(
+        session.exec(select(CaseClock.case_id).where(CaseClock.rule_code == "agreed_platform"))
+    )
+    assert referred and {c.id for c in referred} <= with_agreed
+    running = {c.case_id for c, _ in clocks if c.stopped_at is None}
+    assert all(session.get(Case, i).next_clock_due_at is not None for i in running)
+    # The case page lists them.
+    case = next(c for c in referred if c.election_code == DEMO_ELECTION_CODE)
+    assert service.clocks_of_case(session, case, TODAY)

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import inspect as orm_inspect
 from sqlmodel import Session, SQLModel
 
-from casework import cases
-from casework.actors import Actor
 from casework.capture.views import case_captures
-from casework.case_view import load_case_view
+from casework.desk import cases
+from casework.desk.case_view import load_case_view
+from casework.desk.queries import CaseFilters, list_cases
+from casework.desk.timeline import case_timeline
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound, PermissionDenied
-from casework.queries import CaseFilters, list_cases
-from casework.roles import OrgKind, Role
-from casework.timeline import case_timeline
-from casework.workflow import Action
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
 from db.models import Case
 from tests.factories import (
     Desk,

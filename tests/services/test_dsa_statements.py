@@ -14,28 +14,28 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from casework.actors import Actor
-from casework.cases import record_decision
-from casework.dsa_export import (
+from casework.desk.cases import record_decision
+from casework.desk.validation import clean_decision
+from casework.desk.workflow import Action
+from casework.errors import PermissionDenied, ValidationError
+from casework.i18n import translator
+from casework.people.actors import Actor
+from casework.people.roles import OrgKind, Role
+from casework.records.dsa_export import (
     eu_submission,
     eu_submission_zip,
     indonesian_record,
     indonesian_statements,
 )
-from casework.dsa_mappings import Mappings, remove_dsa_mapping, save_dsa_mapping
-from casework.dsa_statements import (
+from casework.records.dsa_mappings import Mappings, remove_dsa_mapping, save_dsa_mapping
+from casework.records.dsa_statements import (
     DUPLICATE_PUID,
     NO_EU_SCOPE,
     NO_POSTED_AT,
     NO_RESTRICTION,
     UNMAPPED_CATEGORY,
 )
-from casework.errors import PermissionDenied, ValidationError
-from casework.i18n import translator
-from casework.roles import OrgKind, Role
-from casework.taxonomy import seed_reference_data
-from casework.validation import clean_decision
-from casework.workflow import Action
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import begin_write, build_engine
 from db.migrate import upgrade_to_head
 from db.models import Case, Decision
@@ -52,11 +52,6 @@ from tests.factories import (
 
 A = Action
 CIVIC = "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS"
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _decide(session, desk, decision=None, **case_overrides):

@@ -10,14 +10,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.cases import case_urls, file_report, merge_case
-from casework.duplicates import (
-    DuplicateMatch,
-    add_report_to_case,
-    file_and_link,
-    find_duplicates,
-    related_cases,
-)
+from casework.desk.cases import case_urls, file_report, merge_case
+from casework.desk.validation import OTHER_PLATFORM
+from casework.desk.workflow import Action
 from casework.errors import (
     CaseNotFound,
     InvalidTransition,
@@ -25,16 +20,20 @@ from casework.errors import (
     StaleVersion,
     ValidationError,
 )
-from casework.roles import Role
-from casework.validation import OTHER_PLATFORM
-from casework.workflow import Action
+from casework.intake.duplicates import (
+    DuplicateMatch,
+    add_report_to_case,
+    file_and_link,
+    find_duplicates,
+    related_cases,
+)
+from casework.people.roles import Role
 from db.models import AuditEvent, Case, CaseLink, CaseReport
 from tests.factories import (
     CAMPAIGN_NOW,
     advance,
     make_actor,
     make_case,
-    make_desk,
     reload,
     report,
 )
@@ -46,12 +45,6 @@ DAY = timedelta(days=1)
 VIDEO = "7312345678901234567"
 TIKTOK = f"https://www.tiktok.com/@akun.contoh/video/{VIDEO}"
 TIKTOK_KEY = f"tiktok:video:{VIDEO}"
-
-
-@pytest.fixture
-def desk(session):
-    """A national officer and lead, a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 def _events(session: Session, case_id: int) -> list[str]:

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from casework.accounts import update_preferences
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
-from casework.mailer import send_due_email
-from casework.workflow import Action
-from db.config import Settings
+from casework.outbox.mailer import send_due_email
+from casework.people.accounts import update_preferences
+from casework.settings import Settings
 from db.models import Notification, User
 from tests.factories import advance, make_case, make_desk
 from tests.receivers import smtp_server
@@ -21,6 +21,7 @@ PUBLIC_URL = "https://pantau.example.go.id"
 
 @pytest.fixture
 def mailbox():
+    """A local SMTP server that keeps what it receives."""
     with smtp_server() as running:
         yield running
 

@@ -20,10 +20,11 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, func, select
 
-from casework import cases
-from casework.audit import verify_chain
+from casework.desk import cases
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound, PermissionDenied, ValidationError
-from casework.evidence import (
+from casework.i18n import translator
+from casework.intake.evidence import (
     ALREADY_ATTACHED,
     DAMAGED_IMAGE,
     DOCX,
@@ -43,11 +44,10 @@ from casework.evidence import (
     sniff_type,
     zip_bomb,
 )
-from casework.i18n import translator
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data
-from casework.workflow import Action
-from db.config import Settings
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
+from casework.reference.taxonomy import seed_reference_data
+from casework.settings import Settings
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Evidence, EvidenceBlob
@@ -190,12 +190,6 @@ def crowded_docx() -> bytes:
 
 
 # --- fixtures and helpers --------------------------------------------------------------
-
-
-@pytest.fixture
-def desk(session):
-    """A national office (officer, lead), a TikTok liaison and a regulator liaison."""
-    return make_desk(session)
 
 
 @pytest.fixture
@@ -528,7 +522,7 @@ def test_a_liaison_cannot_add_evidence_before_the_case_is_referred(session, desk
 @pytest.mark.parametrize("role", [Role.OBSERVER, Role.ADMIN, Role.REGULATOR])
 def test_roles_that_handle_no_cases_cannot_add_evidence(session, case, caplog, role):
     actor = make_actor(session, role=role)
-    caplog.set_level(logging.WARNING, logger="casework.access")
+    caplog.set_level(logging.WARNING, logger="casework.desk.access")
 
     with pytest.raises(PermissionDenied):
         attach(session, actor, case.id, PDF)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from casework.auth import sign_in_with_password
 from casework.errors import ValidationError
-from casework.first_admin import (
+from casework.people.auth import sign_in_with_password
+from casework.people.first_admin import (
     SETUP_CODE_LIFETIME,
     SetupClosed,
     SetupCodeInvalid,
@@ -24,7 +24,7 @@ from casework.first_admin import (
     create_admin,
     issue_setup_code,
 )
-from db.config import Settings
+from casework.settings import Settings
 from db.engine import build_engine
 from db.models import AuditEvent, Organisation, SetupCode, User
 from db.types import utcnow

@@ -6,11 +6,11 @@ import csv
 import io
 from datetime import timedelta
 
-from casework.case_view import load_case_view
-from casework.cases import add_comment
-from casework.history_export import history_csv
+from casework.desk.case_view import load_case_view
+from casework.desk.cases import add_comment
+from casework.desk.workflow import Action
 from casework.i18n import translator
-from casework.workflow import Action
+from casework.records.history_export import history_csv
 from tests.factories import advance, make_case, make_desk
 
 A = Action

@@ -15,10 +15,9 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework import imports
-from casework.audit import verify_chain
 from casework.errors import PermissionDenied, ValidationError
-from casework.imports import (
+from casework.intake import imports
+from casework.intake.imports import (
     ADDED_REPORT,
     NEW_CASE,
     UNCHANGED,
@@ -27,8 +26,10 @@ from casework.imports import (
     template_csv,
     template_xlsx,
     validate_rows,
+    writing,
 )
-from casework.roles import Role
+from casework.people.roles import Role
+from casework.records.audit import verify_chain
 from db.models import (
     AuditEvent,
     Case,
@@ -308,7 +309,8 @@ def test_row_numbers_are_the_spreadsheets_own(session, officer):
 
 def test_a_row_split_by_an_unquoted_separator_is_flagged(session, officer):
     fields = ",".join(imports.header(f, "id") for f in imports.FIELDS)
-    cells = row(title="Hoaks, lagi", priority="normal")
+    # The last column filled, so that the shifted row really has one cell too many.
+    cells = row(title="Hoaks, lagi", priority="normal", oversight_source="Patroli siber")
     line = ",".join(cells.get(f, "") for f in imports.FIELDS)  # the comma is not quoted
     data = f"{fields}\n{line}\n".encode()
 
@@ -644,7 +646,7 @@ def test_an_import_that_fails_halfway_leaves_nothing_behind(session, officer, mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "record_events", broken)
+    monkeypatch.setattr(writing, "record_events", broken)
     with pytest.raises(RuntimeError):
         import_file(session, officer, csv_file([row(), row()]))
 
@@ -847,7 +849,7 @@ def test_a_regional_office_imports_only_inside_its_region(session):
 
 
 def test_an_import_written_in_several_chunks_is_the_same_as_in_one(session, officer, monkeypatch):
-    monkeypatch.setattr(imports, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(writing, "WRITE_CHUNK", 2)
     existing = make_case(session, actor=officer)
     known = "https://www.tiktok.com/@akun.contoh/video/7312345678901234567"
     first, second = row(), row()
@@ -876,6 +878,30 @@ def test_an_import_written_in_several_chunks_is_the_same_as_in_one(session, offi
         (cases[2].id, "case_filed"),
     ]
     assert verify_chain(session).intact
+
+
+def test_an_imported_row_may_be_a_laporan_and_is_held_to_what_a_laporan_needs(session, officer):
+    bare = row(intake_type="laporan", source="public_complaint")
+    _, plan = plan_of(session, officer, csv_file([bare]))
+    assert plan.invalid_rows == [2]
+    full = row(
+        intake_type="Laporan",
+        source="public_complaint",
+        reporter_name="Siti",
+        reporter_contact="siti@example.org",
+        terlapor_name="Budi",
+        terlapor_status="tim_kampanye",
+        incident_at="08/01/2024 19:00",
+        incident_place="Bogor",
+        known_since="09/01/2024",
+    )
+    import_file(session, officer, csv_file([full]))
+    filed = session.exec(select(Case).order_by(Case.id.desc())).first()
+    assert (filed.intake_type, filed.terlapor_name, str(filed.known_since)) == (
+        "laporan",
+        "Budi",
+        "2024-01-09",
+    )
 
 
 def test_a_workbook_of_many_small_shared_strings_is_refused_before_openpyxl_reads_it():

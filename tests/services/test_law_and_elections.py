@@ -10,18 +10,18 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from casework.elections import PhaseIn, add_election, load_calendar, save_phase_type
 from casework.errors import PermissionDenied, ValidationError
 from casework.i18n import format_in_zones
-from casework.imports import _key, _Lookups
-from casework.legal_grounds import (
+from casework.intake.imports.checking import _key, _Lookups
+from casework.people.roles import Role
+from casework.reference.elections import PhaseIn, add_election, load_calendar, save_phase_type
+from casework.reference.legal_grounds import (
     save_legal_ground,
     suggestions,
     suggestions_for_case,
 )
-from casework.places import ALIAS_FILE, office_time_zone, resolve_region
-from casework.roles import Role
-from casework.seed_taxonomy import LEGAL_GROUNDS
+from casework.reference.places import ALIAS_FILE, office_time_zone, resolve_region
+from casework.reference.seed_taxonomy import LEGAL_GROUNDS
 from db.models import AuditEvent, LegalGround, Region
 from tests.factories import make_actor, make_case, make_organisation, make_user
 
@@ -340,7 +340,7 @@ def test_a_jayapura_post_at_01_30_wit_on_11_february_is_quiet_period_and_urgent(
 
 
 def test_the_case_page_shows_the_cases_own_zone_and_its_phase_label(session):
-    from casework.case_view import load_case_view
+    from casework.desk.case_view import load_case_view
 
     officer = make_actor(session, role=Role.OFFICER)
     case = make_case(
@@ -359,8 +359,8 @@ def test_the_case_page_shows_the_cases_own_zone_and_its_phase_label(session):
 
 def test_a_new_account_starts_in_its_offices_zone(session):
     from casework.admin import invite_user
-    from casework.schemas import InvitationIn
-    from db.config import get_settings
+    from casework.desk.schemas import InvitationIn
+    from casework.settings import get_settings
 
     admin = make_actor(session, role=Role.ADMIN)
     office = make_organisation(session, name="Bawaslu Provinsi Papua", region_code="91")
@@ -441,7 +441,7 @@ def test_the_official_spellings_are_shown(session):
 
 
 def test_an_imported_makassar_row_is_read_in_wita_and_its_jakarta_city_found(session):
-    from casework.imports import commit_import, parse_upload, validate_rows
+    from casework.intake.imports import commit_import, parse_upload, validate_rows
     from tests.services.test_imports import csv_file, row
 
     officer = make_actor(session, role=Role.OFFICER)

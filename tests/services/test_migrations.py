@@ -35,7 +35,7 @@ def test_upgrading_a_database_that_holds_cases_keeps_them(tmp_path):
     from sqlalchemy import text
     from sqlmodel import Session
 
-    from casework.taxonomy import seed_reference_data
+    from casework.reference.taxonomy import seed_reference_data
     from db.engine import build_engine
     from tests.conftest import ON_POSTGRES
     from tests.factories import make_case
@@ -69,7 +69,7 @@ def test_upgrading_a_database_that_holds_cases_keeps_them(tmp_path):
     with Session(engine, expire_on_commit=False) as session:
         seed_reference_data(session)
         session.commit()
-        from casework.actors import actor_for
+        from casework.people.actors import actor_for
 
         case = make_case(session, actor=actor_for(session, 1))
         assert case.reference.startswith("PAN-")

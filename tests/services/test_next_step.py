@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from casework.case_view import load_case_view
-from casework.cases import ESCALATION_TOO_EARLY
-from casework.next_step import WAITING_FOR
-from casework.workflow import Action, Status
+from casework.desk.case_view import load_case_view
+from casework.desk.cases import ESCALATION_TOO_EARLY
+from casework.desk.next_step import WAITING_FOR
+from casework.desk.workflow import Action, Status
 from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk
 
 

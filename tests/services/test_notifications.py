@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
-from casework.cases import add_comment
-from casework.notifications import (
+from casework.desk.cases import add_comment
+from casework.desk.workflow import Action
+from casework.outbox.notifications import (
     NOTIFICATION_TEXTS,
     check_sla,
     list_notifications,
@@ -17,18 +17,12 @@ from casework.notifications import (
     mentioned_usernames,
     unread_count,
 )
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import Notification, SlaAlert
-from tests.factories import advance, make_actor, make_case, make_desk, reload
+from tests.factories import advance, make_actor, make_case, reload
 
 A = Action
 H = timedelta(hours=1)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _kinds(session, user_id: int) -> list[str]:
@@ -150,6 +144,8 @@ def test_every_notification_kind_has_a_text():
         "case_escalated",
         "sla_at_risk",
         "sla_breached",
+        "clock_at_risk",
+        "clock_breached",
         "identity_linked",
     }
     assert kinds == set(NOTIFICATION_TEXTS)

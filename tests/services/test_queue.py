@@ -7,20 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from casework import queries
-from casework.assignment import assign_case
-from casework.queries import CaseFilters, View, count_cases, list_cases
-from casework.roles import Role
-from casework.workflow import Action
-from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case, make_desk
+from casework.desk import queries
+from casework.desk.assignment import assign_case
+from casework.desk.queries import CaseFilters, View, count_cases, list_cases
+from casework.desk.workflow import Action
+from casework.people.roles import Role
+from tests.factories import CAMPAIGN_NOW, advance, make_actor, make_case
 
 A = Action
 H = timedelta(hours=1)
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _refs(session, actor, **filters) -> set[str]:
@@ -65,6 +60,7 @@ SEARCH_CASES = {
 
 @pytest.fixture
 def searchable(session, desk):
+    """The cases of SEARCH_CASES, filed by the desk, by key."""
     return {key: _case(session, desk, **values) for key, values in SEARCH_CASES.items()}
 
 
@@ -115,7 +111,7 @@ def test_a_reference_finds_its_case_whole_or_by_serial(session, desk, searchable
 
 
 def test_a_report_adding_a_link_makes_the_case_findable_by_it(session, desk, searchable):
-    from casework.duplicates import add_report_to_case as add_report
+    from casework.intake.duplicates import add_report_to_case as add_report
     from tests.factories import report
 
     case = searchable["quiet"]

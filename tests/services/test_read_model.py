@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
-from casework.workflow import Action
+from casework.desk.workflow import Action
 from db.models import Case
 from db.read_model import WATERMARK_OVERLAP, ReadModel, adbc_uri
-from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk
+from tests.factories import CAMPAIGN_NOW, advance, make_case, make_desk, reload
 
 
 class FakeClock:
@@ -33,6 +33,7 @@ def link(n: int) -> list[str]:
 
 @pytest.fixture
 def desk_and_model(file_database):
+    """A session with the desk, the read model over the same file and the fake clock it reads."""
     url, engine = file_database
     clock = FakeClock()
     session = Session(engine, expire_on_commit=False)
@@ -276,3 +277,90 @@ def test_a_persisted_model_out_of_step_with_the_database_is_loaded_again(desk_an
     assert not second.stats.resumed and second.stats.loads == 1
     assert counted(second, desk.officer) == 5
     second.close()
+
+
+def _clocks_in_model(model, case_id: int) -> dict[str, tuple]:
+    cursor = model.cursor()
+    try:
+        rows = cursor.execute(
+            "SELECT CAST(rule_code AS VARCHAR), CAST(outcome AS VARCHAR), due_at, stopped_at "
+            "FROM clocks WHERE case_id = ?",
+            [case_id],
+        ).fetchall()
+    finally:
+        cursor.close()
+    return {rule: (outcome, due, stopped) for rule, outcome, due, stopped in rows}
+
+
+def test_a_cases_clocks_come_with_it_and_follow_its_actions(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    case = make_case(session, actor=desk.officer, urls=link(1))
+    model.refresh()
+    assert _clocks_in_model(model, case.id) == {}
+
+    case = advance(session, desk, case, Action.START_REVIEW, Action.REFER_TO_PLATFORM)
+    clock.now += 5
+    model.refresh()
+    outcome, due, stopped = _clocks_in_model(model, case.id)["agreed_platform"]
+    assert (outcome, stopped) == (None, None)
+    assert due == reload(session, case).sla_due_at.replace(tzinfo=None)
+
+    case = advance(session, desk, case, Action.RECORD_DECISION)
+    clock.now += 5
+    model.refresh()
+    outcome, _due, stopped = _clocks_in_model(model, case.id)["agreed_platform"]
+    assert outcome == "met"
+    assert stopped == reload(session, case).decided_at.replace(tzinfo=None)
+    assert model.stats.loads == 1
+
+
+def test_an_administrators_recompute_reaches_the_read_model(desk_and_model):
+    from datetime import UTC, datetime
+
+    from casework.clocks import admin as clock_admin
+    from casework.clocks import service
+    from casework.people.roles import Role
+    from tests.factories import make_actor
+
+    session, desk, model, clock = desk_and_model
+    admin = make_actor(session, role=Role.ADMIN)
+    case = make_case(session, actor=desk.officer, urls=link(1))
+    service.drive(session, case, "register_laporan", datetime(2024, 3, 4, 2, 0, tzinfo=UTC))
+    session.commit()
+    model.refresh()
+    before = _clocks_in_model(model, case.id)["decision"][1]
+
+    clock_admin.save_rule(session=session, actor=admin, code="decision", amount=3)
+    assert clock_admin.recompute(session=session, actor=admin, code="decision") == 1
+    clock.now += 5
+    model.refresh()
+
+    after = _clocks_in_model(model, case.id)["decision"][1]
+    assert after < before
+    assert after == datetime(2024, 3, 7, 16, 59, 59)  # 23:59:59 WIB, in UTC
+
+
+def test_a_clock_carries_its_cases_filter_columns_and_follows_their_change(desk_and_model):
+    session, desk, model, clock = desk_and_model
+    case = make_case(session, actor=desk.officer, urls=link(1))
+    case = advance(session, desk, case, Action.START_REVIEW, Action.REFER_TO_PLATFORM)
+    model.refresh()
+    later = reload(session, case).updated_at + timedelta(minutes=5)
+    session.execute(
+        update(Case).where(Case.id == case.id).values(province_code="32", updated_at=later)
+    )
+    session.commit()
+    clock.now += 5
+    model.refresh()
+
+    cursor = model.cursor()
+    try:
+        rows = cursor.execute(
+            "SELECT CAST(c.province_code AS VARCHAR), CAST(k.province_code AS VARCHAR), "
+            "CAST(k.platform_code AS VARCHAR) FROM clocks k JOIN cases c ON c.id = k.case_id "
+            "WHERE k.case_id = ?",
+            [case.id],
+        ).fetchall()
+    finally:
+        cursor.close()
+    assert rows and all(row == ("32", "32", "tiktok") for row in rows)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from casework.cases import file_report
-from casework.duplicates import find_duplicates
-from casework.roles import Role
-from casework.taxonomy import seed_reference_data
+from casework.desk.cases import file_report
+from casework.intake.duplicates import find_duplicates
+from casework.people.roles import Role
+from casework.reference.taxonomy import seed_reference_data
 from db.engine import build_engine
 from db.migrate import upgrade_to_head
 from tests.conftest import fresh_database_url

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from casework.actors import actor_for
 from casework.errors import PermissionDenied, ValidationError
-from casework.reference_edits import save_platform, save_region
-from casework.roles import Role
+from casework.people.actors import actor_for
+from casework.people.roles import Role
+from casework.reference.reference_edits import save_platform, save_region
 from db.models import AuditEvent, Platform, Region
 from tests.factories import make_actor, make_user, platform_operator
 

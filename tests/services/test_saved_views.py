@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from casework.errors import PermissionDenied, ValidationError
-from casework.queries import CaseFilters, View
-from casework.roles import Role
-from casework.saved_views import (
+from casework.desk.queries import CaseFilters, View
+from casework.desk.saved_views import (
     delete_view,
     filters_from_params,
     filters_to_params,
     list_saved_views,
     save_view,
 )
+from casework.errors import PermissionDenied, ValidationError
+from casework.people.roles import Role
 from tests.factories import make_actor
 
 WIB = "Asia/Jakarta"

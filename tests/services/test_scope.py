@@ -7,21 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from casework import cases
-from casework.cases import get_case
+from casework.desk import cases
+from casework.desk.cases import get_case
+from casework.desk.workflow import Action
 from casework.errors import CaseNotFound
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from db.models import Organisation
-from tests.factories import advance, make_actor, make_case, make_desk, removal_decision
+from tests.factories import advance, make_actor, make_case, removal_decision
 
 A = Action
 MISSING_ID = 999_999
-
-
-@pytest.fixture
-def desk(session):
-    return make_desk(session)
 
 
 def _sent(session, desk, **overrides):

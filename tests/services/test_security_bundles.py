@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from casework.bundle_verification import (
+from casework.records.bundle_verification import (
     PROBLEM_DAMAGED,
     PROBLEM_NO_MANIFEST,
     PROBLEM_SIZE,

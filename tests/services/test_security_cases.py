@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from casework.cases import add_comment, case_comments, merge_case
+from casework.desk.cases import add_comment, case_comments, merge_case
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
-from casework.roles import Role
-from casework.workflow import Action
+from casework.people.roles import Role
 from tests.factories import advance, make_actor, make_case, make_desk, reload
 
 INSTAGRAM_URL = "https://www.instagram.com/p/C2xYzAbCdEf/"

@@ -13,16 +13,16 @@ import pytest
 from sqlmodel import Session, select
 
 from casework import admin
-from casework.actors import actor_for
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
-from casework.auth import set_user_active
-from casework.dsa_export import indonesian_record_file
+from casework.desk.workflow import Action
 from casework.errors import PermissionDenied
-from casework.exports import ExportFile, export
-from casework.roles import OrgKind, Role
+from casework.people.actors import actor_for
+from casework.people.auth import set_user_active
+from casework.people.roles import OrgKind, Role
+from casework.records.dsa_export import indonesian_record_file
+from casework.records.exports import ExportFile, export
 from casework.spreadsheet import csv_bytes, frame_csv, table_csv
-from casework.workflow import Action
 from db.models import AuditEvent
 from db.read_model import ReadModel
 from tests.factories import advance, make_actor, make_case, make_desk, make_organisation

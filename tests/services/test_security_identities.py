@@ -7,12 +7,12 @@ import pytest
 from sqlmodel import select
 
 from casework import admin
-from casework.auth import hash_password
+from casework.desk.schemas import InvitationIn
 from casework.errors import ValidationError
-from casework.identities import resolve_identity
-from casework.roles import OrgKind, Role
-from casework.schemas import InvitationIn
-from db.config import Settings
+from casework.people.auth import hash_password
+from casework.people.identities import resolve_identity
+from casework.people.roles import OrgKind, Role
+from casework.settings import Settings
 from db.models import AuditEvent, Notification, User
 from tests.factories import make_actor, make_organisation, make_user
 
@@ -147,8 +147,8 @@ def _cookie(subject: str, issued_at: float) -> dict:
 def test_a_copied_provider_cookie_no_longer_signs_in_after_sign_out(session, boss, office):
     from datetime import timedelta
 
-    from casework.auth import end_provider_sign_ins
     from casework.errors import PermissionDenied
+    from casework.people.auth import end_provider_sign_ins
     from db.types import utcnow
 
     now = utcnow()
@@ -178,8 +178,8 @@ def test_a_provider_cookie_from_before_a_deactivation_stays_dead_after_reactivat
 ):
     from datetime import timedelta
 
-    from casework.auth import set_user_active
     from casework.errors import PermissionDenied
+    from casework.people.auth import set_user_active
     from db.types import utcnow
 
     before = utcnow() - timedelta(minutes=5)
@@ -219,7 +219,7 @@ def test_a_name_claim_with_a_line_break_or_bidi_override_is_stored_as_one_clean_
 def test_guessing_the_current_password_through_change_password_locks_at_the_sign_in_threshold(
     session, office
 ):
-    from casework.auth import SignInLocked, change_password, sign_in_with_password
+    from casework.people.auth import SignInLocked, change_password, sign_in_with_password
 
     settings = Settings(_env_file=None, lockout_threshold=5)
     user = make_user(
@@ -229,7 +229,7 @@ def test_guessing_the_current_password_through_change_password_locks_at_the_sign
         username="rina.w",
         password_hash=hash_password("kata-sandi-yang-benar"),
     )
-    from casework.actors import actor_for
+    from casework.people.actors import actor_for
 
     actor = actor_for(session, user.id)  # whoever holds rina's open session
 

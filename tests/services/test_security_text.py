@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from casework.auth import purge_sign_in_throttles
-from casework.cases import add_comment, case_comments
+from casework.desk.cases import add_comment, case_comments
+from casework.people.auth import purge_sign_in_throttles
 from db.models import SignInThrottle
 from tests.factories import CAMPAIGN_NOW, make_actor, make_case
 

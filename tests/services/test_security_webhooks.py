@@ -9,10 +9,10 @@ import socket
 import pytest
 from sqlmodel import select
 
-from casework import webhook_sender as sender
-from casework.webhook_sender import deliver_due
-from casework.webhooks import NUMERIC_HOST, target_problem
-from db.config import Settings
+from casework.outbox import webhook_sender as sender
+from casework.outbox.webhook_sender import deliver_due
+from casework.outbox.webhooks import NUMERIC_HOST, target_problem
+from casework.settings import Settings
 from db.models import WebhookDelivery, WebhookEndpoint
 from db.types import utcnow
 from tests.factories import platform_operator

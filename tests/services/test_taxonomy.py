@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from casework.audit import verify_chain
+from casework.desk.workflow import Action
 from casework.errors import PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
-from casework.taxonomy import (
+from casework.people.roles import OrgKind, Role
+from casework.records.audit import verify_chain
+from casework.reference.taxonomy import (
     seed_reference_data,
     update_phase,
     update_platform_sla,
     update_term,
 )
-from casework.workflow import Action
 from db.models import (
     AuditEvent,
     Election,

@@ -18,8 +18,8 @@ from sqlmodel import Session
 from casework.analytics.filters import DashboardFilters
 from casework.errors import PermissionDenied
 from casework.i18n import format_number, translator
-from casework.report_render import report_csv_zip, report_html, report_labels, report_pdf
-from casework.transparency import INTERNAL, PLATFORM, PUBLIC, SUPPRESSED, build_report
+from casework.records.report_render import report_csv_zip, report_html, report_labels, report_pdf
+from casework.records.transparency import INTERNAL, PLATFORM, PUBLIC, SUPPRESSED, build_report
 from tests.services.test_figures import (
     NOW,
     actioned,
@@ -171,6 +171,7 @@ def test_a_liaison_reads_the_report_of_their_own_platforms_and_no_other_version(
 
 @pytest.fixture(scope="module")
 def labels(demo_cases_database):
+    """The report's labels in each language."""
     _url, engine = demo_cases_database
     with Session(engine) as session:
         return {language: report_labels(session, language) for language in ("id", "en")}
@@ -208,9 +209,9 @@ def test_the_csv_tables_come_zipped_with_numbers_as_numbers(world, labels):  # n
 
 
 def test_every_format_prints_the_signed_checkpoint_of_the_audit_chain(world, labels, session):  # noqa: F811
-    from casework.audit import checkpoint_statement
-    from casework.signing import public_keyring, verify_bytes
-    from casework.transparency import anchor_report
+    from casework.records.audit import checkpoint_statement
+    from casework.records.signing import public_keyring, verify_bytes
+    from casework.records.transparency import anchor_report
     from tests.factories import make_case
 
     make_case(session)

@@ -11,18 +11,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from casework.desk.workflow import Action
 from casework.errors import PermissionDenied, ValidationError
-from casework.roles import OrgKind, Role
-from casework.webhook_sender import backoff, deliver_due
-from casework.webhooks import (
+from casework.outbox.webhook_sender import backoff, deliver_due
+from casework.outbox.webhooks import (
     list_deliveries,
     register_endpoint,
     replay_delivery,
     target_problem,
     verify,
 )
-from casework.workflow import Action
-from db.config import Settings
+from casework.people.roles import OrgKind, Role
+from casework.settings import Settings
 from db.models import AuditEvent, WebhookDelivery
 from tests.factories import (
     CAMPAIGN_NOW,
@@ -41,11 +41,13 @@ EVENTS = ["case.referred", "case.decision_recorded", "case.closed"]
 
 @pytest.fixture
 def admin(session):
+    """An admin of the supervisory body, who registers the endpoints."""
     return make_actor(session, role=Role.ADMIN)
 
 
 @pytest.fixture
 def receiver():
+    """A local HTTPS-less webhook receiver that records what it is sent."""
     with webhook_receiver() as running:
         yield running
 
@@ -102,8 +104,8 @@ def test_referring_a_case_signs_and_delivers_the_event_to_the_platforms_receiver
 def test_a_delivery_also_carries_the_installation_signature_a_platform_can_show_others(
     session, admin, receiver
 ):
-    from casework.signing import public_keyring
-    from casework.webhooks import verify_ed25519
+    from casework.outbox.webhooks import verify_ed25519
+    from casework.records.signing import public_keyring
 
     _register(session, admin, receiver)
     case = _refer(session, make_desk(session))
@@ -249,7 +251,7 @@ def test_registering_a_plain_http_address_is_refused_with_the_field_named(sessio
 
 
 def test_a_deadline_at_risk_is_an_event(session, admin, receiver):
-    from casework.notifications import check_sla
+    from casework.outbox.notifications import check_sla
 
     _register(session, admin, receiver, events=["case.sla_at_risk"])
     case = _refer(session, make_desk(session), now=CAMPAIGN_NOW)

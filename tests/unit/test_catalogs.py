@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from babel.messages.catalog import Catalog
 
-from casework import catalogs
 from casework.errors import DomainError, StaleVersion
 from casework.i18n import LANGUAGES, translator
+from casework.reference import catalogs
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 

@@ -163,7 +163,7 @@ def test_the_dashboard_opens_on_the_current_or_latest_election(
 def test_phase_labels_that_would_overlap_go_on_rows_of_their_own():
     import plotly.graph_objects as go
 
-    from casework.taxonomy import PHASE_LABELS
+    from casework.reference.taxonomy import PHASE_LABELS
     from pages import charts
 
     bands = [

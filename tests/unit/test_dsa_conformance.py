@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from casework import dsa_values
+from casework.records import dsa_values
 from tests.dsa_conformance import ENUMS, RULES, SOURCE_COMMIT, check_batch, check_statement
 
 VALID = {

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casework.dsa_inbound import decision_from_statement
-from casework.dsa_mappings import Mappings
-from casework.dsa_statements import build_statement
 from casework.errors import ValidationError
-from casework.seed_taxonomy import DSA_MAPPINGS, province_time_zone
+from casework.records.dsa_inbound import decision_from_statement
+from casework.records.dsa_mappings import Mappings
+from casework.records.dsa_statements import build_statement
+from casework.reference.seed_taxonomy import DSA_MAPPINGS, province_time_zone
 from db.models import Case, Decision, DsaMapping
 
 CIVIC = "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from casework.event_kinds import DETAIL_LABELS, EVENT_LABELS, HIDDEN_DETAILS, describe
+from casework.desk.event_kinds import DETAIL_LABELS, EVENT_LABELS, HIDDEN_DETAILS, describe
+from casework.desk.workflow import Action
 from casework.i18n import translator
-from casework.workflow import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 # `action="kind"` (also `action="a" if x else "b"`), `"action": "kind"`, and the bulk
@@ -52,3 +52,32 @@ def test_every_detail_label_and_event_label_is_translated_into_indonesian():
     for label in [*EVENT_LABELS.values(), *DETAIL_LABELS.values()]:
         assert _(label) != label or label in {"Platform", "Webhook registered"}, label
     assert not HIDDEN_DETAILS & set(DETAIL_LABELS)
+
+
+def test_the_details_of_statutory_and_clock_events_read_as_indonesian_words():
+    text = describe(
+        {
+            "from_stage": "kajian_approved",
+            "to_stage": "forwarded",
+            "body": "gakkumdu",
+            "forwarding_id": 4,
+            "clocks": [
+                {
+                    "rule": "gakkumdu_forwarding",
+                    "version": 1,
+                    "change": "stopped",
+                    "due_at": "2024-02-01T00:00:00+00:00",
+                }
+            ],
+        },
+        gettext=translator("id"),
+        language="id",
+        labels={("rule", "gakkumdu_forwarding"): "Penerusan ke Gakkumdu"},
+        time_zone="Asia/Jayapura",
+    )
+    assert "rule" not in text and "due_at" not in text and "forwarding" not in text
+    assert text.startswith("Tahap sebelumnya: Kajian disetujui; Tahap sesudahnya: Diteruskan")
+    assert "Diteruskan kepada: Sentra Gakkumdu" in text
+    assert "Aturan tenggat: Penerusan ke Gakkumdu" in text
+    assert "Perubahan tenggat: Tenggat berhenti karena tindakan penanggung jawab" in text
+    assert "Jatuh tempo: 1 Feb 2024 09.00 WIT" in text  # in the case's zone

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from casework import catalogs
-from casework.seed_taxonomy import PHASE_TYPES, TAXONOMY
+from casework.reference import catalogs
+from casework.reference.seed_taxonomy import PHASE_TYPES, TAXONOMY
 
 # Avoided term → the glossary's word for it.
 FORBIDDEN = {

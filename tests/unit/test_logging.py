@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from db.config import Settings
+from casework.settings import Settings
 
 
 def test_pantau_logs_at_info_by_default(monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db.config import Settings
+from casework.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -81,6 +81,22 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "db").rglob("*.py")), ids=lambda p: p.name)
+def test_the_data_layer_never_imports_the_layers_above_it(path):
+    assert not any(name.split(".")[0] in ("casework", "pages", "web") for name in _imports(path))
+
+
+@pytest.mark.parametrize("environment", ["prod", "Production", "staging", ""])
+def test_an_unknown_environment_is_refused_rather_than_treated_as_development(environment):
+    with pytest.raises(ValueError, match="environment"):
+        Settings(_env_file=None, environment=environment)
+
+
+def test_the_secret_key_is_described_as_what_it_signs():
+    description = Settings.model_fields["secret_key"].description
+    assert "CSRF" in description and "cookie" not in description
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "casework").rglob("*.py")), ids=lambda p: p.name)
 def test_the_domain_never_imports_streamlit(path):
     assert not any(name.split(".")[0] == "streamlit" for name in _imports(path))
@@ -90,6 +106,19 @@ def test_the_domain_never_imports_streamlit(path):
 def test_the_domain_never_imports_the_web_framework(path):
     # The API in web/api calls the services; the services never know about HTTP.
     assert not any(name.split(".")[0] in ("fastapi", "starlette") for name in _imports(path))
+
+
+# pages/calls.py opens sessions and units of work; ui.py resolves the actor.
+SEAM = ("calls.py", "ui.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (ROOT / "pages").glob("*.py") if p.name not in SEAM),
+    ids=lambda p: p.name,
+)
+def test_pages_open_no_session_but_through_the_seam(path):
+    assert not any(name == "db.engine" for name in _imports(path))
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from casework.providers import Provider, configured_providers
+from casework.people.providers import Provider, configured_providers
 
 EXAMPLE = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.example.toml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.search import document_for, tokens
+from casework.desk.search import document_for, tokens
 
 
 @pytest.mark.parametrize(

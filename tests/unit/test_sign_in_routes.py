@@ -12,8 +12,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from casework.auth import NewSession, SignInFailed, SignInLocked
-from db.config import Settings
+from casework.people.auth import NewSession, SignInFailed, SignInLocked
+from casework.settings import Settings
 from db.types import utcnow
 from web import signin
 from web.forms import safe_next

@@ -9,8 +9,8 @@ import stat
 import pytest
 from pydantic import ValidationError
 
-from casework import signing
-from casework.signing import (
+from casework.records import signing
+from casework.records.signing import (
     SigningKey,
     SigningKeyInvalid,
     SigningKeyMissing,
@@ -23,7 +23,7 @@ from casework.signing import (
     sign_bytes,
     verify_bytes,
 )
-from db.config import Settings
+from casework.settings import Settings
 
 
 def _settings(tmp_path, **overrides) -> Settings:

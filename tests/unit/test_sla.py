@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from casework.i18n import format_datetime
-from casework.sla import (
+from casework.desk.sla import (
     ClockState,
     Priority,
     SlaPolicy,
@@ -18,6 +17,7 @@ from casework.sla import (
     is_breached,
     resume,
 )
+from casework.i18n import format_datetime
 
 T0 = datetime(2024, 1, 10, 3, 0, tzinfo=UTC)  # a referral, 10:00 WIB
 H = timedelta(hours=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from casework.urls import (
+from casework.intake.urls import (
     CREDENTIALS,
     HIDDEN_CHARACTERS,
     MAX_URL_LENGTH,
@@ -268,7 +268,7 @@ def test_a_link_mismatches_only_a_different_known_platform(url, chosen, mismatch
 
 
 def test_links_in_a_comment_are_found_without_the_sentence_around_them():
-    from casework.urls import links_in_text
+    from casework.intake.urls import links_in_text
 
     text = (
         "Lihat (https://vm.tiktok.com/ZSLx1/), lalu https://x.com/a/status/1. javascript:alert(1)"
@@ -277,7 +277,7 @@ def test_links_in_a_comment_are_found_without_the_sentence_around_them():
 
 
 def test_two_copies_of_one_link_normalise_alike():
-    from casework.urls import link_key, normalised_url
+    from casework.intake.urls import link_key, normalised_url
 
     assert normalised_url("HTTPS://VM.TikTok.com/ZSLx1/?utm_source=wa#x") == (
         "https://vm.tiktok.com/ZSLx1"

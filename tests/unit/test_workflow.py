@@ -1,7 +1,7 @@
 """The transition table, checked against an independent copy of the lifecycle.
 
 `EXPECTED` is written by hand from DESIGN.md's diagram (plus the exits the diagram
-leaves implicit, e.g. leaving `escalated`), never derived from `casework.workflow`, so a
+leaves implicit, e.g. leaving `escalated`), never derived from `casework.desk.workflow`, so a
 change to the table fails here until someone decides it was meant."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import itertools
 
 import pytest
 
-from casework.cases import ACTION_SERVICES
-from casework.roles import Role
-from casework.workflow import (
+from casework.desk.cases import ACTION_SERVICES
+from casework.desk.workflow import (
     ACTION_LABELS,
     AWAITING_PLATFORM,
     OPEN_STATUSES,
@@ -25,6 +24,8 @@ from casework.workflow import (
     find_transition,
     statuses_with_exit,
 )
+from casework.people.roles import Role
+from casework.statutory.services import STATUTORY_SERVICES
 
 STATUSES = (
     "new",
@@ -55,6 +56,22 @@ ACTIONS = (
     "close_case",
     "reopen_case",
     "resume_review",
+    "request_komdigi",
+    "komdigi_criteria_not_met",
+    "komdigi_request_information",
+)
+# The statutory track's actions: no row in the takedown table (their own table is
+# checked in tests/unit/test_statutory_stages.py).
+STATUTORY_ACTIONS = (
+    "register_laporan",
+    "decline_registration",
+    "draft_kajian",
+    "approve_kajian",
+    "return_kajian",
+    "forward_case",
+    "record_gakkumdu_outcome",
+    "forward_up",
+    "conclude_handling",
 )
 ROLES = ("officer", "lead", "liaison", "admin", "observer", "regulator")
 
@@ -90,6 +107,14 @@ EXPECTED = {
     ("escalated", "record_regulator_order"): ("escalated", REGULATOR),
     ("escalated", "record_decision"): ("decided", LIAISON),
     ("escalated", "close_case"): ("closed", SUPERVISORY),
+    # Komdigi as a channel: from review, or beside a referral the platform holds
+    ("in_review", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("sent", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("acknowledged", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("info_requested", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("contested", "request_komdigi"): ("escalated", SUPERVISORY),
+    ("escalated", "komdigi_criteria_not_met"): ("in_review", REGULATOR),
+    ("escalated", "komdigi_request_information"): ("escalated", REGULATOR),
     # coming back
     ("closed", "reopen_case"): ("reopened", SUPERVISORY),
     ("rejected", "reopen_case"): ("reopened", SUPERVISORY),
@@ -117,7 +142,7 @@ COMBINATIONS = [
 
 def test_the_enums_name_exactly_the_statuses_actions_and_roles_of_the_design():
     assert {s.value for s in Status} == set(STATUSES)
-    assert {a.value for a in Action} == set(ACTIONS)
+    assert {a.value for a in Action} == set(ACTIONS) | set(STATUTORY_ACTIONS)
     assert {r.value for r in Role} == set(ROLES)
 
 
@@ -180,9 +205,13 @@ def test_the_sla_clock_runs_while_the_platform_holds_the_case():
         ("new", "officer", ["start_review", "reject_case"]),
         ("new", "liaison", []),
         ("sent", "liaison", ["acknowledge", "record_decision"]),
-        ("sent", "lead", ["escalate_to_regulator"]),
-        ("sent", "officer", []),
-        ("escalated", "regulator", ["record_regulator_order"]),
+        ("sent", "lead", ["escalate_to_regulator", "request_komdigi"]),
+        ("sent", "officer", ["request_komdigi"]),
+        (
+            "escalated",
+            "regulator",
+            ["record_regulator_order", "komdigi_criteria_not_met", "komdigi_request_information"],
+        ),
         ("merged", "lead", []),
         ("decided", "admin", []),
         ("decided", "observer", []),
@@ -218,4 +247,10 @@ def test_the_label_tables_hold_nothing_but_statuses_and_actions():
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_action_has_a_service_of_the_same_name(action):
-    assert ACTION_SERVICES[Action(action)].__name__ == action
+    services = {**ACTION_SERVICES, **STATUTORY_SERVICES}
+    assert services[Action(action)].__name__ == action
+
+
+@pytest.mark.parametrize("action", STATUTORY_ACTIONS)
+def test_every_statutory_action_has_a_service_of_the_same_name(action):
+    assert STATUTORY_SERVICES[Action(action)].__name__ == action

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from casework.analytics import figures
 from casework.analytics.filters import DashboardFilters
-from casework.api_tokens import TokenHolder
-from casework.places import resolve_region
+from casework.outbox.api_tokens import TokenHolder
+from casework.reference.places import resolve_region
 from db.types import utcnow
 from web.api import models as m
 from web.api.deps import get_session, read_aggregates

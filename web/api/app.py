@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
 
 from casework.analytics.figures import shared_read_model
-from db.config import Settings, get_settings
+from casework.settings import Settings, get_settings
 from db.engine import get_engine
 from web.api import aggregates, cases, elections, errors, keys
 from web.api.body_limit import BodyLimit

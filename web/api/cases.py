@@ -3,24 +3,27 @@ calls one `casework` service with the token's actor, and shapes the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlmodel import Session
 
-from casework import cases as services
-from casework import dsa_inbound
-from casework.api_tokens import TokenHolder
-from casework.case_view import load_case_record
+from casework.desk import cases as services
+from casework.desk.actions import take_action
+from casework.desk.case_view import load_case_record
+from casework.desk.queries import CaseFilters, case_id_for_reference, cases_changed_since
+from casework.desk.schemas import DecisionIn, ReportIn
+from casework.desk.workflow import Action
 from casework.errors import ValidationError
-from casework.evidence import add_evidence
-from casework.exports import record_list_read
 from casework.i18n import N_
-from casework.places import resolve_region
-from casework.queries import CaseFilters, case_id_for_reference, cases_changed_since
-from casework.roles import OrgKind
-from casework.schemas import DecisionIn, ReportIn
+from casework.intake.evidence import add_evidence
+from casework.outbox.api_tokens import TokenHolder
+from casework.records import dsa_inbound
+from casework.records.exports import record_list_read
+from casework.reference.places import resolve_region
 from db.models import Evidence
 from web.api import models as m
 from web.api.deps import act_on_cases, get_session, read_cases
@@ -108,9 +111,12 @@ def read_case(
 # --- acting -----------------------------------------------------------------------------
 
 
-def _act(session, found, reference, service, version, **kwargs) -> m.CaseDetail:
+def _act(session, found, reference, action: Action | Callable, version: int, **inputs):
+    """Run `action` (a lifecycle action, or a service built on one) on the case named by
+    `reference` and answer with the case as the token now reads it."""
     case_id = _case_id(session, found, reference)
-    service(session=session, actor=found.actor, case_id=case_id, version=version, **kwargs)
+    run = partial(take_action, action=action) if isinstance(action, Action) else action
+    run(session=session, actor=found.actor, case_id=case_id, version=version, **inputs)
     return _record(session, found, case_id)
 
 
@@ -124,7 +130,7 @@ def acknowledge(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The platform confirms receipt of a referred case."""
-    return _act(session, found, reference, services.acknowledge, body.version)
+    return _act(session, found, reference, Action.ACKNOWLEDGE, body.version)
 
 
 @router.post(
@@ -144,7 +150,7 @@ def request_information(
         session,
         found,
         reference,
-        services.request_information,
+        Action.REQUEST_INFORMATION,
         body.version,
         question=body.question,
     )
@@ -164,7 +170,7 @@ def provide_information(
 ) -> m.CaseDetail:
     """The supervisory body answers the platform's question; the deadline resumes."""
     return _act(
-        session, found, reference, services.provide_information, body.version, answer=body.answer
+        session, found, reference, Action.PROVIDE_INFORMATION, body.version, answer=body.answer
     )
 
 
@@ -189,7 +195,7 @@ def record_decision(
         session,
         found,
         reference,
-        services.record_decision,
+        Action.RECORD_DECISION,
         body.version,
         decision=DecisionIn(**values),
     )
@@ -230,7 +236,7 @@ def refer(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The supervisory body refers a reviewed case to its platform; the deadline starts."""
-    return _act(session, found, reference, services.refer_to_platform, body.version, note=body.note)
+    return _act(session, found, reference, Action.REFER_TO_PLATFORM, body.version, note=body.note)
 
 
 @router.post("/{reference}/close", response_model=m.CaseDetail, responses=ERRORS, summary="Close")
@@ -241,7 +247,7 @@ def close(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CaseDetail:
     """The supervisory body verifies the outcome and closes the case."""
-    return _act(session, found, reference, services.close_case, body.version, note=body.note)
+    return _act(session, found, reference, Action.CLOSE, body.version, note=body.note)
 
 
 @router.post(
@@ -258,8 +264,6 @@ def comment(
     found: TokenHolder = Depends(act_on_cases),
 ) -> m.CommentOut:
     """Add a comment. A platform's comments are shared with the supervisory body."""
-    if body.visibility != "shared" and found.actor.organisation_kind == OrgKind.PLATFORM:
-        raise ValidationError({"visibility": N_("A platform's comments are always shared.")})
     case_id = _case_id(session, found, reference)
     row = services.add_comment(
         session=session,
@@ -335,7 +339,7 @@ def file_report(
 ) -> m.CaseDetail:
     """File a new case (supervisory tokens). The same checks as the New report form."""
     values = body.model_dump()
-    for field in ("posted_at", "first_seen_at"):
+    for field in ("posted_at", "first_seen_at", "incident_at"):
         # A time without a zone is the chosen province's local time (the service says so).
         if values[field] is not None and values[field].tzinfo is not None:
             values[field] = utc(values[field], field)

@@ -12,8 +12,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from casework.api_tokens import Scope, TokenHolder, authenticate, require_scope
 from casework.i18n import LANGUAGES
+from casework.outbox.api_tokens import Scope, TokenHolder, authenticate, require_scope
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -1,5 +1,5 @@
 """Election routes: the elections on record, and adding one (a new Pilkada, a re-vote
-in some regions, Pemilu 2029) without code. The rules stay in casework.elections."""
+in some regions, Pemilu 2029) without code. The rules stay in casework.reference.elections."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 from sqlmodel import Session, select
 
-from casework.api_tokens import TokenHolder
-from casework.elections import PhaseIn, add_election, phase_types
-from casework.places import resolve_region
-from casework.roles import OrgKind, Role
+from casework.outbox.api_tokens import TokenHolder
+from casework.people.roles import OrgKind, Role
+from casework.reference.elections import PhaseIn, add_election, phase_types
+from casework.reference.places import resolve_region
 from db.models import Election, ElectionPhase
 from web.api import models as m
 from web.api.deps import edit_calendar, get_session, holder

@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from casework.api_tokens import TokenRejected
 from casework.errors import (
     CaseNotFound,
     DomainError,
@@ -19,6 +18,7 @@ from casework.errors import (
     ValidationError,
 )
 from casework.i18n import N_, translator
+from casework.outbox.api_tokens import TokenRejected
 from web.api.deps import RateLimited, language
 from web.api.models import Problem
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
-from casework.api_tokens import TokenHolder
-from casework.decision_signatures import list_platform_keys, register_platform_key
+from casework.outbox.api_tokens import TokenHolder
+from casework.records.decision_signatures import list_platform_keys, register_platform_key
 from web.api import models as m
 from web.api.deps import act_on_cases, get_session, read_cases
 from web.api.errors import ERRORS

@@ -8,6 +8,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from casework.desk.actions import spec_of
+from casework.desk.schemas import COMMENT_LIMIT, DECISION_LIMITS, REPORT_LIMITS
+from casework.desk.workflow import Action
+
 # PostgreSQL cannot store NUL in text; refusing it here keeps it a 422 rather than a 500.
 NO_NUL = r"^[^\x00]*$"
 
@@ -128,6 +132,8 @@ class CaseDetail(CaseSummary):
     report_count: int
     reporter_name: str | None = Field(description="Only for the supervisory body.")
     reporter_contact: str | None = Field(description="Only for the supervisory body.")
+    intake_type: str = Field(default="temuan", description="temuan or laporan.")
+    statutory_stage: str | None = Field(default=None, description="The statutory track's stage.")
     sla: SlaOut
     urls: list[UrlOut]
     evidence: list[EvidenceOut]
@@ -173,16 +179,22 @@ class VersionIn(Body):
     version: int = Field(ge=1, le=2**31 - 1, description="The version you last read.")
 
 
+def action_text(action: Action, name: str):
+    """An action's text input, bounded as its spec bounds it (casework/desk/actions.py)."""
+    return text(spec_of(action).input(name).max_length)
+
+
 class NoteIn(VersionIn):
-    note: LongText = ""
+    # Referral and closing notes share this body; their specs bound them alike.
+    note: action_text(Action.REFER_TO_PLATFORM, "note") = ""
 
 
 class QuestionIn(VersionIn):
-    question: LongText
+    question: action_text(Action.REQUEST_INFORMATION, "question")
 
 
 class AnswerIn(VersionIn):
-    answer: LongText
+    answer: action_text(Action.PROVIDE_INFORMATION, "answer")
 
 
 class DecisionSignatureIn(Body):
@@ -213,12 +225,12 @@ class DecisionBody(VersionIn):
         max_length=10, description="removed, geo_blocked, visibility_reduced, … or no_action"
     )
     ground: Literal["law", "terms"] = "terms"
-    legal_reference: text(500) | None = None
-    policy_reference: text(500) | None = None
-    explanation: text(10_000) = Field(
+    legal_reference: text(DECISION_LIMITS["legal_reference"]) | None = None
+    policy_reference: text(DECISION_LIMITS["policy_reference"]) | None = None
+    explanation: text(DECISION_LIMITS["explanation"]) = Field(
         default="", description="Required; at most 2,000 characters when the scope is EU/EEA."
     )
-    facts: text(10_000) = Field(
+    facts: text(DECISION_LIMITS["facts"]) = Field(
         default="", description="Facts and circumstances, when they differ from the explanation."
     )
     territorial_scope: text(800) = Field(
@@ -232,7 +244,7 @@ class DecisionBody(VersionIn):
     monetary_ends_on: date | None = None
     account_ends_on: date | None = None
     service_ends_on: date | None = None
-    puid: text(500) | None = None
+    puid: text(DECISION_LIMITS["puid"]) | None = None
     decided_at: datetime | None = None
     signature: DecisionSignatureIn | None = Field(
         default=None,
@@ -252,7 +264,7 @@ class StatementBody(VersionIn):
 
 
 class CommentIn(Body):
-    body: text(10_000)
+    body: text(COMMENT_LIMIT)
     visibility: Literal["shared", "internal"] = Field(
         default="shared", description="Platform tokens post shared comments only."
     )
@@ -261,11 +273,11 @@ class CommentIn(Body):
 class ReportBody(Body):
     """A new report (supervisory tokens)."""
 
-    title: ShortText
-    description: text(20_000) = ""
+    title: text(REPORT_LIMITS["title"])
+    description: text(REPORT_LIMITS["description"]) = ""
     platform_code: Code
     urls: list[text(2000)] = Field(default_factory=list, max_length=20)
-    account_handle: text(200) | None = None
+    account_handle: text(REPORT_LIMITS["account_handle"]) | None = None
     account_class: Code | None = None
     content_type: Code | None = None
     posted_at: datetime | None = None
@@ -275,12 +287,23 @@ class ReportBody(Body):
     legal_ground: ShortText | None = None
     legal_grounds: list[ShortText] = Field(default_factory=list, max_length=20)
     source: Code = "own_patrol"
-    reporter_name: text(200) | None = None
-    reporter_contact: text(200) | None = None
+    reporter_name: text(REPORT_LIMITS["reporter_name"]) | None = None
+    reporter_contact: text(REPORT_LIMITS["reporter_contact"]) | None = None
     # A code (73, 73.71), a name or an alias (Sulsel, ID-SN, Jakarta Selatan).
     province_code: text(120) | None = None
     regency_code: text(120) | None = None
     priority: Literal["urgent", "normal"] | None = None
+    # The statutory intake (issue 17); without a type, the source decides (own patrol:
+    # temuan). A laporan needs the reporter, the reported party, time, place, narrative.
+    intake_type: Literal["temuan", "laporan"] | None = None
+    known_since: date | None = None
+    terlapor_name: text(200) | None = None
+    terlapor_status: (
+        Literal["peserta", "tim_kampanye", "asn", "kepala_desa", "penyelenggara", "other"] | None
+    ) = None
+    incident_at: datetime | None = None
+    incident_place: text(300) | None = None
+    oversight_source: text(500) | None = None
 
 
 class PhaseBody(Body):

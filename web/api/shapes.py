@@ -6,7 +6,7 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
-from casework.case_view import CaseRecord
+from casework.desk.case_view import CaseRecord
 from casework.errors import ValidationError
 from casework.i18n import N_
 from db.models import Case, Evidence
@@ -70,6 +70,8 @@ def detail(record: CaseRecord) -> m.CaseDetail:
         report_count=case.report_count,
         reporter_name=case.reporter_name,
         reporter_contact=case.reporter_contact,
+        intake_type=case.intake_type,
+        statutory_stage=case.statutory_stage,
         sla=m.SlaOut(
             state=record.clock.state,
             due_at=record.clock.due_at,

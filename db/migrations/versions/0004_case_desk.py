@@ -51,7 +51,7 @@ def upgrade() -> None:
     with op.batch_alter_table('case_file', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_file_merged_into_id'), ['merged_into_id'], unique=False)
     # ### end Alembic commands ###
-    # Documents are written by the app (casework.search.index_missing at start-up).
+    # Documents are written by the app (casework.desk.search.index_missing at start-up).
     create_search_index(op.get_bind())
 
 
