@@ -71,13 +71,16 @@ def test_secrets_and_local_data_are_ignored_by_git():
 
 
 def _imports(path: Path) -> set[str]:
+    """The modules a file imports, absolute; `from a import b` gives both `a` and `a.b`
+    (b may be a module)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_project_files import _imports
+
 CASEWORK = Path(__file__).resolve().parents[2] / "casework"
 
 # Modules that stay in casework/ itself: what every room stands on, and the start-up.
@@ -47,15 +49,7 @@ def _room_of(path: Path) -> str:
 
 
 def _imported_rooms(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "casework":
-                found |= {alias.name for alias in node.names}
-            elif node.module.startswith("casework."):
-                found.add(node.module.split(".")[1])
-        elif isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("casework.")}
+    found = {name.split(".")[1] for name in _imports(path) if name.startswith("casework.")}
     return found - {_room_of(path)}
 
 
